@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Installs (apt) and starts the services Bulwark's integration tests need. Idempotent.
+#   Docker engine, PostgreSQL (+ pg_dump/pg_restore), promtool, Alertmanager, chromium + chromedriver.
+# Prints what it found, installed and started. Exits non-zero, naming the service, when one
+# cannot be had. Where it is not root or not Debian/Ubuntu, it says which services it could not
+# provide and exits 0 only if all of them are already running.
+#
+# Connection facts for the tests (defaults used by the test-support helpers):
+#   PostgreSQL  jdbc:postgresql://127.0.0.1:5432/bulwark  user bulwark / password bulwark (CREATEDB)
+#   Alertmanager http://127.0.0.1:9093
+#   Docker       unix:///var/run/docker.sock
+set -uo pipefail
+
+log() { printf '[test-services] %s\n' "$*"; }
+fail() { printf '[test-services] ERROR: %s\n' "$*" >&2; exit 1; }
+
+STATE_DIR="${BULWARK_SERVICES_DIR:-/var/tmp/bulwark-services}"
+PG_USER=bulwark PG_PASSWORD=bulwark PG_DB=bulwark
+AM_PORT="${BULWARK_ALERTMANAGER_PORT:-9093}"
+
+can_install=true
+if [[ $(id -u) -ne 0 ]]; then
+  log "not root: cannot install or start system services; only checking what is already there"
+  can_install=false
+elif ! command -v apt-get >/dev/null 2>&1; then
+  log "not Debian/Ubuntu (no apt-get): cannot install packages; only checking what is already there"
+  can_install=false
+fi
+
+missing=()
+need() { # need <command> <package>
+  if command -v "$1" >/dev/null 2>&1; then log "found $1 ($(command -v "$1"))"; else missing+=("$2"); fi
+}
+need curl curl
+need dockerd docker.io
+need pg_ctlcluster postgresql
+need pg_restore postgresql-client
+need promtool prometheus
+need prometheus-alertmanager prometheus-alertmanager
+need chromium chromium
+need chromedriver chromium-driver
+
+if ((${#missing[@]})); then
+  if ! $can_install; then
+    log "could not provide (packages missing): ${missing[*]}"
+  else
+    log "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # Services must not be auto-started by the package scripts; we start them ourselves below.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    apt-get update -qq || fail "apt-get update failed: no package index, cannot install ${missing[*]}"
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/bulwark-apt.log 2>&1 \
+      || { tail -20 /tmp/bulwark-apt.log >&2; fail "apt-get install ${missing[*]} failed (log: /tmp/bulwark-apt.log)"; }
+    rm -f /usr/sbin/policy-rc.d
+    log "installed: ${missing[*]}"
+  fi
+fi
+
+mkdir -p "$STATE_DIR"
+problems=()
+
+# --- Docker engine -----------------------------------------------------------
+if docker info >/dev/null 2>&1; then
+  log "docker engine: already running"
+elif $can_install && command -v dockerd >/dev/null 2>&1; then
+  log "docker engine: starting dockerd"
+  nohup dockerd >"$STATE_DIR/dockerd.log" 2>&1 &
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
+  if docker info >/dev/null 2>&1; then log "docker engine: started ($(docker version --format '{{.Server.Version}}'))"
+  else tail -20 "$STATE_DIR/dockerd.log" >&2; problems+=("docker engine did not answer 'docker info' within 60 s (log: $STATE_DIR/dockerd.log)"); fi
+else
+  problems+=("docker engine")
+fi
+
+# --- PostgreSQL ---------------------------------------------------------------
+pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
+if pg_ready; then
+  log "postgresql: already running"
+elif $can_install && command -v pg_ctlcluster >/dev/null 2>&1; then
+  cluster=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1{print $1" "$2}')
+  if [[ -z "$cluster" ]]; then
+    ver=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    pg_createcluster "$ver" main >/dev/null || fail "pg_createcluster $ver main failed"
+    cluster="$ver main"
+  fi
+  log "postgresql: starting cluster $cluster"
+  pg_ctlcluster $cluster start || problems+=("postgresql cluster $cluster did not start")
+  for _ in $(seq 1 30); do pg_ready && break; sleep 1; done
+  pg_ready && log "postgresql: started" || problems+=("postgresql not ready on 127.0.0.1:5432")
+else
+  problems+=("postgresql")
+fi
+if pg_ready && [[ $(id -u) -eq 0 ]]; then
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\"" | grep -q 1 \
+    || su postgres -c "psql -qc \"CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD'\"" >/dev/null
+  su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='$PG_DB'\"" | grep -q 1 \
+    || su postgres -c "createdb -O $PG_USER $PG_DB"
+  log "postgresql: role '$PG_USER' and database '$PG_DB' ready"
+fi
+
+# --- promtool -----------------------------------------------------------------
+if command -v promtool >/dev/null 2>&1; then log "promtool: $(promtool --version 2>&1 | head -1)"; else problems+=("promtool"); fi
+
+# --- Alertmanager -------------------------------------------------------------
+am_ready() { curl -fsS "http://127.0.0.1:$AM_PORT/-/ready" >/dev/null 2>&1; }
+if am_ready; then
+  log "alertmanager: already running on :$AM_PORT"
+elif command -v prometheus-alertmanager >/dev/null 2>&1; then
+  mkdir -p "$STATE_DIR/alertmanager"
+  cat >"$STATE_DIR/alertmanager/alertmanager.yml" <<YML
+route:
+  receiver: 'null'
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: 'null'
+YML
+  log "alertmanager: starting on 127.0.0.1:$AM_PORT"
+  nohup prometheus-alertmanager --config.file="$STATE_DIR/alertmanager/alertmanager.yml" \
+    --storage.path="$STATE_DIR/alertmanager/data" --web.listen-address="127.0.0.1:$AM_PORT" \
+    --cluster.listen-address= >"$STATE_DIR/alertmanager.log" 2>&1 &
+  for _ in $(seq 1 30); do am_ready && break; sleep 1; done
+  am_ready && log "alertmanager: started" || problems+=("alertmanager did not become ready (log: $STATE_DIR/alertmanager.log)")
+else
+  problems+=("alertmanager")
+fi
+
+# --- Chromium -----------------------------------------------------------------
+if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then
+  log "chromium: $(chromium --version 2>/dev/null | head -1); chromedriver: $(chromedriver --version | head -1)"
+else
+  problems+=("chromium/chromedriver")
+fi
+
+if ((${#problems[@]})); then
+  for p in "${problems[@]}"; do printf '[test-services] could not provide: %s\n' "$p" >&2; done
+  exit 1
+fi
+log "all services ready"

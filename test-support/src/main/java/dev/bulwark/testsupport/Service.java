@@ -1,0 +1,17 @@
+package dev.bulwark.testsupport;
+
+/** The external services Bulwark's integration tests use. */
+public enum Service {
+    /** A Docker engine answering {@code /_ping} on {@code DOCKER_HOST} (default the Unix socket). */
+    DOCKER,
+    /** A PostgreSQL server accepting connections at {@link TestServices#postgresUrl()}. */
+    POSTGRESQL,
+    /** PostgreSQL's client tools {@code pg_dump}, {@code pg_restore} and {@code psql} on the PATH. */
+    PG_TOOLS,
+    /** Prometheus' {@code promtool} on the PATH. */
+    PROMTOOL,
+    /** A Prometheus Alertmanager answering {@code /-/ready} at {@link TestServices#alertmanagerUrl()}. */
+    ALERTMANAGER,
+    /** Chromium and ChromeDriver executables, for browser tests. */
+    CHROMIUM
+}
