@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Metrics registered in the given registry: Hikari's own {@code <pool>.pool.*} (Wait, Usage,
  * ConnectionCreation, ConnectionTimeoutRate, Total/Idle/Active/Pending/Max/MinConnections) and
- * ours under {@code bulwark.pool.<pool>.*}: {@code utilisation}, {@code peak_active},
+ * ours under {@code bulwark.pool.<pool>.*}: {@code utilisation}, {@code peak_active}, {@code peak_pending},
  * {@code exhausted}, {@code exhaustion.events}, {@code exhaustion.seconds},
  * {@code leak.suspicions}, {@code acquire.timeouts}. The health check is registered as
  * {@code bulwark.pool.<pool>}.
@@ -65,6 +65,7 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
     private final LeakDetector leaks;
     private final HikariDataSource dataSource;
     private final Counter exhaustionEvents = new Counter();
+    private final java.util.concurrent.atomic.AtomicInteger peakPending = new java.util.concurrent.atomic.AtomicInteger();
     private final String prefix;
     private final HealthCheck healthCheck = new PoolHealthCheck();
 
@@ -152,6 +153,7 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
     private void begin() {
         registry.register(prefix + ".utilisation", (Gauge<Double>) this::utilisation);
         registry.register(prefix + ".peak_active", (Gauge<Integer>) usage::peak);
+        registry.register(prefix + ".peak_pending", (Gauge<Integer>) peakPending::get);
         registry.register(prefix + ".exhausted", (Gauge<Integer>) () -> exhaustion.state(clock.instant()).exhausted() ? 1 : 0);
         registry.register(prefix + ".exhaustion.events", exhaustionEvents);
         registry.register(prefix + ".exhaustion.seconds",
@@ -244,6 +246,7 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
         }
         int active = mx.getActiveConnections();
         int pending = mx.getThreadsAwaitingConnection();
+        peakPending.accumulateAndGet(pending, Math::max);
         boolean exhausted = active >= settings.maximumPoolSize() && pending > 0;
         if (exhaustion.observe(exhausted, clock.instant())) {
             exhaustionEvents.inc();
@@ -342,7 +345,7 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
             }
         }
         return new PoolHealth(status, reasons, settings.poolName(), now.toString(), settings.poolSize(), max, total,
-                active, idle, pending, utilisation, usage.peak(), usage.timeouts(), acquireTimes(),
+                active, idle, pending, utilisation, usage.peak(), peakPending.get(), usage.timeouts(), acquireTimes(),
                 new PoolHealth.Exhaustion(ex.events(), ex.exhausted(), ex.currentFor().toMillis(),
                         ex.lastStart() == null ? null : ex.lastStart().toString(),
                         ex.lastEnd() == null ? null : ex.lastEnd().toString(),

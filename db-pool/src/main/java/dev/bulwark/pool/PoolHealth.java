@@ -24,6 +24,7 @@ import java.util.Map;
  * @param pending threads waiting for a connection
  * @param utilisation {@code active / maximumPoolSize}
  * @param peakActive most connections in use at once since the pool started
+ * @param peakPending most threads seen waiting at once (sampled every {@code DB_POOL_SAMPLE_INTERVAL_MS})
  * @param acquireTimeouts {@code getConnection()} calls that timed out
  * @param acquireMillis time to acquire a connection, from Hikari's timer (recent window)
  * @param exhaustion exhaustion events
@@ -43,6 +44,7 @@ public record PoolHealth(
         int pending,
         double utilisation,
         int peakActive,
+        int peakPending,
         long acquireTimeouts,
         AcquireTimes acquireMillis,
         Exhaustion exhaustion,

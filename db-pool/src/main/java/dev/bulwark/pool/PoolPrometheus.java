@@ -22,7 +22,7 @@ import java.util.Objects;
  *   <tr><td>{@code hikaricp_connections_timeout_total}</td><td>Hikari's timeout meter</td></tr>
  *   <tr><td>{@code hikaricp_connections_acquire_seconds} (summary)</td><td>Hikari's acquire timer</td></tr>
  *   <tr><td>{@code hikaricp_connections_usage_milliseconds}, {@code hikaricp_connections_creation_milliseconds} (summaries)</td><td>Hikari's histograms</td></tr>
- *   <tr><td>{@code bulwark_pool_utilisation}, {@code bulwark_pool_peak_active}, {@code bulwark_pool_exhausted}</td><td>monitor gauges</td></tr>
+ *   <tr><td>{@code bulwark_pool_utilisation}, {@code bulwark_pool_peak_active}, {@code bulwark_pool_peak_pending}, {@code bulwark_pool_exhausted}</td><td>monitor gauges</td></tr>
  *   <tr><td>{@code bulwark_pool_exhaustion_events_total}, {@code bulwark_pool_exhaustion_seconds}, {@code bulwark_pool_leak_suspicions}, {@code bulwark_pool_acquire_timeouts}</td><td>monitor</td></tr>
  * </table>
  */
@@ -57,6 +57,7 @@ public final class PoolPrometheus {
         Map<String, String> ours = Map.of(
                 "utilisation", "bulwark_pool_utilisation",
                 "peak_active", "bulwark_pool_peak_active",
+                "peak_pending", "bulwark_pool_peak_pending",
                 "exhausted", "bulwark_pool_exhausted",
                 "exhaustion.events", "bulwark_pool_exhaustion_events",
                 "exhaustion.seconds", "bulwark_pool_exhaustion_seconds",

@@ -6,6 +6,12 @@ public enum Service {
     DOCKER,
     /** A PostgreSQL server accepting connections at {@link TestServices#postgresUrl()}. */
     POSTGRESQL,
+    /**
+     * PostgreSQL's server binaries ({@code initdb}, {@code pg_ctl}) usable by this process, for
+     * tests that start, kill and restart a {@link ThrowawayPostgres} of their own. As root they
+     * run as the {@code postgres} user through {@code runuser}.
+     */
+    PG_SERVER,
     /** PostgreSQL's client tools {@code pg_dump}, {@code pg_restore} and {@code psql} on the PATH. */
     PG_TOOLS,
     /** Prometheus' {@code promtool} on the PATH. */

@@ -116,6 +116,8 @@ public final class TestServices {
                 return probeDocker(get("DOCKER_HOST", "unix:///var/run/docker.sock"));
             case POSTGRESQL:
                 return probePostgres(get("BULWARK_PG_URL", "jdbc:postgresql://127.0.0.1:5432/bulwark"));
+            case PG_SERVER:
+                return ThrowawayPostgres.probe();
             case PG_TOOLS:
                 return probeExecutables(service, "pg_dump", "pg_restore", "psql");
             case PROMTOOL:
