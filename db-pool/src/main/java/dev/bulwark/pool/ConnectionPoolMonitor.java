@@ -68,6 +68,7 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger peakPending = new java.util.concurrent.atomic.AtomicInteger();
     private final String prefix;
     private final HealthCheck healthCheck = new PoolHealthCheck();
+    private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private ConnectionPoolMonitor(PoolSettings settings, MetricRegistry registry, HealthCheckRegistry healthChecks,
             Clock clock) {
@@ -208,6 +209,9 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
             if (rs.next()) {
                 int available = rs.getInt(1) - rs.getInt(2);
                 if (settings.maximumPoolSize() > available) {
+                    warnings.add("DB_POOL_SIZE + DB_MAX_OVERFLOW = " + settings.maximumPoolSize() + " exceeds the "
+                            + available + " connections PostgreSQL allows non-superusers (max_connections "
+                            + rs.getInt(1) + " - superuser_reserved_connections " + rs.getInt(2) + ")");
                     LOG.warn("Pool {}: DB_POOL_SIZE + DB_MAX_OVERFLOW = {} exceeds the {} connections PostgreSQL "
                             + "allows non-superusers (max_connections {} - superuser_reserved_connections {}); "
                             + "under load getConnection() will fail. Lower DB_MAX_OVERFLOW or raise max_connections.",
@@ -218,6 +222,16 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
             LOG.warn("Pool {}: could not read PostgreSQL's max_connections to check the pool size: {}",
                     settings.poolName(), e.getMessage());
         }
+    }
+
+    /**
+     * Problems found at start that did not stop the pool, such as a maximum size above what
+     * PostgreSQL's {@code max_connections} allows. Also in {@link PoolHealth#warnings()}.
+     *
+     * @return the warnings, empty when none
+     */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     /** The pool: a plain, running {@link HikariDataSource}. */
@@ -351,7 +365,7 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
                         ex.lastEnd() == null ? null : ex.lastEnd().toString(),
                         ex.lastDuration().toMillis(), ex.total().toMillis()),
                 new PoolHealth.Leaks(leaks != null, leaks == null ? 0 : leaks.suspicions(), recentLeaks),
-                settings.describe());
+                List.copyOf(warnings), settings.describe());
     }
 
     private PoolHealth.AcquireTimes acquireTimes() {

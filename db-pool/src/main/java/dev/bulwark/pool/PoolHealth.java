@@ -29,6 +29,7 @@ import java.util.Map;
  * @param acquireMillis time to acquire a connection, from Hikari's timer (recent window)
  * @param exhaustion exhaustion events
  * @param leaks leak suspicions
+ * @param warnings problems found at start that did not stop the pool (e.g. size above the server's limit)
  * @param settings the pool's settings, without secrets
  */
 public record PoolHealth(
@@ -49,6 +50,7 @@ public record PoolHealth(
         AcquireTimes acquireMillis,
         Exhaustion exhaustion,
         Leaks leaks,
+        List<String> warnings,
         Map<String, Object> settings) {
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
@@ -56,6 +58,7 @@ public record PoolHealth(
     /** Copies the collections. */
     public PoolHealth {
         reasons = List.copyOf(reasons);
+        warnings = List.copyOf(warnings);
         settings = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(settings));
     }
 

@@ -79,6 +79,24 @@ class PoolLoadIT {
     }
 
     @Test
+    void warnsWhenThePoolMayOpenMoreConnectionsThanPostgresAllows() {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(postgres().poolSize(1).maxOverflow(5000).build(),
+                metrics)) {
+            assertThat(pool.warnings()).singleElement().asString()
+                    .startsWith("DB_POOL_SIZE + DB_MAX_OVERFLOW = 5001 exceeds the ")
+                    .contains("max_connections");
+            assertThat(pool.health().warnings()).isEqualTo(pool.warnings());
+        }
+    }
+
+    @Test
+    void noWarningForAPoolWithinTheServerLimit() {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(postgres().build(), metrics)) {
+            assertThat(pool.warnings()).isEmpty();
+        }
+    }
+
+    @Test
     void exhaustionIsReportedWhileConnectionsAreHeldAndClearedWhenReleased() throws Exception {
         PoolSettings settings = postgres().acquireTimeout(Duration.ofMillis(500)).validationTimeout(Duration.ofMillis(250))
                 .unhealthyAfterExhausted(Duration.ofSeconds(1)).build();

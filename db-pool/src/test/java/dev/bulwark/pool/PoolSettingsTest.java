@@ -60,6 +60,16 @@ class PoolSettingsTest {
     }
 
     @Test
+    void systemPropertiesOverrideTheEnvironment() {
+        System.setProperty("DB_POOL_SIZE", "7");
+        try {
+            assertThat(PoolSettings.fromEnvironment().poolSize()).isEqualTo(7);
+        } finally {
+            System.clearProperty("DB_POOL_SIZE");
+        }
+    }
+
+    @Test
     void refusesANonNumberNamingTheVariable() {
         assertThatThrownBy(() -> env("DB_POOL_SIZE", "twenty"))
                 .isInstanceOf(IllegalArgumentException.class)

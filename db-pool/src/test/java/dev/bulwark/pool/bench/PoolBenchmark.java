@@ -3,6 +3,7 @@ package dev.bulwark.pool.bench;
 import com.codahale.metrics.MetricRegistry;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.dropwizard.CodahaleMetricsTrackerFactory;
 import dev.bulwark.pool.ConnectionPoolMonitor;
 import dev.bulwark.pool.PoolSettings;
 import dev.bulwark.testsupport.TestServices;
@@ -44,6 +45,7 @@ public class PoolBenchmark {
     private final String user = TestServices.postgresUser();
     private final String password = TestServices.postgresPassword();
     private HikariDataSource bare;
+    private HikariDataSource bareWithTracker;
     private ConnectionPoolMonitor monitored;
     private ConnectionPoolMonitor monitoredWithLeakDetection;
 
@@ -57,6 +59,11 @@ public class PoolBenchmark {
         config.setMaximumPoolSize(4);
         config.setPoolName("bare");
         bare = new HikariDataSource(config);
+        HikariConfig tracked = new HikariConfig();
+        config.copyStateTo(tracked);
+        tracked.setPoolName("tracked");
+        tracked.setMetricsTrackerFactory(new CodahaleMetricsTrackerFactory(new MetricRegistry()));
+        bareWithTracker = new HikariDataSource(tracked);
         PoolSettings.Builder settings = PoolSettings.builder().url(url).user(user).password(password).poolSize(4)
                 .maxOverflow(0);
         monitored = ConnectionPoolMonitor.start(settings.poolName("monitored").build(), new MetricRegistry());
@@ -67,6 +74,7 @@ public class PoolBenchmark {
     @TearDown(Level.Trial)
     public void stop() {
         bare.close();
+        bareWithTracker.close();
         monitored.close();
         monitoredWithLeakDetection.close();
     }
@@ -98,6 +106,14 @@ public class PoolBenchmark {
     @Benchmark
     public boolean cycleBareHikari() throws SQLException {
         try (Connection c = bare.getConnection()) {
+            return c.getAutoCommit();
+        }
+    }
+
+    /** (b) what a user who already exports Hikari's metrics has: Hikari + its dropwizard tracker. */
+    @Benchmark
+    public boolean cycleHikariWithDropwizardTracker() throws SQLException {
+        try (Connection c = bareWithTracker.getConnection()) {
             return c.getAutoCommit();
         }
     }
