@@ -511,31 +511,23 @@ public final class PoolSettings {
         }
 
         Optional<Integer> integer(String name) {
-            return string(name).map(v -> {
-                try {
-                    return Integer.parseInt(v);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'", e);
-                }
-            });
+            return parsed(name, Integer::parseInt, "a whole number");
         }
 
         Optional<Duration> millis(String name) {
-            return string(name).map(v -> {
-                try {
-                    return Duration.ofMillis(Long.parseLong(v));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + " must be a whole number of milliseconds, got '" + v + "'", e);
-                }
-            });
+            return parsed(name, v -> Duration.ofMillis(Long.parseLong(v)), "a whole number of milliseconds");
         }
 
         Optional<Double> fraction(String name) {
+            return parsed(name, Double::parseDouble, "a number between 0 and 1");
+        }
+
+        private <T> Optional<T> parsed(String name, java.util.function.Function<String, T> parser, String expected) {
             return string(name).map(v -> {
                 try {
-                    return Double.parseDouble(v);
+                    return parser.apply(v);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + " must be a number between 0 and 1, got '" + v + "'", e);
+                    throw new IllegalArgumentException(name + " must be " + expected + ", got '" + v + "'", e);
                 }
             });
         }
