@@ -65,7 +65,6 @@ public final class LeakDetector {
         AtomicBoolean reported = new AtomicBoolean();
         ScheduledFuture<?> check = scheduler.schedule(() -> {
             reported.set(true);
-            suspicions.increment();
             Suspicion suspicion = new Suspicion(borrower.getName(), borrowed, threshold.toMillis(), frames(borrowedAt));
             synchronized (recent) {
                 if (recent.size() == KEEP_RECENT) {
@@ -73,6 +72,8 @@ public final class LeakDetector {
                 }
                 recent.addLast(suspicion);
             }
+            // Counted after it is listed, so a reader who sees the count also sees the entry.
+            suspicions.increment();
             LOG.warn("Connection leak suspected in pool {}: held for more than {} ms by thread {}; borrowed at:",
                     poolName, threshold.toMillis(), borrower.getName(), borrowedAt);
         }, threshold.toMillis(), TimeUnit.MILLISECONDS);
