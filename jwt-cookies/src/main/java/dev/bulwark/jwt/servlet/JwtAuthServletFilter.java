@@ -1,0 +1,127 @@
+package dev.bulwark.jwt.servlet;
+
+import dev.bulwark.jwt.AuthRequest;
+import dev.bulwark.jwt.AuthResponse;
+import dev.bulwark.jwt.AuthResult;
+import dev.bulwark.jwt.JdbcTokenStore;
+import dev.bulwark.jwt.JwtCookieAuth;
+import dev.bulwark.jwt.Refusal;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Jakarta Servlet adapter (servlet API is an optional, provided dependency): a filter that lets
+ * only authenticated requests through, and the request / response views for login, refresh and
+ * logout servlets.
+ *
+ * <pre>{@code
+ * context.addFilter(new FilterHolder(new JwtAuthServletFilter(auth)), "/api/*", EnumSet.of(DispatcherType.REQUEST));
+ * // in a servlet:
+ * Authentication caller = (Authentication) request.getAttribute(JwtAuthServletFilter.ATTRIBUTE);
+ * }</pre>
+ */
+public final class JwtAuthServletFilter implements Filter {
+
+    /** Request attribute holding the {@link dev.bulwark.jwt.Authentication}. */
+    public static final String ATTRIBUTE = "dev.bulwark.jwt.authentication";
+
+    private final JwtCookieAuth auth;
+
+    /** @param auth the authenticator */
+    public JwtAuthServletFilter(JwtCookieAuth auth) {
+        this.auth = Objects.requireNonNull(auth, "auth");
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        AuthResult result;
+        try {
+            result = auth.authenticate(request(request));
+        } catch (JdbcTokenStore.TokenStoreException e) {
+            send(response, 503, "{\"error\":\"auth_unavailable\",\"message\":\"token store unavailable\"}");
+            return;
+        }
+        if (!result.authenticated()) {
+            refuse(response, result.refusal());
+            return;
+        }
+        request.setAttribute(ATTRIBUTE, result.authentication());
+        chain.doFilter(request, response);
+    }
+
+    /**
+     * A view of a servlet request.
+     *
+     * @param request the request
+     * @return the view
+     */
+    public static AuthRequest request(HttpServletRequest request) {
+        return new AuthRequest() {
+            @Override
+            public String method() {
+                return request.getMethod();
+            }
+
+            @Override
+            public Optional<String> header(String name) {
+                return Optional.ofNullable(request.getHeader(name));
+            }
+
+            @Override
+            public Optional<String> cookie(String name) {
+                Cookie[] cookies = request.getCookies();
+                if (cookies != null) {
+                    for (Cookie c : cookies) {
+                        if (c.getName().equals(name)) {
+                            return Optional.ofNullable(c.getValue());
+                        }
+                    }
+                }
+                return Optional.empty();
+            }
+        };
+    }
+
+    /**
+     * A view of a servlet response's headers.
+     *
+     * @param response the response
+     * @return the view
+     */
+    public static AuthResponse response(HttpServletResponse response) {
+        return response::addHeader;
+    }
+
+    /**
+     * Answers a refusal: status, {@code WWW-Authenticate} for 401s, JSON body.
+     *
+     * @param response the response
+     * @param refusal why
+     * @throws IOException when the client went away
+     */
+    public static void refuse(HttpServletResponse response, Refusal refusal) throws IOException {
+        JwtCookieAuth.writeHeaders(refusal, response(response));
+        send(response, refusal.status(), refusal.json());
+    }
+
+    private static void send(HttpServletResponse response, int status, String json) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}
