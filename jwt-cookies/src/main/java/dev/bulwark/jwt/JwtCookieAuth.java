@@ -338,7 +338,8 @@ public final class JwtCookieAuth {
         }
         TokenCodec.Outcome outcome = codec.verify(token, use);
         if (outcome.token() != null) {
-            cache.put(key, outcome.token(), outcome.token().expiresAt());
+            // Never trusted past the token's exp, nor past the expiry of the key that signed it.
+            cache.put(key, outcome.token(), outcome.token().trustUntil());
         }
         return outcome;
     }

@@ -39,7 +39,7 @@ final class TokenCodec {
 
     /** A token that verified: its claims, read once. */
     record Verified(String subject, List<String> roles, String tokenId, String familyId, Instant expiresAt,
-            String csrfHash, String fingerprintHash) {
+            String csrfHash, String fingerprintHash, Instant trustUntil) {
     }
 
     /** Either a verified token or the refusal. */
@@ -146,7 +146,8 @@ final class TokenCodec {
             List<String> roles = claims.getStringListClaim(ROLES);
             return new Outcome(new Verified(claims.getSubject(), roles == null ? List.of() : roles, claims.getJWTID(),
                     claims.getStringClaim(FAMILY), exp.toInstant(), claims.getStringClaim(CSRF),
-                    claims.getStringClaim(FINGERPRINT)), null);
+                    claims.getStringClaim(FINGERPRINT),
+                    key.expires != null && key.expires.isBefore(exp.toInstant()) ? key.expires : exp.toInstant()), null);
         } catch (ParseException e) {
             return Outcome.refused(Refusal.MALFORMED);
         }

@@ -1,0 +1,301 @@
+package dev.bulwark.jwt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JwtCookieAuthTest {
+
+    static final String ORIGIN = "https://app.example.com";
+    static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+    final MetricRegistry metrics = new MetricRegistry();
+    final InMemoryTokenStore store = new InMemoryTokenStore();
+
+    JwtSettings.Builder settings() {
+        return JwtSettings.builder(JwtKeys.hmac("k1", SECRET)).allowOrigin(ORIGIN);
+    }
+
+    JwtCookieAuth auth(JwtSettings settings) {
+        return JwtCookieAuth.create(settings, store, metrics, clock);
+    }
+
+    final JwtCookieAuth auth = auth(settings().build());
+
+    FakeHttp.Response login() {
+        FakeHttp.Response response = new FakeHttp.Response();
+        auth.login("alice", List.of("trader", "admin"), response);
+        return response;
+    }
+
+    static FakeHttp.Request get(FakeHttp.Response session) {
+        return new FakeHttp.Request("GET").cookiesFrom(session);
+    }
+
+    static FakeHttp.Request unsafe(String method, FakeHttp.Response session) {
+        return new FakeHttp.Request(method).cookiesFrom(session).header("Origin", ORIGIN)
+                .header("X-CSRF-Token", session.cookies().get("__Host-csrf"));
+    }
+
+    @Test
+    void loginSetsHardenedCookiesWithMaxAgeMatchingTheLifetimes() {
+        FakeHttp.Response response = login();
+
+        assertThat(response.setCookie("__Host-access_token"))
+                .matches("__Host-access_token=[\\w-]+\\.[\\w-]+\\.[\\w-]+; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Strict");
+        assertThat(response.setCookie("__Secure-refresh_token"))
+                .matches("__Secure-refresh_token=[\\w-]+\\.[\\w-]+\\.[\\w-]+; Max-Age=604800; Path=/auth; Secure; HttpOnly; SameSite=Strict");
+        assertThat(response.setCookie("__Host-csrf"))
+                .matches("__Host-csrf=[\\w-]{43}; Max-Age=604800; Path=/; Secure; SameSite=Strict");
+        assertThat(metrics.counter("bulwark.jwt.logins").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void authenticatesTheAccessCookie() {
+        AuthResult result = auth.authenticate(get(login()));
+
+        assertThat(result.authenticated()).isTrue();
+        assertThat(result.authentication().subject()).isEqualTo("alice");
+        assertThat(result.authentication().roles()).containsExactly("trader", "admin");
+        assertThat(result.authentication().via()).isEqualTo(Authentication.Via.COOKIE);
+        assertThat(result.authentication().expiresAt()).isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void acceptsABearerHeaderWhenNoCookieIsSent() {
+        String token = login().cookies().get("__Host-access_token");
+
+        AuthResult result = auth.authenticate(new FakeHttp.Request("POST").header("Authorization", "Bearer " + token));
+
+        assertThat(result.authenticated()).isTrue();
+        assertThat(result.authentication().via()).isEqualTo(Authentication.Via.BEARER);
+    }
+
+    @Test
+    void theCookieWinsWhenBothAreSent() {
+        String good = login().cookies().get("__Host-access_token");
+
+        AuthResult result = auth.authenticate(new FakeHttp.Request("GET").cookie("__Host-access_token", "garbage")
+                .header("Authorization", "Bearer " + good));
+
+        assertThat(result.refusal()).isEqualTo(Refusal.MALFORMED);
+    }
+
+    @Test
+    void refusesTheBearerHeaderWhenFallbackIsOff() {
+        JwtCookieAuth strict = auth(settings().bearerFallback(false).build());
+        String token = login().cookies().get("__Host-access_token");
+
+        AuthResult result = strict.authenticate(new FakeHttp.Request("GET").header("Authorization", "Bearer " + token));
+
+        assertThat(result.refusal()).isEqualTo(Refusal.MISSING);
+        assertThat(result.refusal().wwwAuthenticate()).isEqualTo("Bearer");
+    }
+
+    @Test
+    void refusesAnExpiredTokenButHonoursTheClockSkew() {
+        FakeHttp.Response session = login();
+
+        clock.advance(Duration.ofMinutes(15).plusSeconds(29));
+        assertThat(auth.authenticate(get(session)).authenticated()).isTrue();
+        clock.advance(Duration.ofSeconds(2));
+        AuthResult result = auth.authenticate(get(session));
+
+        assertThat(result.refusal()).isEqualTo(Refusal.EXPIRED);
+        assertThat(result.refusal().wwwAuthenticate()).isEqualTo("Bearer error=\"invalid_token\", error_description=\"token_expired\"");
+    }
+
+    @Test
+    void refusesATokenFromTheFuture() {
+        MutableClock ahead = new MutableClock(clock.instant().plus(Duration.ofMinutes(5)));
+        FakeHttp.Response session = new FakeHttp.Response();
+        JwtCookieAuth.create(settings().build(), store, metrics, ahead).login("alice", List.of(), session);
+
+        assertThat(auth.authenticate(get(session)).refusal()).isEqualTo(Refusal.NOT_YET_VALID);
+    }
+
+    @Test
+    void refusesAnotherIssuerOrAudience() {
+        FakeHttp.Response session = login();
+
+        assertThat(auth(settings().issuer("other").build()).authenticate(get(session)).refusal())
+                .isEqualTo(Refusal.WRONG_ISSUER);
+        assertThat(auth(settings().audience("other").build()).authenticate(get(session)).refusal())
+                .isEqualTo(Refusal.WRONG_AUDIENCE);
+    }
+
+    @Test
+    void refusesOversizedTokensBeforeParsing() {
+        AuthResult result = auth.authenticate(new FakeHttp.Request("GET").cookie("__Host-access_token", "a".repeat(9000)));
+
+        assertThat(result.refusal()).isEqualTo(Refusal.TOO_LARGE);
+    }
+
+    @Test
+    void malformedTokensAreA401NotACrash() {
+        for (String junk : List.of("abc", "a.b.c", "%%%.***.!!!", "eyJhbGciOiJIUzI1NiJ9.bm90IGpzb24.c2ln", "..", "")) {
+            AuthResult result = auth.authenticate(new FakeHttp.Request("GET").cookie("__Host-access_token", junk));
+            assertThat(result.refusal()).as(junk).isIn(Refusal.MALFORMED, Refusal.UNKNOWN_KEY);
+            assertThat(result.refusal().status()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void accessAndRefreshTokensAreNotInterchangeable() {
+        FakeHttp.Response session = login();
+        String access = session.cookies().get("__Host-access_token");
+        String refresh = session.cookies().get("__Secure-refresh_token");
+
+        AuthResult refreshAsAccess = auth.authenticate(new FakeHttp.Request("GET").cookie("__Host-access_token", refresh));
+        AuthResult accessAsRefresh = auth.refresh(unsafe("POST", session).cookie("__Secure-refresh_token", access),
+                new FakeHttp.Response());
+
+        assertThat(refreshAsAccess.refusal()).isEqualTo(Refusal.WRONG_TOKEN_TYPE);
+        assertThat(accessAsRefresh.refusal()).isEqualTo(Refusal.WRONG_TOKEN_TYPE);
+    }
+
+    @Test
+    void refreshRotatesAndAReusedRefreshTokenRevokesTheFamily() {
+        FakeHttp.Response session = login();
+        FakeHttp.Response rotated = new FakeHttp.Response();
+
+        AuthResult first = auth.refresh(unsafe("POST", session), rotated);
+        assertThat(first.authenticated()).isTrue();
+        assertThat(rotated.cookies().get("__Secure-refresh_token")).isNotEqualTo(session.cookies().get("__Secure-refresh_token"));
+        FakeHttp.Request withNewCookies = get(session).cookiesFrom(rotated);
+        assertThat(auth.authenticate(withNewCookies).authenticated()).isTrue();
+
+        FakeHttp.Response reuse = new FakeHttp.Response();
+        AuthResult replay = auth.refresh(unsafe("POST", session), reuse);
+
+        assertThat(replay.refusal()).isEqualTo(Refusal.REFRESH_REUSED);
+        assertThat(reuse.setCookie("__Host-access_token")).contains("Max-Age=0");
+        assertThat(auth.authenticate(withNewCookies).refusal()).isEqualTo(Refusal.REVOKED);
+        FakeHttp.Request newest = unsafe("POST", session).cookiesFrom(rotated)
+                .header("X-CSRF-Token", rotated.cookies().get("__Host-csrf"));
+        assertThat(auth.refresh(newest, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void logoutClearsEveryCookieAndRevokesTheTokens() {
+        FakeHttp.Response session = login();
+        FakeHttp.Response out = new FakeHttp.Response();
+
+        assertThat(auth.logout(unsafe("POST", session), out)).isEmpty();
+
+        assertThat(out.setCookie("__Host-access_token")).isEqualTo("__Host-access_token=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict");
+        assertThat(out.setCookie("__Secure-refresh_token")).isEqualTo("__Secure-refresh_token=; Max-Age=0; Path=/auth; Secure; HttpOnly; SameSite=Strict");
+        assertThat(out.setCookie("__Host-csrf")).isEqualTo("__Host-csrf=; Max-Age=0; Path=/; Secure; SameSite=Strict");
+        assertThat(auth.authenticate(get(session)).refusal()).isEqualTo(Refusal.REVOKED);
+        String token = session.cookies().get("__Host-access_token");
+        assertThat(auth.authenticate(new FakeHttp.Request("GET").header("Authorization", "Bearer " + token)).refusal())
+                .isEqualTo(Refusal.REVOKED);
+        assertThat(auth.refresh(unsafe("POST", session), new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void csrfRefusesCookieAuthenticatedUnsafeRequestsWithoutAnAllowedOrigin() {
+        FakeHttp.Response session = login();
+
+        assertThat(auth.authenticate(unsafe("POST", session).header("Origin", "https://evil.example")).refusal())
+                .isEqualTo(Refusal.CSRF_ORIGIN);
+        FakeHttp.Request noOrigin = new FakeHttp.Request("DELETE").cookiesFrom(session)
+                .header("X-CSRF-Token", session.cookies().get("__Host-csrf"));
+        assertThat(auth.authenticate(noOrigin).refusal()).isEqualTo(Refusal.CSRF_ORIGIN);
+        assertThat(auth.authenticate(unsafe("PUT", session).header("Origin", "null")).refusal())
+                .isEqualTo(Refusal.CSRF_ORIGIN);
+        assertThat(Refusal.CSRF_ORIGIN.status()).isEqualTo(403);
+    }
+
+    @Test
+    void csrfFallsBackToTheRefererOrigin() {
+        FakeHttp.Response session = login();
+        FakeHttp.Request viaReferer = new FakeHttp.Request("PATCH").cookiesFrom(session)
+                .header("Referer", ORIGIN + "/notes?x=1").header("X-CSRF-Token", session.cookies().get("__Host-csrf"));
+
+        assertThat(auth.authenticate(viaReferer).authenticated()).isTrue();
+    }
+
+    @Test
+    void csrfNeedsTheDoubleSubmitTokenBoundToTheSession() {
+        FakeHttp.Response session = login();
+        FakeHttp.Response attacker = login();
+
+        assertThat(auth.authenticate(unsafe("POST", session)).authenticated()).isTrue();
+        assertThat(auth.authenticate(unsafe("POST", session).header("X-CSRF-Token", "wrong")).refusal())
+                .isEqualTo(Refusal.CSRF_TOKEN);
+        FakeHttp.Request noHeader = new FakeHttp.Request("POST").cookiesFrom(session).header("Origin", ORIGIN);
+        assertThat(auth.authenticate(noHeader).refusal()).isEqualTo(Refusal.CSRF_TOKEN);
+        String planted = attacker.cookies().get("__Host-csrf");
+        FakeHttp.Request plantedPair = unsafe("POST", session).cookie("__Host-csrf", planted).header("X-CSRF-Token", planted);
+        assertThat(auth.authenticate(plantedPair).refusal()).isEqualTo(Refusal.CSRF_TOKEN);
+    }
+
+    @Test
+    void safeMethodsAndBearerRequestsSkipTheCsrfCheck() {
+        FakeHttp.Response session = login();
+        String token = session.cookies().get("__Host-access_token");
+
+        assertThat(auth.authenticate(new FakeHttp.Request("GET").cookiesFrom(session).header("Origin", "https://evil.example"))
+                .authenticated()).isTrue();
+        assertThat(auth.authenticate(new FakeHttp.Request("POST").header("Authorization", "Bearer " + token)
+                .header("Origin", "https://evil.example")).authenticated()).isTrue();
+    }
+
+    @Test
+    void fingerprintBindsTheTokenToItsHardenedCookie() {
+        JwtCookieAuth bound = auth(settings().fingerprint(true).build());
+        FakeHttp.Response session = new FakeHttp.Response();
+        bound.login("alice", List.of(), session);
+
+        assertThat(session.setCookie("__Host-fgp")).matches("__Host-fgp=[\\w-]{43}; Max-Age=604800; Path=/; Secure; HttpOnly; SameSite=Strict");
+        assertThat(bound.authenticate(get(session)).authenticated()).isTrue();
+        String token = session.cookies().get("__Host-access_token");
+        AuthResult stolen = bound.authenticate(new FakeHttp.Request("GET").header("Authorization", "Bearer " + token));
+        assertThat(stolen.refusal()).isEqualTo(Refusal.FINGERPRINT_MISMATCH);
+        assertThat(bound.authenticate(get(session).cookie("__Host-fgp", "forged")).refusal())
+                .isEqualTo(Refusal.FINGERPRINT_MISMATCH);
+    }
+
+    @Test
+    void countsEachRefusalByReason() {
+        auth.authenticate(new FakeHttp.Request("GET"));
+        auth.authenticate(new FakeHttp.Request("GET").cookie("__Host-access_token", "x.y.z"));
+
+        assertThat(metrics.counter("bulwark.jwt.refused.missing_token").getCount()).isEqualTo(1);
+        assertThat(metrics.counter("bulwark.jwt.refused.malformed_token").getCount()).isEqualTo(1);
+        assertThat(metrics.getCounters().keySet()).contains("bulwark.jwt.refused.csrf_origin", "bulwark.jwt.refused.token_revoked");
+    }
+
+    @Test
+    void cachedTokensAreStillCheckedForRevocationAndExpiry() {
+        FakeHttp.Response session = login();
+        assertThat(auth.authenticate(get(session)).authenticated()).isTrue();
+        assertThat(auth.authenticate(get(session)).authenticated()).isTrue();
+        assertThat(metrics.counter("bulwark.jwt.cache.hits").getCount()).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(16));
+        assertThat(auth.authenticate(get(session)).refusal()).isEqualTo(Refusal.EXPIRED);
+
+        FakeHttp.Response other = login();
+        auth.authenticate(get(other));
+        store.revokeFamily(auth.authenticate(get(other)).authentication().familyId());
+        assertThat(auth.authenticate(get(other)).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void developmentSwitchDropsSecureAndThePrefixes() {
+        JwtCookieAuth dev = auth(settings().insecureCookiesForLocalDevelopment().build());
+        FakeHttp.Response session = new FakeHttp.Response();
+        dev.login("alice", List.of(), session);
+
+        assertThat(session.setCookie("access_token")).isEqualTo(session.setCookies().get(0)).doesNotContain("Secure")
+                .contains("HttpOnly");
+        assertThat(dev.authenticate(get(session)).authenticated()).isTrue();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.bulwark.jwt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.codahale.metrics.MetricRegistry;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import com.nimbusds.jose.jwk.gen.OctetSequenceKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JwtKeysTest {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+    final InMemoryTokenStore store = new InMemoryTokenStore();
+
+    private JwtCookieAuth auth(JwtKeys keys) {
+        return JwtCookieAuth.create(JwtSettings.builder(keys).build(), store, new MetricRegistry(), clock);
+    }
+
+    private static String issue(JwtCookieAuth auth) {
+        FakeHttp.Response session = new FakeHttp.Response();
+        auth.login("alice", List.of(), session);
+        return session.cookies().get("__Host-access_token");
+    }
+
+    private static boolean accepts(JwtCookieAuth auth, String token) {
+        return auth.authenticate(new FakeHttp.Request("GET").cookie("__Host-access_token", token)).authenticated();
+    }
+
+    @Test
+    void refusesAnHmacSecretShorterThan256Bits() {
+        assertThatThrownBy(() -> JwtKeys.hmac("k1", new byte[31]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("248 bits").hasMessageContaining("at least 256 bits");
+    }
+
+    @Test
+    void everySupportedAlgorithmSignsAndVerifies() throws Exception {
+        for (JwtKeys keys : List.of(
+                JwtKeys.of(List.of(new OctetSequenceKeyGenerator(256).keyID("hs").generate())),
+                JwtKeys.of(List.of(new ECKeyGenerator(Curve.P_256).keyID("es").generate())),
+                JwtKeys.of(List.of(new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed").generate())),
+                JwtKeys.of(List.of(new RSAKeyGenerator(2048).keyID("rs").generate())))) {
+            JwtCookieAuth auth = auth(keys);
+            String token = issue(auth);
+            assertThat(SignedJWT.parse(token).getHeader().getAlgorithm().getName()).isEqualTo(keys.currentAlgorithm());
+            assertThat(accepts(auth, token)).as(keys.currentAlgorithm()).isTrue();
+        }
+    }
+
+    @Test
+    void rotationSignsWithTheNewestAndStillVerifiesTheOld() throws Exception {
+        ECKey old = new ECKeyGenerator(Curve.P_256).keyID("2026-10").generate();
+        ECKey next = new ECKeyGenerator(Curve.P_256).keyID("2026-11").generate();
+        String oldToken = issue(auth(JwtKeys.of(List.of(old))));
+
+        JwtCookieAuth rotated = auth(JwtKeys.of(List.of(next, old)));
+        String newToken = issue(rotated);
+
+        assertThat(SignedJWT.parse(newToken).getHeader().getKeyID()).isEqualTo("2026-11");
+        assertThat(accepts(rotated, oldToken)).isTrue();
+        assertThat(accepts(rotated, newToken)).isTrue();
+        assertThat(accepts(auth(JwtKeys.of(List.of(next))), oldToken)).isFalse();
+    }
+
+    @Test
+    void anExpiredKeyNoLongerVerifies() throws Exception {
+        ECKey old = new ECKeyGenerator(Curve.P_256).keyID("old").expirationTime(java.util.Date.from(clock.instant().plusSeconds(60))).generate();
+        ECKey next = new ECKeyGenerator(Curve.P_256).keyID("new").generate();
+        String oldToken = issue(auth(JwtKeys.of(List.of(old))));
+        JwtCookieAuth rotated = auth(JwtKeys.of(List.of(next, old)));
+
+        assertThat(accepts(rotated, oldToken)).isTrue();
+        clock.advance(java.time.Duration.ofSeconds(61));
+        assertThat(rotated.authenticate(new FakeHttp.Request("GET").cookie("__Host-access_token", oldToken)).refusal())
+                .isEqualTo(Refusal.UNKNOWN_KEY);
+    }
+
+    @Test
+    void loadsAJwksFileAndRefusesUnusableKeys(@TempDir Path dir) throws Exception {
+        ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("es").generate();
+        Path file = dir.resolve("jwks.json");
+        Files.writeString(file, new JWKSet(ec).toString(false));
+
+        assertThat(JwtKeys.fromJwksFile(file).currentKeyId()).isEqualTo("es");
+        assertThatThrownBy(() -> JwtKeys.fromJwks(new JWKSet(ec.toPublicJWK()).toString()))
+                .hasMessageContaining("no key can sign");
+        assertThatThrownBy(() -> JwtKeys.of(List.of(new ECKeyGenerator(Curve.P_384).keyID("p384").generate())))
+                .hasMessageContaining("only P-256");
+        assertThatThrownBy(() -> JwtKeys.of(List.of(new RSAKeyGenerator(2048, true).keyID("x").generate(),
+                new ECKeyGenerator(Curve.P_256).keyID("x").generate()))).hasMessageContaining("appears twice");
+        assertThatThrownBy(() -> JwtKeys.of(List.of(new ECKeyGenerator(Curve.P_256).generate())))
+                .hasMessageContaining("no 'kid'");
+        assertThatThrownBy(() -> JwtKeys.fromJwks("{not json")).hasMessageContaining("not a valid JWK");
+        assertThatThrownBy(() -> JwtKeys.fromJwksFile(dir.resolve("missing.json"))).hasMessageContaining("JWT_JWKS_FILE");
+    }
+
+    @Test
+    void settingsComeFromTheEnvironment() throws Exception {
+        OctetSequenceKey hs = new OctetSequenceKeyGenerator(256).keyID("env").generate();
+        JwtSettings fromJwks = JwtSettings.fromEnvironment(Map.of("JWT_JWKS", new JWKSet(hs).toString(false),
+                "JWT_ISSUER", "https://issuer", "JWT_AUDIENCE", "api", "JWT_ACCESS_TTL_SECONDS", "300",
+                "JWT_ALLOWED_ORIGINS", "https://a.example, https://b.example:8443", "JWT_FINGERPRINT", "true"));
+        assertThat(fromJwks.keys().currentKeyId()).isEqualTo("env");
+        assertThat(fromJwks.issuer()).isEqualTo("https://issuer");
+        assertThat(fromJwks.accessTtl()).hasSeconds(300);
+        assertThat(fromJwks.allowedOrigins()).containsExactlyInAnyOrder("https://a.example", "https://b.example:8443");
+        assertThat(fromJwks.fingerprint()).isTrue();
+
+        String secret = Base64.getEncoder().encodeToString(new byte[32]);
+        assertThat(JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret)).keys().currentKeyId()).isEqualTo("k1");
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of())).hasMessageContaining("JWT_SECRET");
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", "c2hvcnQ=")))
+                .hasMessageContaining("at least 256 bits");
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_ACCESS_TTL_SECONDS", "ten")))
+                .hasMessage("JWT_ACCESS_TTL_SECONDS must be a whole number, got 'ten'");
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_REFRESH_TTL_SECONDS", "60")))
+                .hasMessageContaining("JWT_REFRESH_TTL_SECONDS").hasMessageContaining("longer than the access TTL");
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_ALLOWED_ORIGINS", "evil.example/x")))
+                .hasMessageContaining("JWT_ALLOWED_ORIGINS");
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", "not base64!")))
+                .hasMessageContaining("JWT_SECRET must be base64");
+    }
+
+    @Test
+    void toStringNamesKeysButNoSecret() {
+        byte[] secret = "super-secret-value-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        JwtSettings settings = JwtSettings.builder(JwtKeys.hmac("k1", secret)).build();
+
+        assertThat(settings.toString()).contains("k1").doesNotContain("super-secret");
+    }
+}
