@@ -1,0 +1,87 @@
+package dev.bulwark.jwt;
+
+import dev.bulwark.jwt.servlet.JwtAuthServletFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.util.EnumSet;
+import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** The cookie flow through the Jakarta Servlet adapter on an embedded Jetty 12. */
+class JettyServletIT extends HttpFlowContract {
+
+    private Server server;
+
+    @Override
+    URI start(JwtCookieAuth auth) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.addServlet(new ServletHolder(servlet((req, res) -> {
+            auth.login("alice", roles(), JwtAuthServletFilter.response(res));
+            json(res, 200, "{\"subject\":\"alice\"}");
+        })), "/auth/login");
+        context.addServlet(new ServletHolder(servlet((req, res) -> {
+            AuthResult r = auth.refresh(JwtAuthServletFilter.request(req), JwtAuthServletFilter.response(res));
+            if (r.authenticated()) {
+                json(res, 200, "{\"subject\":\"" + r.authentication().subject() + "\"}");
+            } else {
+                JwtAuthServletFilter.refuse(res, r.refusal());
+            }
+        })), "/auth/refresh");
+        context.addServlet(new ServletHolder(servlet((req, res) -> {
+            Optional<Refusal> refused = auth.logout(JwtAuthServletFilter.request(req), JwtAuthServletFilter.response(res));
+            if (refused.isPresent()) {
+                JwtAuthServletFilter.refuse(res, refused.get());
+            } else {
+                res.setStatus(204);
+            }
+        })), "/auth/logout");
+        context.addServlet(new ServletHolder(servlet((req, res) -> {
+            Authentication caller = (Authentication) req.getAttribute(JwtAuthServletFilter.ATTRIBUTE);
+            json(res, 200, "{\"subject\":\"" + caller.subject() + "\"}");
+        })), "/api/me");
+        context.addServlet(new ServletHolder(servlet((req, res) -> json(res, 201, "{\"saved\":true}"))), "/api/notes");
+        context.addFilter(new FilterHolder(new JwtAuthServletFilter(auth)), "/api/*", EnumSet.of(DispatcherType.REQUEST));
+        server.setHandler(context);
+        server.start();
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");
+    }
+
+    interface Handler {
+        void handle(HttpServletRequest req, HttpServletResponse res) throws IOException;
+    }
+
+    private static HttpServlet servlet(Handler handler) {
+        return new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void service(HttpServletRequest req, HttpServletResponse res) throws IOException {
+                handler.handle(req, res);
+            }
+        };
+    }
+
+    private static void json(HttpServletResponse res, int status, String body) throws IOException {
+        res.setStatus(status);
+        res.setContentType("application/json");
+        res.getWriter().write(body);
+    }
+
+    @Override
+    void stop() throws Exception {
+        server.stop();
+    }
+}
