@@ -82,21 +82,26 @@ final class TokenCodec {
         return jwt.serialize();
     }
 
+    /** Only on the error path: tells an unsigned (alg=none) or encrypted JWT from junk. */
+    private static boolean unsigned(String token) {
+        try {
+            JWT parsed = JWTParser.parse(token);
+            return !(parsed instanceof SignedJWT);
+        } catch (ParseException | RuntimeException e) {
+            return false;
+        }
+    }
+
     Outcome verify(String token, Use expected) {
         if (token.length() > settings.maxTokenBytes()) {
             return Outcome.refused(Refusal.TOO_LARGE);
         }
-        JWT parsed;
+        SignedJWT jwt;
         try {
-            parsed = JWTParser.parse(token);
+            jwt = SignedJWT.parse(token);
         } catch (ParseException | RuntimeException e) {
-            return Outcome.refused(Refusal.MALFORMED);
+            return Outcome.refused(unsigned(token) ? Refusal.ALGORITHM_NOT_ALLOWED : Refusal.MALFORMED);
         }
-        if (!(parsed instanceof SignedJWT)) {
-            // alg=none (PlainJWT) or an encrypted JWT: never accepted.
-            return Outcome.refused(Refusal.ALGORITHM_NOT_ALLOWED);
-        }
-        SignedJWT jwt = (SignedJWT) parsed;
         JWSHeader header = jwt.getHeader();
         JwtKeys.Entry key = settings.keys().find(header.getKeyID()).orElse(null);
         Instant now = clock.instant();
