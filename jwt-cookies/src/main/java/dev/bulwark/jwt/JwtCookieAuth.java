@@ -58,6 +58,9 @@ public final class JwtCookieAuth {
     private final Counter refreshes;
     private final Counter logouts;
     private final Counter cacheHits;
+    private final java.util.concurrent.atomic.AtomicLong nextPurge = new java.util.concurrent.atomic.AtomicLong();
+    /** Expired store entries are purged at most this often, from the login path. */
+    static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofHours(1);
 
     private JwtCookieAuth(JwtSettings settings, TokenStore store, MetricRegistry metrics, Clock clock) {
         this.settings = settings;
@@ -137,10 +140,25 @@ public final class JwtCookieAuth {
         String familyId = Secrets.randomId();
         String refreshId = Secrets.randomId();
         Instant now = clock.instant();
+        purgeIfDue(now);
         store.startFamily(familyId, subject, refreshId, now.plus(settings.refreshTtl()));
         Login login = issue(subject, List.copyOf(roles), familyId, refreshId, now, response);
         logins.inc();
         return login;
+    }
+
+    /** Purges expired families and revocations at most once per {@link #PURGE_INTERVAL}; never fails a login. */
+    private void purgeIfDue(Instant now) {
+        long due = nextPurge.get();
+        if (now.toEpochMilli() < due || !nextPurge.compareAndSet(due, now.plus(PURGE_INTERVAL).toEpochMilli())) {
+            return;
+        }
+        try {
+            int removed = store.purgeExpired(now);
+            LOG.debug("Purged {} expired token store entries", removed);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not purge expired token store entries: {}", e.getMessage());
+        }
     }
 
     private Login issue(String subject, List<String> roles, String familyId, String refreshId, Instant now,

@@ -289,6 +289,56 @@ class JwtCookieAuthTest {
     }
 
     @Test
+    void loginsPurgeExpiredStoreEntriesAtMostHourly() {
+        java.util.concurrent.atomic.AtomicInteger purges = new java.util.concurrent.atomic.AtomicInteger();
+        InMemoryTokenStore counted = new InMemoryTokenStore();
+        TokenStore counting = new TokenStore() {
+            @Override
+            public void startFamily(String f, String s, String t, Instant e) {
+                counted.startFamily(f, s, t, e);
+            }
+
+            @Override
+            public Rotation rotate(String f, String p, String n, Instant e) {
+                return counted.rotate(f, p, n, e);
+            }
+
+            @Override
+            public void revokeFamily(String f) {
+                counted.revokeFamily(f);
+            }
+
+            @Override
+            public void revokeToken(String t, Instant e) {
+                counted.revokeToken(t, e);
+            }
+
+            @Override
+            public boolean isRevoked(String t, String f) {
+                return counted.isRevoked(t, f);
+            }
+
+            @Override
+            public int purgeExpired(Instant now) {
+                purges.incrementAndGet();
+                return counted.purgeExpired(now);
+            }
+        };
+        JwtCookieAuth purging = JwtCookieAuth.create(settings().build(), counting, metrics, clock);
+        FakeHttp.Response first = new FakeHttp.Response();
+        purging.login("alice", List.of(), first);
+        String family = purging.authenticate(get(first)).authentication().familyId();
+
+        purging.login("bob", List.of(), new FakeHttp.Response());
+        assertThat(purges.get()).isEqualTo(1);
+        clock.advance(Duration.ofDays(8));
+        purging.login("carol", List.of(), new FakeHttp.Response());
+
+        assertThat(purges.get()).isEqualTo(2);
+        assertThat(counted.rotate(family, "any", "next", clock.instant())).isEqualTo(TokenStore.Rotation.UNKNOWN);
+    }
+
+    @Test
     void developmentSwitchDropsSecureAndThePrefixes() {
         JwtCookieAuth dev = auth(settings().insecureCookiesForLocalDevelopment().build());
         FakeHttp.Response session = new FakeHttp.Response();
