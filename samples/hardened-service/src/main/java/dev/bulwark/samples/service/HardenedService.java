@@ -1,0 +1,348 @@
+package dev.bulwark.samples.service;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.bulwark.jwt.AuthResult;
+import dev.bulwark.jwt.Authentication;
+import dev.bulwark.jwt.InMemoryTokenStore;
+import dev.bulwark.jwt.JdbcTokenStore;
+import dev.bulwark.jwt.JwtCookieAuth;
+import dev.bulwark.jwt.JwtSettings;
+import dev.bulwark.jwt.Refusal;
+import dev.bulwark.jwt.TokenStore;
+import dev.bulwark.jwt.jdkhttp.JdkHttpAuth;
+import dev.bulwark.pool.ConnectionPoolMonitor;
+import dev.bulwark.pool.PoolHealth;
+import dev.bulwark.pool.PoolPrometheus;
+import dev.bulwark.pool.PoolSettings;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The hardened sample service: one JDK {@link HttpServer} process wiring the Bulwark modules with
+ * the HTTP contract of {@code shared/DESIGN.md}. Settings: {@code PORT} (8080), {@code DATA_DIR}
+ * ({@code ./data}), {@code DEMO_PASSWORD} (else generated and printed once), plus the modules'
+ * variables ({@code DB_*}, {@code JWT_*}).
+ */
+public final class HardenedService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HardenedService.class);
+    static final String DEMO_USER = "demo";
+    static final List<String> DEMO_ROLES = List.of("trader", "admin");
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final ConnectionPoolMonitor pool;
+    private final JwtCookieAuth auth;
+    private final MetricRegistry metrics = new MetricRegistry();
+    private final HealthCheckRegistry healthChecks = new HealthCheckRegistry();
+    private final PrometheusRegistry prometheus = new PrometheusRegistry();
+    private final byte[] demoPasswordHash;
+    private final String url;
+
+    private HardenedService(Map<String, String> env, String demoPassword) throws IOException {
+        Path dataDir = Path.of(env.getOrDefault("DATA_DIR", "data")).toAbsolutePath().normalize();
+        Files.createDirectories(dataDir);
+        int port = Integer.parseInt(env.getOrDefault("PORT", "8080"));
+        this.server = HttpServer.create(new InetSocketAddress(env.getOrDefault("BIND_ADDRESS", "127.0.0.1"), port), 64);
+        int actualPort = server.getAddress().getPort();
+        this.url = "http://localhost:" + actualPort;
+
+        Map<String, String> effective = new HashMap<>(env);
+        effective.putIfAbsent("DB_EMBEDDED_PATH", dataDir.resolve("bulwark-db").toString());
+        if (!effective.containsKey("JWT_SECRET") && !effective.containsKey("JWT_JWKS") && !effective.containsKey("JWT_JWKS_FILE")) {
+            effective.put("JWT_SECRET", persistentSecret(dataDir.resolve("jwt-secret")));
+        }
+        effective.putIfAbsent("JWT_ALLOWED_ORIGINS", url + ",http://127.0.0.1:" + actualPort);
+        PoolSettings poolSettings = PoolSettings.fromEnvironment(effective);
+        this.pool = ConnectionPoolMonitor.start(poolSettings, metrics, healthChecks);
+        createSchema();
+        TokenStore store = poolSettings.embedded() ? new InMemoryTokenStore()
+                : new JdbcTokenStore(pool.dataSource()).createTables();
+        this.auth = JwtCookieAuth.create(JwtSettings.fromEnvironment(effective), store, metrics);
+        this.demoPasswordHash = sha256(demoPassword);
+
+        DropwizardExports.builder().dropwizardRegistry(metrics)
+                .customLabelMapper(new CustomLabelMapper(PoolPrometheus.mappings())).register(prometheus);
+        routes();
+        this.executor = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 4));
+        server.setExecutor(executor);
+    }
+
+    /**
+     * Starts the service.
+     *
+     * @param env settings (normally the process environment)
+     * @param demoPassword the demo user's password
+     * @return the running service
+     * @throws IOException when the port cannot be bound or the data directory written
+     */
+    public static HardenedService start(Map<String, String> env, String demoPassword) throws IOException {
+        HardenedService service = new HardenedService(env, demoPassword);
+        service.server.start();
+        return service;
+    }
+
+    /** The base URL, e.g. {@code http://localhost:8080}. */
+    public String url() {
+        return url;
+    }
+
+    /** Runs the service until Ctrl-C. @param args unused @throws IOException on start failure */
+    public static void main(String[] args) throws IOException {
+        Map<String, String> env = System.getenv();
+        String password = env.get("DEMO_PASSWORD");
+        boolean generated = password == null || password.isBlank();
+        if (generated) {
+            byte[] bytes = new byte[12];
+            new SecureRandom().nextBytes(bytes);
+            password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+        HardenedService service = start(env, password);
+        Runtime.getRuntime().addShutdownHook(new Thread(service::close, "bulwark-shutdown"));
+        System.out.println("Bulwark hardened service listening on " + service.url());
+        System.out.println("Demo user: " + DEMO_USER + (generated ? " / password (generated, shown once): " + password
+                : " (password from DEMO_PASSWORD)"));
+        System.out.println("Open " + service.url() + "/ to log in; Ctrl-C stops the service.");
+    }
+
+    /** Stops accepting requests, lets running ones finish (2 s), closes the pool. */
+    @Override
+    public void close() {
+        LOG.info("Stopping: no new requests, closing the connection pool");
+        server.stop(2);
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        pool.close();
+    }
+
+    private void routes() {
+        Filter counting = new Filter() {
+            private final Meter requests = metrics.meter("bulwark.http.requests");
+            private final Meter serverErrors = metrics.meter("bulwark.http.responses.5xx");
+
+            @Override
+            public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+                exchange.getResponseHeaders().set("Referrer-Policy", "same-origin");
+                exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+                requests.mark();
+                try {
+                    chain.doFilter(exchange);
+                } finally {
+                    if (exchange.getResponseCode() >= 500) {
+                        serverErrors.mark();
+                    }
+                }
+            }
+
+            @Override
+            public String description() {
+                return "request counter and security headers";
+            }
+        };
+        Filter authenticated = JdkHttpAuth.filter(auth);
+        Filter admin = JdkHttpAuth.filter(auth, "admin");
+
+        server.createContext("/", Http.guarded("GET", this::page)).getFilters().add(counting);
+        server.createContext("/auth/login", Http.guarded("POST", this::login)).getFilters().add(counting);
+        server.createContext("/auth/refresh", Http.guarded("POST", this::refresh)).getFilters().add(counting);
+        server.createContext("/auth/logout", Http.guarded("POST", this::logout)).getFilters().add(counting);
+        server.createContext("/api/me", Http.guarded("GET", this::me)).getFilters().addAll(List.of(counting, authenticated));
+        server.createContext("/api/notes", Http.guarded("POST", this::addNote)).getFilters().addAll(List.of(counting, authenticated));
+        server.createContext("/sandbox/run", Http.guarded("POST", ex -> notYet("sandbox_unavailable",
+                "the sandbox module (bulwark-sandbox-seccomp) is not part of this build yet")))
+                .getFilters().addAll(List.of(counting, authenticated));
+        server.createContext("/health", Http.guarded("GET", this::health)).getFilters().add(counting);
+        server.createContext("/health/db_pool", Http.guarded("GET", this::poolHealth)).getFilters().add(counting);
+        server.createContext("/metrics", Http.guarded("GET", this::prometheusText)).getFilters().add(counting);
+        server.createContext("/admin/backups", exchange -> Http.guarded(exchange.getRequestMethod().equals("POST") ? "POST" : "GET",
+                ex -> notYet("backups_unavailable", "the backup module (bulwark-backup) is not part of this build yet"))
+                .handle(exchange)).getFilters().addAll(List.of(counting, admin));
+        server.createContext("/admin/alerts", Http.guarded("GET", ex -> notYet("alerts_unavailable",
+                "the alerting module (bulwark-alerting) is not part of this build yet")))
+                .getFilters().addAll(List.of(counting, admin));
+    }
+
+    private static void notYet(String code, String message) {
+        throw new Http.Failure(503, code, message);
+    }
+
+    private void page(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String resource = switch (path) {
+            case "/", "/index.html" -> "/static/index.html";
+            case "/app.js" -> "/static/app.js";
+            default -> throw new Http.Failure(404, "not_found", "no such path: " + path);
+        };
+        byte[] body;
+        try (InputStream in = HardenedService.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new Http.Failure(404, "not_found", "no such path: " + path);
+            }
+            body = in.readAllBytes();
+        }
+        exchange.getResponseHeaders().set("Content-Security-Policy", "default-src 'self'; script-src 'self'; "
+                + "style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+                + "base-uri 'none'; object-src 'none'");
+        Http.send(exchange, 200, resource.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/html; charset=utf-8", body);
+    }
+
+    private void login(HttpExchange exchange) throws IOException {
+        JsonNode body = Http.body(exchange);
+        String username = Http.text(body, "username", 200);
+        String password = Http.text(body, "password", 1000);
+        boolean ok = MessageDigest.isEqual(sha256(password), demoPasswordHash) & DEMO_USER.equals(username);
+        if (!ok) {
+            LOG.info("Failed login for user name of {} characters", username.length());
+            throw new Http.Failure(401, "bad_credentials", "user name or password is wrong");
+        }
+        auth.login(username, DEMO_ROLES, JdkHttpAuth.response(exchange));
+        Http.json(exchange, 200, Map.of("subject", username, "roles", DEMO_ROLES));
+    }
+
+    private void refresh(HttpExchange exchange) throws IOException {
+        AuthResult result = auth.refresh(JdkHttpAuth.request(exchange), JdkHttpAuth.response(exchange));
+        if (!result.authenticated()) {
+            JdkHttpAuth.refuse(exchange, result.refusal());
+            return;
+        }
+        Http.json(exchange, 200, Map.of("subject", result.authentication().subject(), "roles", result.authentication().roles()));
+    }
+
+    private void logout(HttpExchange exchange) throws IOException {
+        Optional<Refusal> refused = auth.logout(JdkHttpAuth.request(exchange), JdkHttpAuth.response(exchange));
+        if (refused.isPresent()) {
+            JdkHttpAuth.refuse(exchange, refused.get());
+            return;
+        }
+        Http.send(exchange, 204, "application/json", new byte[0]);
+    }
+
+    private void me(HttpExchange exchange) throws IOException {
+        Authentication caller = JdkHttpAuth.caller(exchange);
+        Http.json(exchange, 200, Map.of("subject", caller.subject(), "roles", caller.roles()));
+    }
+
+    private void addNote(HttpExchange exchange) throws IOException {
+        Authentication caller = JdkHttpAuth.caller(exchange);
+        String text = Http.text(Http.body(exchange), "text", 2000);
+        try (Connection c = pool.dataSource().getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO notes (subject, text, created_at) VALUES (?, ?, ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, caller.subject());
+            ps.setString(2, text);
+            ps.setTimestamp(3, Timestamp.from(Instant.now()));
+            ps.executeUpdate();
+            long id = -1;
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                if (keys.next()) {
+                    id = keys.getLong(1);
+                }
+            }
+            Http.json(exchange, 201, Map.of("id", id, "text", text));
+        } catch (SQLException e) {
+            LOG.warn("Could not save a note: {}", e.getMessage());
+            throw new Http.Failure(503, "database_unavailable", "the note could not be saved; try again");
+        }
+    }
+
+    private void health(HttpExchange exchange) throws IOException {
+        SortedMap<String, HealthCheck.Result> results = healthChecks.runHealthChecks();
+        boolean healthy = results.values().stream().allMatch(HealthCheck.Result::isHealthy);
+        Map<String, Object> checks = new LinkedHashMap<>();
+        results.forEach((name, r) -> {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("healthy", r.isHealthy());
+            entry.put("message", r.getMessage());
+            if (r.getDetails() != null) {
+                entry.put("details", r.getDetails());
+            }
+            checks.put(name, entry);
+        });
+        Http.json(exchange, healthy ? 200 : 503, Map.of("status", healthy ? "UP" : "DOWN", "checks", checks));
+    }
+
+    private void poolHealth(HttpExchange exchange) throws IOException {
+        PoolHealth health = pool.check();
+        Http.json(exchange, health.status() == PoolHealth.Status.UNHEALTHY ? 503 : 200, health.toJson());
+    }
+
+    private void prometheusText(HttpExchange exchange) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, prometheus.scrape());
+        Http.send(exchange, 200, PrometheusTextFormatWriter.CONTENT_TYPE, out.toByteArray());
+    }
+
+    private void createSchema() {
+        try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS notes (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+                    + "subject VARCHAR(255) NOT NULL, text VARCHAR(2000) NOT NULL, created_at TIMESTAMP NOT NULL)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create the sample's notes table: " + e.getMessage(), e);
+        }
+    }
+
+    private static String persistentSecret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        String encoded = Base64.getEncoder().encodeToString(secret);
+        Path tmp = Files.createTempFile(file.getParent(), "jwt-secret", ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, encoded, StandardCharsets.US_ASCII);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("Generated a JWT signing secret in {} (set JWT_SECRET or JWT_JWKS to use your own)", file);
+        return encoded;
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
