@@ -64,6 +64,7 @@ import org.slf4j.LoggerFactory;
 public final class HardenedService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HardenedService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
     static final String DEMO_USER = "demo";
     static final List<String> DEMO_ROLES = List.of("trader", "admin");
 
@@ -132,7 +133,7 @@ public final class HardenedService implements AutoCloseable {
         boolean generated = password == null || password.isBlank();
         if (generated) {
             byte[] bytes = new byte[12];
-            new SecureRandom().nextBytes(bytes);
+            RANDOM.nextBytes(bytes);
             password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         }
         HardenedService service = start(env, password);
@@ -328,9 +329,13 @@ public final class HardenedService implements AutoCloseable {
             return Files.readString(file, StandardCharsets.US_ASCII).trim();
         }
         byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+        RANDOM.nextBytes(secret);
         String encoded = Base64.getEncoder().encodeToString(secret);
-        Path tmp = Files.createTempFile(file.getParent(), "jwt-secret", ".tmp",
+        Path dir = file.toAbsolutePath().getParent();
+        if (dir == null) {
+            throw new IOException("no directory for " + file);
+        }
+        Path tmp = Files.createTempFile(dir, "jwt-secret", ".tmp",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(tmp, encoded, StandardCharsets.US_ASCII);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
