@@ -1,0 +1,480 @@
+package dev.bulwark.alerting;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import dev.bulwark.alerting.internal.Delivery;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates {@link AlertRule}s on a schedule, keeps each alert's state (inactive → pending →
+ * firing → resolved), and hands state changes to every {@link Notifier} through its own
+ * asynchronous, retrying delivery. A firing alert is notified again only after the repeat
+ * interval; resolution is notified. A rule whose signal cannot be read raises a visible
+ * {@code RuleEvaluationFailed} alert instead of being skipped.
+ *
+ * <pre>{@code
+ * AlertEngine alerts = AlertEngine.builder(metrics).healthChecks(health)
+ *     .rules(RulePack.dbPoolExhausted("bulwark"), RulePack.backendDown("bulwark.pool.bulwark"))
+ *     .notifier(new WebhookNotifier(URI.create("https://hooks.example/alerts"), secret))
+ *     .build();
+ * alerts.start();                       // evaluates every 15 s
+ * List<Alert> active = alerts.activeAlerts();
+ * }</pre>
+ *
+ * <p>Own metrics: {@code bulwark.alerting.evaluations}, {@code bulwark.alerting.evaluation.time},
+ * {@code bulwark.alerting.alerts.firing}, {@code bulwark.alerting.alerts.pending},
+ * {@code bulwark.alerting.queue.depth}, and per notifier
+ * {@code bulwark.alerting.notifications.{sent,failed,retried,dropped}.<notifier>}.
+ */
+public final class AlertEngine implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
+    static final String EVALUATION_FAILED = "RuleEvaluationFailed";
+
+    private final MetricRegistry metrics;
+    private final HealthCheckRegistry health;
+    private final Clock clock;
+    private final List<Tracked> tracked = new ArrayList<>();
+    private final List<Delivery> deliveries = new ArrayList<>();
+    private final Map<Delivery, Instant> lastResend = new HashMap<>();
+    private final Duration evaluationInterval;
+    private final Duration repeatInterval;
+    private final Duration resolvedRetention;
+    private final Counter evaluations;
+    private final Timer evaluationTime;
+    private final ScheduledExecutorService scheduler;
+
+    private AlertEngine(Builder b) {
+        this.metrics = b.metrics;
+        this.health = b.health;
+        this.clock = b.clock;
+        this.evaluationInterval = b.evaluationInterval;
+        this.repeatInterval = b.repeatInterval;
+        this.resolvedRetention = b.resolvedRetention;
+        for (AlertRule rule : b.rules) {
+            tracked.add(new Tracked(rule));
+        }
+        for (Notifier n : b.notifiers) {
+            deliveries.add(new Delivery(n, metrics, b.queueCapacity, b.maxAttempts, b.initialBackoff, b.maxBackoff));
+        }
+        this.evaluations = metrics.counter("bulwark.alerting.evaluations");
+        this.evaluationTime = metrics.timer("bulwark.alerting.evaluation.time");
+        metrics.register("bulwark.alerting.alerts.firing", (Gauge<Long>) () -> count(AlertState.FIRING));
+        metrics.register("bulwark.alerting.alerts.pending", (Gauge<Long>) () -> count(AlertState.PENDING));
+        metrics.register("bulwark.alerting.queue.depth",
+                (Gauge<Integer>) () -> deliveries.stream().mapToInt(Delivery::queued).sum());
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bulwark-alert-evaluation");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * A builder over the service's metric registry.
+     *
+     * @param metrics where rules read metrics and the engine registers its own
+     * @return the builder
+     */
+    public static Builder builder(MetricRegistry metrics) {
+        return new Builder(metrics);
+    }
+
+    /** Evaluates every {@link Builder#evaluationInterval(Duration)} on a background thread. */
+    public void start() {
+        long every = evaluationInterval.toMillis();
+        scheduler.scheduleAtFixedRate(() -> {
+            try {
+                evaluate();
+            } catch (RuntimeException e) {
+                LOG.error("Alert evaluation failed", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * One evaluation of every rule now; state changes are queued for delivery (never sent here).
+     *
+     * @return the notifications this evaluation produced
+     */
+    public synchronized List<Notification> evaluate() {
+        Instant now = clock.instant();
+        List<Notification> changes = new ArrayList<>();
+        Timer.Context timing = evaluationTime.time();
+        try {
+            for (Tracked t : tracked) {
+                t.evaluate(now, changes);
+            }
+        } finally {
+            timing.stop();
+        }
+        evaluations.inc();
+        if (!changes.isEmpty()) {
+            for (Delivery d : deliveries) {
+                d.submit(changes);
+            }
+        }
+        resendFiring(now);
+        return changes;
+    }
+
+    private void resendFiring(Instant now) {
+        for (Delivery d : deliveries) {
+            Duration every = d.notifier().resendFiring();
+            if (every.isZero()) {
+                continue;
+            }
+            Instant last = lastResend.get(d);
+            if (last != null && Duration.between(last, now).compareTo(every) < 0) {
+                continue;
+            }
+            lastResend.put(d, now);
+            List<Notification> firing = new ArrayList<>();
+            for (Tracked t : tracked) {
+                t.firing(firing);
+            }
+            if (!firing.isEmpty()) {
+                d.submit(firing);
+            }
+        }
+    }
+
+    /** Alerts that are pending, firing, or resolved within the retention, most severe first. */
+    public synchronized List<Alert> activeAlerts() {
+        Instant now = clock.instant();
+        List<Alert> out = new ArrayList<>();
+        for (Tracked t : tracked) {
+            t.visible(now, out);
+        }
+        out.sort((a, b) -> a.severity() != b.severity() ? a.severity().compareTo(b.severity())
+                : a.name().compareTo(b.name()));
+        return out;
+    }
+
+    /**
+     * Sends a test alert through every notifier (asynchronously, with the usual retries).
+     *
+     * @return the number of notifiers it was queued for
+     */
+    public int sendTestAlert() {
+        Instant now = clock.instant();
+        Map<String, String> labels = Map.of("alertname", "BulwarkTestAlert", "severity", Severity.INFO.label());
+        Alert alert = new Alert(fingerprint("BulwarkTestAlert", labels), "BulwarkTestAlert", Severity.INFO, labels,
+                Map.of("summary", "Test alert from Bulwark: if you read this, delivery works"), AlertState.FIRING, 1,
+                now, now, null);
+        int queued = 0;
+        for (Delivery d : deliveries) {
+            if (d.submit(List.of(new Notification(alert, Notification.Kind.TEST)))) {
+                queued++;
+            }
+        }
+        return queued;
+    }
+
+    /** The rules, in configuration order. */
+    public List<AlertRule> rules() {
+        return tracked.stream().map(t -> t.rule).toList();
+    }
+
+    private synchronized long count(AlertState state) {
+        return tracked.stream().filter(t -> t.state == state).count()
+                + (state == AlertState.FIRING ? tracked.stream().filter(t -> t.error != null).count() : 0);
+    }
+
+    /** Stops evaluating and delivering. */
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        deliveries.forEach(Delivery::close);
+        metrics.remove("bulwark.alerting.alerts.firing");
+        metrics.remove("bulwark.alerting.alerts.pending");
+        metrics.remove("bulwark.alerting.queue.depth");
+    }
+
+    static String fingerprint(String name, Map<String, String> labels) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(name.getBytes(StandardCharsets.UTF_8));
+            new TreeMap<>(labels).forEach((k, v) -> {
+                digest.update((byte) 0);
+                digest.update(k.getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) '=');
+                digest.update(v.getBytes(StandardCharsets.UTF_8));
+            });
+            return HexFormat.of().formatHex(digest.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One rule's alert state. */
+    private final class Tracked {
+        final AlertRule rule;
+        final String fingerprint;
+        AlertState state = AlertState.INACTIVE;
+        Instant activeSince;
+        Instant firingSince;
+        Instant lastTrue;
+        Instant resolvedAt;
+        Instant lastNotified;
+        double value = Double.NaN;
+        String error;
+        Instant errorSince;
+
+        Tracked(AlertRule rule) {
+            this.rule = rule;
+            this.fingerprint = fingerprint(rule.name(), rule.labels());
+        }
+
+        void evaluate(Instant now, List<Notification> out) {
+            String problem = null;
+            try {
+                value = rule.signal().read(metrics, health, now);
+            } catch (RuntimeException e) {
+                value = Double.NaN;
+                problem = e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+            trackError(problem, now, out);
+            boolean holds = problem == null && rule.holds(value);
+            if (holds) {
+                lastTrue = now;
+            }
+            switch (state) {
+                case INACTIVE, RESOLVED -> {
+                    if (holds) {
+                        activeSince = now;
+                        resolvedAt = null;
+                        state = AlertState.PENDING;
+                        fireIfDue(now, out);
+                    }
+                }
+                case PENDING -> {
+                    if (holds) {
+                        fireIfDue(now, out);
+                    } else {
+                        state = AlertState.INACTIVE;
+                        activeSince = null;
+                    }
+                }
+                case FIRING -> {
+                    if (!holds && Duration.between(lastTrue, now).compareTo(rule.keepFiringFor()) >= 0) {
+                        state = AlertState.RESOLVED;
+                        resolvedAt = now;
+                        out.add(new Notification(alert(), Notification.Kind.RESOLVED));
+                        LOG.info("Alert {} resolved", rule.name());
+                    } else if (Duration.between(lastNotified, now).compareTo(repeatInterval) >= 0) {
+                        lastNotified = now;
+                        out.add(new Notification(alert(), Notification.Kind.REPEAT));
+                    }
+                }
+                default -> throw new IllegalStateException("unexpected state " + state);
+            }
+        }
+
+        private void fireIfDue(Instant now, List<Notification> out) {
+            if (Duration.between(activeSince, now).compareTo(rule.forDuration()) >= 0) {
+                state = AlertState.FIRING;
+                firingSince = now;
+                lastNotified = now;
+                out.add(new Notification(alert(), Notification.Kind.FIRING));
+                LOG.warn("Alert {} firing: {} = {}", rule.name(), rule.signal().describe(), AlertRule.format(value));
+            }
+        }
+
+        private void trackError(String problem, Instant now, List<Notification> out) {
+            if (problem != null && error == null) {
+                error = problem;
+                errorSince = now;
+                LOG.error("Alert rule {} cannot be evaluated: {}", rule.name(), problem);
+                out.add(new Notification(errorAlert(AlertState.FIRING, null), Notification.Kind.FIRING));
+            } else if (problem == null && error != null) {
+                out.add(new Notification(errorAlert(AlertState.RESOLVED, now), Notification.Kind.RESOLVED));
+                error = null;
+                errorSince = null;
+            } else if (problem != null) {
+                error = problem;
+            }
+        }
+
+        Alert alert() {
+            return new Alert(fingerprint, rule.name(), rule.severity(), rule.labels(), rule.render(value), state, value,
+                    activeSince, firingSince, resolvedAt);
+        }
+
+        Alert errorAlert(AlertState s, Instant resolved) {
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put("alertname", EVALUATION_FAILED);
+            labels.put("severity", Severity.WARNING.label());
+            labels.put("rule", rule.name());
+            return new Alert(fingerprint(EVALUATION_FAILED, labels), EVALUATION_FAILED, Severity.WARNING, labels,
+                    Map.of("summary", "Alert rule " + rule.name() + " cannot be evaluated",
+                            "description", Objects.requireNonNullElse(error, "")),
+                    s, Double.NaN, errorSince, errorSince, resolved);
+        }
+
+        void firing(List<Notification> out) {
+            if (state == AlertState.FIRING) {
+                out.add(new Notification(alert(), Notification.Kind.REPEAT));
+            }
+            if (error != null) {
+                out.add(new Notification(errorAlert(AlertState.FIRING, null), Notification.Kind.REPEAT));
+            }
+        }
+
+        void visible(Instant now, List<Alert> out) {
+            if (state == AlertState.PENDING || state == AlertState.FIRING
+                    || (state == AlertState.RESOLVED && Duration.between(resolvedAt, now).compareTo(resolvedRetention) < 0)) {
+                out.add(alert());
+            }
+            if (error != null) {
+                out.add(errorAlert(AlertState.FIRING, null));
+            }
+        }
+    }
+
+    /** Builds an {@link AlertEngine}. */
+    public static final class Builder {
+        private final MetricRegistry metrics;
+        private HealthCheckRegistry health;
+        private Clock clock = Clock.systemUTC();
+        private final List<AlertRule> rules = new ArrayList<>();
+        private final List<Notifier> notifiers = new ArrayList<>();
+        private Duration evaluationInterval = Duration.ofSeconds(15);
+        private Duration repeatInterval = Duration.ofHours(4);
+        private Duration resolvedRetention = Duration.ofMinutes(15);
+        private int queueCapacity = 100;
+        private int maxAttempts = 6;
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofMinutes(1);
+
+        private Builder(MetricRegistry metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+        }
+
+        /** @param health health checks rules may read @return this */
+        public Builder healthChecks(HealthCheckRegistry health) {
+            this.health = health;
+            return this;
+        }
+
+        /** @param clock time source (tests pass a fake one) @return this */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @param rules rules to evaluate @return this */
+        public Builder rules(AlertRule... rules) {
+            return rules(List.of(rules));
+        }
+
+        /** @param rules rules to evaluate @return this */
+        public Builder rules(List<AlertRule> rules) {
+            this.rules.addAll(rules);
+            return this;
+        }
+
+        /** @param notifier where notifications go (several allowed) @return this */
+        public Builder notifier(Notifier notifier) {
+            this.notifiers.add(Objects.requireNonNull(notifier, "notifier"));
+            return this;
+        }
+
+        /** @param interval evaluation period (default 15 s, ≥ 100 ms) @return this */
+        public Builder evaluationInterval(Duration interval) {
+            this.evaluationInterval = interval;
+            return this;
+        }
+
+        /** @param interval re-notify a still-firing alert after this (default 4 h) @return this */
+        public Builder repeatInterval(Duration interval) {
+            this.repeatInterval = interval;
+            return this;
+        }
+
+        /** @param retention how long resolved alerts stay listed (default 15 min) @return this */
+        public Builder resolvedRetention(Duration retention) {
+            this.resolvedRetention = retention;
+            return this;
+        }
+
+        /** @param groups notification groups waiting per notifier before new ones are dropped (default 100) @return this */
+        public Builder queueCapacity(int groups) {
+            this.queueCapacity = groups;
+            return this;
+        }
+
+        /**
+         * Retry policy per notifier: {@code attempts} in all, backoff from {@code initial} doubling
+         * up to {@code max}, ±20 % jitter (defaults 6, 1 s, 1 min).
+         *
+         * @param attempts attempts per group, ≥ 1
+         * @param initial first backoff, ≥ 1 ms
+         * @param max backoff cap, ≥ initial
+         * @return this
+         */
+        public Builder retries(int attempts, Duration initial, Duration max) {
+            this.maxAttempts = attempts;
+            this.initialBackoff = initial;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the engine (not started)
+         * @throws IllegalArgumentException naming the setting
+         */
+        public AlertEngine build() {
+            if (evaluationInterval == null || evaluationInterval.compareTo(Duration.ofMillis(100)) < 0) {
+                throw new IllegalArgumentException("evaluationInterval must be at least 100 ms, got " + evaluationInterval);
+            }
+            if (repeatInterval == null || repeatInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("repeatInterval must be at least 1 s, got " + repeatInterval);
+            }
+            if (resolvedRetention == null || resolvedRetention.isNegative()) {
+                throw new IllegalArgumentException("resolvedRetention must be ≥ 0");
+            }
+            if (queueCapacity < 1 || maxAttempts < 1 || initialBackoff == null || maxBackoff == null
+                    || initialBackoff.toMillis() < 1 || maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("queueCapacity ≥ 1, attempts ≥ 1 and 1 ms ≤ initial backoff ≤ max backoff "
+                        + "are required");
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (AlertRule r : rules) {
+                if (!names.add(r.name() + r.labels())) {
+                    throw new IllegalArgumentException("alert rule '" + r.name() + "' is configured twice with the same labels");
+                }
+            }
+            java.util.Set<String> notifierNames = new java.util.HashSet<>();
+            for (Notifier n : notifiers) {
+                if (!notifierNames.add(n.name())) {
+                    throw new IllegalArgumentException("two notifiers are named '" + n.name() + "'; names label their metrics");
+                }
+            }
+            return new AlertEngine(this);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.bulwark.alerting;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import java.time.Instant;
+
+/**
+ * A number an {@link AlertRule} compares with its threshold, read from the service's registries
+ * at each evaluation. Built-in signals are made by {@link Signals}; implement this for others.
+ */
+public interface Signal {
+
+    /**
+     * Reads the current value.
+     *
+     * @param metrics the service's metric registry
+     * @param health the service's health checks
+     * @param now evaluation time (rates and trends are computed against it)
+     * @return the value, or {@code NaN} when there is not enough data yet (the condition is then false)
+     * @throws SignalException when the signal cannot be read (unknown metric, non-numeric gauge...):
+     *         the engine raises a visible {@code RuleEvaluationFailed} alert, it never skips silently
+     */
+    double read(MetricRegistry metrics, HealthCheckRegistry health, Instant now);
+
+    /** A short human description, e.g. {@code rate(http.requests[5m])}. */
+    String describe();
+
+    /** A signal that cannot be read, with the reason. */
+    final class SignalException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        /** @param message what is wrong and how to fix it */
+        public SignalException(String message) {
+            super(message);
+        }
+    }
+}
