@@ -79,10 +79,12 @@ public final class EmailNotifier implements Notifier {
     }
 
     private static InternetAddress parse(String address, String what) {
+        if (address == null) {
+            throw new IllegalArgumentException(what + " is missing");
+        }
         try {
-            InternetAddress parsed = new InternetAddress(address, true);
-            return parsed;
-        } catch (MessagingException | NullPointerException e) {
+            return new InternetAddress(address, true);
+        } catch (MessagingException e) {
             throw new IllegalArgumentException(what + " is not a valid e-mail address: '" + address + "'", e);
         }
     }
