@@ -19,14 +19,25 @@ public final class SampleWindow {
         this.window = window;
     }
 
-    private void add(Instant now, double value) {
+    /** Adds a sample; one closer than window/100 to the previous replaces it, so at most ~100 are kept. */
+    private void append(Instant now, double value) {
+        Sample last = samples.peekLast();
+        if (last != null && samples.size() > 1
+                && Duration.between(last.at(), now).compareTo(window.dividedBy(100)) < 0) {
+            samples.removeLast();
+        }
         samples.addLast(new Sample(now, value));
+    }
+
+    private void add(Instant now, double value) {
+        append(now, value);
         // keep one sample at or before the window start, so the increase spans the whole window
+        Instant start = now.minus(window);
         while (samples.size() > 2) {
-            Sample second = samples.stream().skip(1).findFirst().orElseThrow();
-            if (!second.at().isAfter(now.minus(window))) {
-                samples.removeFirst();
-            } else {
+            Sample first = samples.removeFirst();
+            Sample second = samples.peekFirst();
+            if (second == null || second.at().isAfter(start)) {
+                samples.addFirst(first);
                 break;
             }
         }
@@ -68,7 +79,7 @@ public final class SampleWindow {
      *         span less than half the window
      */
     public synchronized double hoursUntilZero(Instant now, double level) {
-        samples.addLast(new Sample(now, level));
+        append(now, level);
         while (!samples.isEmpty() && samples.peekFirst().at().isBefore(now.minus(window))) {
             samples.removeFirst();
         }
