@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.bulwark.alerting.Alert;
+import dev.bulwark.alerting.AlertEngine;
+import dev.bulwark.alerting.AlertingSettings;
+import dev.bulwark.alerting.RulePack;
 import dev.bulwark.jwt.AuthResult;
 import dev.bulwark.jwt.Authentication;
 import dev.bulwark.jwt.InMemoryTokenStore;
@@ -75,6 +79,7 @@ public final class HardenedService implements AutoCloseable {
     private final MetricRegistry metrics = new MetricRegistry();
     private final HealthCheckRegistry healthChecks = new HealthCheckRegistry();
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
+    private final AlertEngine alerts;
     private final byte[] demoPasswordHash;
     private final String url;
 
@@ -100,11 +105,39 @@ public final class HardenedService implements AutoCloseable {
         this.auth = JwtCookieAuth.create(JwtSettings.fromEnvironment(effective), store, metrics);
         this.demoPasswordHash = sha256(demoPassword);
 
+        this.alerts = alertEngine(effective, poolSettings.poolName(), dataDir);
+
         DropwizardExports.builder().dropwizardRegistry(metrics)
                 .customLabelMapper(new CustomLabelMapper(PoolPrometheus.mappings())).register(prometheus);
         routes();
         this.executor = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 4));
         server.setExecutor(executor);
+    }
+
+    private AlertEngine alertEngine(Map<String, String> env, String poolName, Path dataDir) {
+        java.time.Duration poolFor = java.time.Duration.ofSeconds(
+                Long.parseLong(env.getOrDefault("ALERT_POOL_EXHAUSTED_FOR_SECONDS", "60")));
+        metrics.meter("bulwark.http.requests");
+        metrics.meter("bulwark.http.responses.5xx");
+        return AlertingSettings.fromEnvironment(env)
+                .applyTo(AlertEngine.builder(metrics).healthChecks(healthChecks))
+                .rules(RulePack.backendDown("bulwark.pool." + poolName).build(),
+                        RulePack.highErrorRate("bulwark.http.responses.5xx", "bulwark.http.requests").build(),
+                        RulePack.dbPoolExhausted(poolName).forDuration(poolFor).build(),
+                        RulePack.highQueueDepth("bulwark.alerting.queue.depth", 50).build(),
+                        RulePack.diskSpaceLow(dataDir, 10).build(),
+                        RulePack.diskFillingUp(dataDir, 4).build())
+                .build();
+    }
+
+    /** The pool (for tests in this package that provoke exhaustion). */
+    com.zaxxer.hikari.HikariDataSource dataSource() {
+        return pool.dataSource();
+    }
+
+    /** The alert engine (for tests in this package). */
+    AlertEngine alerts() {
+        return alerts;
     }
 
     /**
@@ -118,6 +151,7 @@ public final class HardenedService implements AutoCloseable {
     public static HardenedService start(Map<String, String> env, String demoPassword) throws IOException {
         HardenedService service = new HardenedService(env, demoPassword);
         service.server.start();
+        service.alerts.start();
         return service;
     }
 
@@ -149,6 +183,7 @@ public final class HardenedService implements AutoCloseable {
     public void close() {
         LOG.info("Stopping: no new requests, closing the connection pool");
         server.stop(2);
+        alerts.close();
         executor.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -200,9 +235,9 @@ public final class HardenedService implements AutoCloseable {
         server.createContext("/admin/backups", exchange -> Http.guarded(exchange.getRequestMethod().equals("POST") ? "POST" : "GET",
                 ex -> notYet("backups_unavailable", "the backup module (bulwark-backup) is not part of this build yet"))
                 .handle(exchange)).getFilters().addAll(List.of(counting, admin));
-        server.createContext("/admin/alerts", Http.guarded("GET", ex -> notYet("alerts_unavailable",
-                "the alerting module (bulwark-alerting) is not part of this build yet")))
-                .getFilters().addAll(List.of(counting, admin));
+        server.createContext("/admin/alerts", Http.guarded("GET", this::listAlerts)).getFilters().addAll(List.of(counting, admin));
+        server.createContext("/admin/alerts/test", Http.guarded("POST", ex -> Http.json(ex, 202,
+                Map.of("queuedFor", alerts.sendTestAlert())))).getFilters().addAll(List.of(counting, admin));
     }
 
     private static void notYet(String code, String message) {
@@ -302,6 +337,25 @@ public final class HardenedService implements AutoCloseable {
             checks.put(name, entry);
         });
         Http.json(exchange, healthy ? 200 : 503, Map.of("status", healthy ? "UP" : "DOWN", "checks", checks));
+    }
+
+    private void listAlerts(HttpExchange exchange) throws IOException {
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Alert a : alerts.activeAlerts()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", a.name());
+            m.put("state", a.state().name());
+            m.put("severity", a.severity().label());
+            m.put("fingerprint", a.fingerprint());
+            m.put("labels", a.labels());
+            m.put("annotations", a.annotations());
+            m.put("value", Double.isFinite(a.value()) ? a.value() : null);
+            m.put("activeSince", a.activeSince() == null ? null : a.activeSince().toString());
+            m.put("firingSince", a.firingSince() == null ? null : a.firingSince().toString());
+            m.put("resolvedAt", a.resolvedAt() == null ? null : a.resolvedAt().toString());
+            out.add(m);
+        }
+        Http.json(exchange, 200, Map.of("alerts", out, "rules", alerts.rules().size()));
     }
 
     private void poolHealth(HttpExchange exchange) throws IOException {

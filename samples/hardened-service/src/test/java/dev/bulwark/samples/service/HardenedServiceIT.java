@@ -29,7 +29,8 @@ class HardenedServiceIT {
     @BeforeAll
     static void start() throws Exception {
         service = HardenedService.start(Map.of("PORT", "0", "DATA_DIR", dataDir.toString(), "DB_POOL_SIZE", "2",
-                "DB_MAX_OVERFLOW", "3"), "test-password");
+                "DB_MAX_OVERFLOW", "3", "DB_POOL_TIMEOUT_MS", "20000", "ALERT_POOL_EXHAUSTED_FOR_SECONDS", "0",
+                "ALERT_EVALUATION_INTERVAL_SECONDS", "1"), "test-password");
         base = service.url();
     }
 
@@ -175,12 +176,47 @@ class HardenedServiceIT {
         Map<String, String> jar = login();
 
         HttpResponse<String> sandbox = call("POST", "/sandbox/run", "{}", jar, csrf(jar));
-        HttpResponse<String> alerts = call("GET", "/admin/alerts", null, jar);
 
         assertThat(sandbox.statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(sandbox.body()).get("error").asText()).isEqualTo("sandbox_unavailable");
-        assertThat(alerts.statusCode()).isEqualTo(503);
         assertThat(call("GET", "/admin/alerts", null, Map.of()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void poolExhaustionFiresAnAlertVisibleInAdminAlerts() throws Exception {
+        Map<String, String> jar = login();
+        java.util.List<java.sql.Connection> held = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService waiter = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            for (int i = 0; i < 5; i++) {
+                held.add(service.dataSource().getConnection());
+            }
+            waiter.submit(() -> {
+                try (java.sql.Connection c = service.dataSource().getConnection()) {
+                    return c.isValid(1);
+                }
+            });
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            JsonNode firing = null;
+            while (firing == null && System.nanoTime() < deadline) {
+                for (JsonNode a : JSON.readTree(call("GET", "/admin/alerts", null, jar).body()).get("alerts")) {
+                    if (a.get("name").asText().equals("DbPoolExhausted") && a.get("state").asText().equals("FIRING")) {
+                        firing = a;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            assertThat(firing).as("DbPoolExhausted firing in /admin/alerts").isNotNull();
+            assertThat(firing.get("severity").asText()).isEqualTo("critical");
+            assertThat(firing.get("labels").get("pool").asText()).isEqualTo("bulwark");
+        } finally {
+            for (java.sql.Connection c : held) {
+                c.close();
+            }
+            waiter.shutdown();
+        }
+        String metrics = call("GET", "/metrics", null, Map.of()).body();
+        assertThat(metrics).contains("bulwark_alerting_evaluations_total", "bulwark_alerting_alerts_firing");
     }
 
     @Test
