@@ -1,0 +1,95 @@
+package dev.bulwark.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Periodic re-sending of firing alerts (as Alertmanager expects), and Slack's body on the wire. */
+class ResendAndSlackTest {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+
+    static final class Recording implements Notifier {
+        final String name;
+        final Duration resend;
+        final List<Notification> received = new CopyOnWriteArrayList<>();
+
+        Recording(String name, Duration resend) {
+            this.name = name;
+            this.resend = resend;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Duration resendFiring() {
+            return resend;
+        }
+
+        @Override
+        public void send(List<Notification> notifications) {
+            received.addAll(notifications);
+        }
+    }
+
+    @Test
+    void firingAlertsAreResentOnlyToNotifiersThatAskForIt() {
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.register("depth", (Gauge<Integer>) () -> 500);
+        Recording am = new Recording("am", Duration.ofMinutes(1));
+        Recording plain = new Recording("plain", Duration.ZERO);
+        try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).notifier(am).notifier(plain)
+                .rules(RulePack.highQueueDepth("depth", 100).forDuration(Duration.ZERO).build()).build()) {
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "first delivery", () -> am.received.size() >= 1 && plain.received.size() == 1);
+            int afterFirst = am.received.size();
+            clock.advance(Duration.ofSeconds(30));
+            engine.evaluate();
+            clock.advance(Duration.ofSeconds(30));
+            engine.evaluate();
+
+            Poll.until(Duration.ofSeconds(5), "re-sent to the Alertmanager-like notifier", () -> am.received.size() > afterFirst);
+            assertThat(am.received.get(am.received.size() - 1).kind()).isEqualTo(Notification.Kind.REPEAT);
+            assertThat(plain.received).hasSize(1);
+        }
+    }
+
+    @Test
+    void slackGetsAJsonTextMessage() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer slack = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        slack.createContext("/services/T/B/x", ex -> {
+            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        slack.start();
+        try {
+            SlackNotifier notifier = new SlackNotifier(URI.create("http://127.0.0.1:" + slack.getAddress().getPort()
+                    + "/services/T/B/x"));
+            Alert alert = new Alert("f", "BackendDown", Severity.CRITICAL, java.util.Map.of(),
+                    java.util.Map.of("summary", "Health check db is failing"), AlertState.FIRING, 0, null, null, null);
+            notifier.send(List.of(new Notification(alert, Notification.Kind.FIRING)));
+        } finally {
+            slack.stop(0);
+        }
+
+        assertThat(new ObjectMapper().readTree(bodies.get(0)).get("text").asText())
+                .isEqualTo(":rotating_light: *FIRING* `BackendDown` (critical): Health check db is failing");
+    }
+}
