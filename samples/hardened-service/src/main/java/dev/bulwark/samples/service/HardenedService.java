@@ -83,6 +83,14 @@ public final class HardenedService implements AutoCloseable {
     private final byte[] demoPasswordHash;
     private final String url;
 
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle and the
+        // client's delayed ACK add ~40 ms to every response. Must be set before the first server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private HardenedService(Map<String, String> env, String demoPassword) throws IOException {
         Path dataDir = Path.of(env.getOrDefault("DATA_DIR", "data")).toAbsolutePath().normalize();
         Files.createDirectories(dataDir);
