@@ -1,5 +1,7 @@
 package dev.bulwark.alerting;
 
+import dev.bulwark.testsupport.Poll;
+import dev.bulwark.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.Gauge;

@@ -1,5 +1,6 @@
 package dev.bulwark.alerting;
 
+import dev.bulwark.testsupport.Poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.Gauge;

@@ -1,5 +1,6 @@
 package dev.bulwark.pool;
 
+import dev.bulwark.testsupport.Poll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;

@@ -1,5 +1,6 @@
 package dev.bulwark.jwt;
 
+import dev.bulwark.testsupport.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;

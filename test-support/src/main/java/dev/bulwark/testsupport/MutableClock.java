@@ -1,4 +1,4 @@
-package dev.bulwark.jwt;
+package dev.bulwark.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand. */
-final class MutableClock extends Clock {
-    private Instant now;
+/** A UTC clock that tests move by hand, so expiry, grace periods and schedules need no sleeping. */
+public final class MutableClock extends Clock {
+    private volatile Instant now;
 
-    MutableClock(Instant start) {
+    /** @param start the initial instant */
+    public MutableClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration d) {
+    /** @param d how far to move the clock forward */
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 

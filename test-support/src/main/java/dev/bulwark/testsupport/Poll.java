@@ -1,14 +1,22 @@
-package dev.bulwark.pool;
+package dev.bulwark.testsupport;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Waits for a condition with a deadline (no fixed sleeps standing in for a state). */
-final class Poll {
+/** Waits for a condition with a deadline (instead of a fixed sleep standing in for a state). */
+public final class Poll {
     private Poll() {
     }
 
-    static void until(Duration deadline, String what, BooleanSupplier condition) {
+    /**
+     * Polls {@code condition} every 20 ms until it holds.
+     *
+     * @param deadline how long to wait at most
+     * @param what what is awaited, for the failure message
+     * @param condition the condition
+     * @throws AssertionError when the deadline passes first
+     */
+    public static void until(Duration deadline, String what, BooleanSupplier condition) {
         long end = System.nanoTime() + deadline.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
