@@ -39,6 +39,8 @@ need promtool prometheus
 need prometheus-alertmanager prometheus-alertmanager
 need chromium chromium
 need chromedriver chromium-driver
+need python3.11 python3.11
+need strace strace
 
 if ((${#missing[@]})); then
   if ! $can_install; then
@@ -70,6 +72,11 @@ elif $can_install && command -v dockerd >/dev/null 2>&1; then
   else tail -20 "$STATE_DIR/dockerd.log" >&2; problems+=("docker engine did not answer 'docker info' within 60 s (log: $STATE_DIR/dockerd.log)"); fi
 else
   problems+=("docker engine")
+fi
+
+# --- Sandbox images (built offline: no registry here) ---------------------------
+if docker info >/dev/null 2>&1; then
+  bash "$(dirname "$0")/../sandbox-seccomp/images/build-images.sh" || problems+=("sandbox test image (sandbox-seccomp/images/build-images.sh failed)")
 fi
 
 # --- PostgreSQL ---------------------------------------------------------------
