@@ -1,0 +1,316 @@
+package dev.bulwark.sandbox;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.WaitContainerResultCallback;
+import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.StreamType;
+import com.github.dockerjava.api.model.Ulimit;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.bulwark.sandbox.internal.CappedBuffer;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each request in a fresh Docker container (docker-java over the engine's Unix socket or
+ * {@code DOCKER_HOST}): no network, read-only root, capped {@code /tmp} tmpfs, all capabilities
+ * dropped, no-new-privileges, non-root user, pids / memory (swap = memory) / CPU limits, file-size
+ * and open-file ulimits, the seccomp profile, optionally another OCI runtime. Input files are
+ * copied into {@code /work} (never bind-mounted). The container is removed on every path; those
+ * left by a crashed JVM are reaped when a runtime starts (label {@code dev.bulwark.sandbox.owner}).
+ */
+public final class DockerSandboxRuntime implements SandboxRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DockerSandboxRuntime.class);
+    static final String LABEL = "dev.bulwark.sandbox";
+    static final String OWNER = "dev.bulwark.sandbox.owner";
+
+    private final SandboxSettings settings;
+    private final DockerClient docker;
+    private final String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+    private final String seccomp;
+
+    /**
+     * Connects to the engine and reaps containers left by JVMs that died.
+     *
+     * @param settings limits and image
+     */
+    public DockerSandboxRuntime(SandboxSettings settings) {
+        this.settings = settings;
+        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                .withDockerHost(settings.dockerHost()).build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(URI.create(settings.dockerHost()))
+                .maxConnections(64).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(5)).build();
+        this.docker = DockerClientImpl.getInstance(config, http);
+        this.seccomp = settings.profile().toJson();
+    }
+
+    @Override
+    public void check() {
+        try {
+            docker.pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new SandboxException("Docker engine unreachable at " + settings.dockerHost()
+                    + " (start dockerd, or set SANDBOX_DOCKER_HOST / DOCKER_HOST): " + e.getMessage(), e);
+        }
+        try {
+            docker.inspectImageCmd(settings.image()).exec();
+        } catch (NotFoundException e) {
+            throw new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
+                    + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE to one you have", e);
+        }
+        reapOrphans();
+    }
+
+    /** Removes sandbox containers whose creating JVM is gone. @return how many were removed */
+    public int reapOrphans() {
+        int removed = 0;
+        List<Container> mine = docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, "true")).exec();
+        for (Container c : mine) {
+            String ownerLabel = c.getLabels() == null ? null : c.getLabels().get(OWNER);
+            long pid = ownerLabel == null ? -1 : parsePid(ownerLabel);
+            boolean alive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            if (!alive) {
+                remove(c.getId());
+                removed++;
+            }
+        }
+        for (com.github.dockerjava.api.command.InspectVolumeResponse v : docker.listVolumesCmd()
+                .withFilter("label", List.of(LABEL + "=true")).exec().getVolumes()) {
+            String ownerLabel = v.getLabels() == null ? null : v.getLabels().get(OWNER);
+            long pid = ownerLabel == null ? -1 : parsePid(ownerLabel);
+            if (!(pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+                removeVolume(v.getName());
+            }
+        }
+        if (removed > 0) {
+            LOG.info("Reaped {} sandbox container(s) left by a JVM that is gone", removed);
+        }
+        return removed;
+    }
+
+    private static long parsePid(String ownerLabel) {
+        try {
+            return Long.parseLong(ownerLabel.substring(0, ownerLabel.indexOf('-')));
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public SandboxResult run(SandboxRequest request) {
+        Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
+        try {
+            return runInVolume(request, limit);
+        } catch (NotFoundException e) {
+            throw new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
+                    + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE", e);
+        } catch (SandboxException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SandboxException("the sandbox run failed: " + e.getMessage(), e);
+        }
+    }
+
+    private SandboxResult runInVolume(SandboxRequest request, Duration limit) {
+        // Inputs travel in a per-run volume filled through a helper container (a copy, never a
+        // bind mount of host files) and mounted read-only at /work: the root file system is
+        // read-only, so nothing can be copied into the sandbox container itself.
+        String volume = "bulwark-sandbox-" + UUID.randomUUID();
+        docker.createVolumeCmd().withName(volume).withLabels(Map.of(LABEL, "true", OWNER, owner)).exec();
+        try {
+            fill(volume, request);
+            return runWithInputs(volume, request, limit);
+        } finally {
+            removeVolume(volume);
+        }
+    }
+
+    private void fill(String volume, SandboxRequest request) {
+        String helper = docker.createContainerCmd(settings.image()).withCmd("true")
+                .withLabels(Map.of(LABEL, "true", OWNER, owner)).withNetworkDisabled(true)
+                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")
+                        .withBinds(new Bind(volume, new Volume("/work"))))
+                .exec().getId();
+        try {
+            docker.copyArchiveToContainerCmd(helper).withRemotePath("/work")
+                    .withTarInputStream(new ByteArrayInputStream(tar(request.files(), settings.user()))).exec();
+        } finally {
+            remove(helper);
+        }
+    }
+
+    private void removeVolume(String volume) {
+        try {
+            docker.removeVolumeCmd(volume).exec();
+        } catch (NotFoundException ignored) {
+            // already gone
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove sandbox volume {}: {} (it will be reaped at next start)", volume, e.getMessage());
+        }
+    }
+
+    private SandboxResult runWithInputs(String volume, SandboxRequest request, Duration limit) {
+        HostConfig host = HostConfig.newHostConfig()
+                .withBinds(new Bind(volume, new Volume("/work"), AccessMode.ro))
+                .withNetworkMode("none")
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + settings.tmpfsBytes()))
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges", "seccomp=" + seccomp))
+                .withPidsLimit(settings.pids())
+                .withMemory(settings.memoryBytes())
+                .withMemorySwap(settings.memoryBytes())
+                .withNanoCPUs((long) (settings.cpus() * 1_000_000_000L))
+                .withUlimits(List.of(new Ulimit("fsize", settings.fileSizeBytes(), settings.fileSizeBytes()),
+                        new Ulimit("nofile", settings.openFiles(), settings.openFiles())));
+        if (settings.runtime() != null) {
+            host.withRuntime(settings.runtime());
+        }
+        String id;
+        try {
+            CreateContainerResponse created = docker.createContainerCmd(settings.image())
+                    .withCmd(request.command())
+                    .withUser(settings.user())
+                    .withWorkingDir("/work")
+                    .withEnv("HOME=/tmp", "PYTHONDONTWRITEBYTECODE=1", "TMPDIR=/tmp")
+                    .withLabels(Map.of(LABEL, "true", OWNER, owner))
+                    .withNetworkDisabled(true)
+                    .withStdinOpen(true).withStdInOnce(true)
+                    .withAttachStdin(true).withAttachStdout(true).withAttachStderr(true)
+                    .withHostConfig(host).exec();
+            id = created.getId();
+        } catch (NotFoundException e) {
+            throw new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
+                    + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE", e);
+        } catch (RuntimeException e) {
+            throw new SandboxException("cannot create the sandbox container: " + e.getMessage(), e);
+        }
+        try {
+            return runCreated(id, request, limit);
+        } finally {
+            remove(id);
+        }
+    }
+
+    private SandboxResult runCreated(String id, SandboxRequest request, Duration limit) {
+        CappedBuffer out = new CappedBuffer(settings.outputLimitBytes());
+        CappedBuffer err = new CappedBuffer(settings.outputLimitBytes());
+        ResultCallback.Adapter<Frame> attach = docker.attachContainerCmd(id)
+                .withStdOut(true).withStdErr(true).withFollowStream(true)
+                .exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(Frame frame) {
+                        (frame.getStreamType() == StreamType.STDERR ? err : out).append(frame.getPayload());
+                    }
+                });
+        long started = System.nanoTime();
+        docker.startContainerCmd(id).exec();
+        Thread stdin = new Thread(() -> {
+            try {
+                dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), id, request.stdin());
+            } catch (IOException e) {
+                LOG.debug("stdin of sandbox container {} not delivered: {}", id, e.toString());
+            }
+        }, "bulwark-sandbox-stdin");
+        stdin.setDaemon(true);
+        stdin.start();
+        boolean timedOut = false;
+        try {
+            docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
+                    .awaitStatusCode(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (DockerClientException e) {
+            timedOut = true;
+            try {
+                docker.killContainerCmd(id).exec();
+            } catch (RuntimeException ignored) {
+                // already gone
+            }
+            docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+        }
+        Duration duration = Duration.ofNanos(System.nanoTime() - started);
+        try {
+            attach.awaitCompletion(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                attach.close();
+            } catch (IOException ignored) {
+                // closing the stream of a finished container
+            }
+        }
+        InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
+        if (state == null) {
+            throw new SandboxException("the engine reported no state for sandbox container " + id);
+        }
+        long exit = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
+        boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
+        int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
+        return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
+                duration, -1);
+    }
+
+    private void remove(String id) {
+        try {
+            docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
+        } catch (NotFoundException ignored) {
+            // already removed
+        } catch (RuntimeException e) {
+            LOG.warn("Could not remove sandbox container {}: {} (it will be reaped at next start)", id, e.getMessage());
+        }
+    }
+
+    static byte[] tar(Map<String, byte[]> files, String user) {
+        String[] ids = user.split(":");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(f.getKey());
+                entry.setSize(f.getValue().length);
+                entry.setMode(0444);
+                entry.setIds(Integer.parseInt(ids[0]), Integer.parseInt(ids[1]));
+                tar.putArchiveEntry(entry);
+                tar.write(f.getValue());
+                tar.closeArchiveEntry();
+            }
+            tar.finish();
+        } catch (IOException e) {
+            throw new SandboxException("cannot pack the input files: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        try {
+            docker.close();
+        } catch (IOException e) {
+            LOG.debug("closing the Docker client: {}", e.toString());
+        }
+    }
+}

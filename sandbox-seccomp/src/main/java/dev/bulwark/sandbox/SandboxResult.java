@@ -1,0 +1,26 @@
+package dev.bulwark.sandbox;
+
+import java.time.Duration;
+
+/**
+ * What a run produced.
+ *
+ * @param exitCode the program's exit code (128 + signal when killed by a signal)
+ * @param signal the killing signal number, or 0
+ * @param stdout captured standard output (UTF-8, at most the configured cap)
+ * @param stderr captured standard error (UTF-8, at most the configured cap)
+ * @param stdoutTruncated whether output beyond the cap was discarded
+ * @param stderrTruncated whether error output beyond the cap was discarded
+ * @param timedOut whether the wall-clock limit killed it
+ * @param oomKilled whether the memory limit killed it
+ * @param duration wall time from start to exit
+ * @param peakMemoryBytes peak memory where the engine reports it, else -1
+ */
+public record SandboxResult(long exitCode, int signal, String stdout, String stderr, boolean stdoutTruncated,
+        boolean stderrTruncated, boolean timedOut, boolean oomKilled, Duration duration, long peakMemoryBytes) {
+
+    /** True when the program exited 0 on its own. */
+    public boolean succeeded() {
+        return exitCode == 0 && !timedOut && !oomKilled;
+    }
+}

@@ -1,0 +1,313 @@
+package dev.bulwark.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.testsupport.RequiresService;
+import dev.bulwark.testsupport.Service;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real containers on the real Docker engine, strict profile: a real strategy, and the
+ * penetration suite — each attempt asserted, and a legitimate run still succeeds after it.
+ */
+@RequiresService(Service.DOCKER)
+class SandboxIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static SandboxSettings settings;
+    static Sandbox sandbox;
+
+    @BeforeAll
+    static void start() {
+        settings = SandboxSettings.defaults().withLimits(96L * 1024 * 1024, 32, Duration.ofSeconds(20), 64 * 1024);
+        sandbox = Sandbox.docker(settings);
+    }
+
+    @AfterAll
+    static void stop() {
+        sandbox.close();
+    }
+
+    @AfterEach
+    void aLegitimateRunStillSucceeds() {
+        SandboxResult ok = sandbox.run(SandboxRequest.python("print(6 * 7)", ""));
+        assertThat(ok.succeeded()).as(ok.stderr()).isTrue();
+        assertThat(ok.stdout()).isEqualTo("42\n");
+    }
+
+    static byte[] resource(String name) throws IOException {
+        try (InputStream in = SandboxIT.class.getResourceAsStream("/strategies/" + name)) {
+            return in.readAllBytes();
+        }
+    }
+
+    static JsonNode runJson(String code) throws IOException {
+        SandboxResult r = sandbox.run(SandboxRequest.python(code, ""));
+        assertThat(r.exitCode()).as("stderr: " + r.stderr()).isZero();
+        return JSON.readTree(r.stdout());
+    }
+
+    @Test
+    void runsARealStrategyOnAPriceFileUnderTheStrictProfile() throws Exception {
+        byte[] csv = resource("prices.csv");
+        SandboxRequest request = new SandboxRequest(List.of("python3", "ma_crossover.py"),
+                Map.of("ma_crossover.py", resource("ma_crossover.py"), "prices.csv", csv),
+                "5 20".getBytes(StandardCharsets.UTF_8), null);
+
+        SandboxResult result = sandbox.run(request);
+
+        assertThat(result.succeeded()).as(result.stderr()).isTrue();
+        JsonNode out = JSON.readTree(result.stdout());
+        double[] expected = backtest(new String(csv, StandardCharsets.UTF_8), 5, 20);
+        assertThat(out.get("trades").asInt()).isEqualTo((int) expected[0]).isPositive();
+        assertThat(out.get("pnl").asDouble()).isCloseTo(expected[1], org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(out.get("final_position").asInt()).isEqualTo((int) expected[2]);
+    }
+
+    /** The same crossover computed here: trades, pnl, final position. */
+    static double[] backtest(String csv, int fast, int slow) {
+        List<Double> closes = new ArrayList<>();
+        for (String line : csv.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("date")) {
+                closes.add(Double.parseDouble(line.split(",")[1]));
+            }
+        }
+        int position = 0;
+        int trades = 0;
+        double entry = 0;
+        double pnl = 0;
+        for (int i = slow; i <= closes.size(); i++) {
+            double f = 0;
+            double s = 0;
+            for (int k = i - fast; k < i; k++) {
+                f += closes.get(k);
+            }
+            for (int k = i - slow; k < i; k++) {
+                s += closes.get(k);
+            }
+            f /= fast;
+            s /= slow;
+            double price = closes.get(i - 1);
+            if (f > s && position == 0) {
+                position = 1;
+                entry = price;
+                trades++;
+            } else if (f < s && position == 1) {
+                position = 0;
+                pnl += price - entry;
+                trades++;
+            }
+        }
+        if (position == 1) {
+            pnl += closes.get(closes.size() - 1) - entry;
+        }
+        return new double[] {trades, Math.round(pnl * 1e6) / 1e6, position};
+    }
+
+    @Test
+    void dangerousSyscallsAreRefused() throws Exception {
+        JsonNode r = runJson(String.join("\n",
+                "import ctypes, json",
+                "libc = ctypes.CDLL(None, use_errno=True)",
+                "calls = {'mount': (165, b'none', b'/tmp', b'tmpfs', 0, 0), 'umount2': (166, b'/tmp', 0),",
+                " 'ptrace': (101, 16, 1, 0, 0), 'unshare_user': (272, 0x10000000), 'unshare_net': (272, 0x40000000),",
+                " 'setns': (308, 0, 0), 'keyctl': (250, 0, 0), 'add_key': (248, b'user', b'k', b'v', 1, 0),",
+                " 'bpf': (321, 0, 0, 0), 'perf_event_open': (298, 0, 0, -1, -1, 0), 'userfaultfd': (323, 0),",
+                " 'io_uring_setup': (425, 1, 0), 'init_module': (175, 0, 0, b''), 'finit_module': (313, 0, b'', 0),",
+                " 'delete_module': (176, b'x', 0), 'kexec_load': (246, 0, 0, 0, 0), 'reboot': (169, 0, 0, 0, 0),",
+                " 'swapon': (167, b'/tmp/x', 0), 'pivot_root': (155, b'/tmp', b'/tmp'), 'chroot': (161, b'/tmp'),",
+                " 'settimeofday': (164, 0, 0), 'clock_settime': (227, 0, 0), 'personality': (135, 0x0008),",
+                " 'clone3': (435, 0, 0), 'clone_newns': (56, 0x00020000 | 17, 0, 0, 0, 0)}",
+                "out = {}",
+                "for name, args in calls.items():",
+                "    ctypes.set_errno(0)",
+                "    rc = libc.syscall(*args)",
+                "    out[name] = [rc, ctypes.get_errno()]",
+                "print(json.dumps(out))"));
+
+        r.fields().forEachRemaining(e -> {
+            assertThat(e.getValue().get(0).asLong()).as(e.getKey() + " must fail").isEqualTo(-1);
+            assertThat(e.getValue().get(1).asInt()).as(e.getKey() + " errno").isIn(1, 38);
+        });
+        assertThat(r.size()).isEqualTo(25);
+    }
+
+    @Test
+    void noNetworkAndNoDns() throws Exception {
+        JsonNode r = runJson(String.join("\n",
+                "import socket, json",
+                "out = {}",
+                "for name, target in [('loopback', ('127.0.0.1', 9)), ('external', ('192.0.2.1', 80))]:",
+                "    try:",
+                "        s = socket.create_connection(target, timeout=2); out[name] = 'connected'",
+                "    except OSError as e:",
+                "        out[name] = 'refused: ' + type(e).__name__",
+                "try:",
+                "    socket.getaddrinfo('example.com', 80); out['dns'] = 'resolved'",
+                "except OSError as e:",
+                "    out['dns'] = 'failed'",
+                "print(json.dumps(out))"));
+
+        assertThat(r.get("loopback").asText()).startsWith("refused");
+        assertThat(r.get("external").asText()).startsWith("refused");
+        assertThat(r.get("dns").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void rootFilesystemIsReadOnlyAndTmpIsCapped() throws Exception {
+        JsonNode r = runJson(String.join("\n",
+                "import json, os",
+                "out = {}",
+                "for path in ['/evil', '/etc/passwd', '/work/new']:",
+                "    try:",
+                "        open(path, 'a').write('x'); out[path] = 'written'",
+                "    except OSError as e:",
+                "        out[path] = 'refused'",
+                "written = 0",
+                "try:",
+                "    with open('/tmp/fill', 'wb') as f:",
+                "        while written < 512 * 1024 * 1024:",
+                "            f.write(b'0' * 1048576); f.flush(); written += 1048576",
+                "except OSError as e:",
+                "    out['fill_error'] = e.errno",
+                "out['tmp_written_mb'] = written // 1048576",
+                "print(json.dumps(out))"));
+
+        assertThat(r.get("/evil").asText()).isEqualTo("refused");
+        assertThat(r.get("/etc/passwd").asText()).isEqualTo("refused");
+        assertThat(r.get("/work/new").asText()).isEqualTo("refused");
+        assertThat(r.get("tmp_written_mb").asInt()).isLessThanOrEqualTo(16);
+        assertThat(r.get("fill_error").asInt()).isIn(27, 28);
+    }
+
+    @Test
+    void cannotBecomeRootNorSeeTheHost() throws Exception {
+        JsonNode r = runJson(String.join("\n",
+                "import os, json",
+                "out = {'uid': os.getuid()}",
+                "try:",
+                "    os.setuid(0); out['setuid'] = 'became root'",
+                "except OSError as e:",
+                "    out['setuid'] = 'refused'",
+                "out['docker_sock'] = os.path.exists('/var/run/docker.sock') or os.path.exists('/run/docker.sock')",
+                "try:",
+                "    out['pid1'] = open('/proc/1/cmdline', 'rb').read().split(b'\\0')[0].decode()",
+                "except OSError:",
+                "    out['pid1'] = 'unreadable'",
+                "print(json.dumps(out))"));
+
+        assertThat(r.get("uid").asInt()).isEqualTo(10001);
+        assertThat(r.get("setuid").asText()).isEqualTo("refused");
+        assertThat(r.get("docker_sock").asBoolean()).isFalse();
+        assertThat(r.get("pid1").asText()).isIn("python3", "unreadable");
+    }
+
+    @Test
+    void forkBombHitsThePidsLimit() throws Exception {
+        SandboxResult r = sandbox.run(SandboxRequest.python(String.join("\n",
+                "import os, time",
+                "children = 0",
+                "try:",
+                "    for _ in range(1000):",
+                "        pid = os.fork()",
+                "        if pid == 0:",
+                "            time.sleep(5); os._exit(0)",
+                "        children += 1",
+                "except OSError as e:",
+                "    print('stopped', children, e.errno)"), ""));
+
+        assertThat(r.stdout()).startsWith("stopped");
+        int children = Integer.parseInt(r.stdout().split(" ")[1]);
+        assertThat(children).isLessThan(32);
+    }
+
+    @Test
+    void memoryBombIsOomKilled() {
+        SandboxResult r = sandbox.run(SandboxRequest.python("x = []\nwhile True:\n    x.append(bytearray(8 * 1024 * 1024))", ""));
+
+        assertThat(r.oomKilled()).isTrue();
+        assertThat(r.succeeded()).isFalse();
+    }
+
+    @Test
+    void infiniteLoopTimesOut() {
+        SandboxResult r = sandbox.run(SandboxRequest.python("while True:\n    pass", "").withTimeout(Duration.ofSeconds(2)));
+
+        assertThat(r.timedOut()).isTrue();
+        assertThat(r.duration()).isLessThan(Duration.ofSeconds(15));
+    }
+
+    @Test
+    void hugeOutputIsTruncatedAtTheCap() {
+        SandboxResult r = sandbox.run(SandboxRequest.python("import sys\nfor _ in range(200):\n    sys.stdout.write('x' * 65536)", ""));
+
+        assertThat(r.stdoutTruncated()).isTrue();
+        assertThat(r.stdout()).hasSize(64 * 1024);
+        assertThat(r.succeeded()).isTrue();
+    }
+
+    @Test
+    void stdinReachesTheProgramAndStderrIsCaptured() {
+        SandboxResult r = sandbox.run(SandboxRequest.python(
+                "import sys\ndata = sys.stdin.read()\nprint(data.upper())\nprint('warn', file=sys.stderr)\nsys.exit(3)", "hello"));
+
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stdout()).isEqualTo("HELLO\n");
+        assertThat(r.stderr()).isEqualTo("warn\n");
+    }
+
+    @Test
+    void containersAreRemovedAndOrphansReaped() throws Exception {
+        Process create = new ProcessBuilder("docker", "create", "--label", "dev.bulwark.sandbox=true", "--label",
+                "dev.bulwark.sandbox.owner=999999999-crashed", settings.image(), "true").redirectErrorStream(true).start();
+        assertThat(create.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(create.exitValue()).isZero();
+
+        try (DockerSandboxRuntime runtime = new DockerSandboxRuntime(settings)) {
+            assertThat(runtime.reapOrphans()).isGreaterThanOrEqualTo(1);
+            runtime.run(SandboxRequest.python("print(1)", ""));
+        }
+        Process list = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=dev.bulwark.sandbox=true").start();
+        String left = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(list.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(left).as("sandbox containers left behind").isEmpty();
+    }
+
+    @Test
+    void overflowIsRefusedAsBusy() throws Exception {
+        try (Sandbox single = new Sandbox(new DockerSandboxRuntime(settings), 1, 0)) {
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            Future<SandboxResult> slow = pool.submit(() -> single.run(SandboxRequest.python("import time\ntime.sleep(3)", "")));
+            Thread.sleep(500);
+            assertThatThrownBy(() -> single.run(SandboxRequest.python("print(1)", "")))
+                    .isInstanceOf(SandboxBusyException.class).hasMessageContaining("busy");
+            assertThat(slow.get(30, TimeUnit.SECONDS).succeeded()).isTrue();
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void unknownImageIsAClearError() {
+        SandboxSettings missing = settings.with("bulwark/no-such-image:1", settings.profile(), 1, 0);
+
+        assertThatThrownBy(() -> Sandbox.docker(missing)).isInstanceOf(SandboxException.class)
+                .hasMessageContaining("bulwark/no-such-image:1").hasMessageContaining("build-images.sh");
+    }
+}
