@@ -267,7 +267,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         if (state == null) {
             throw new SandboxException("the engine reported no state for sandbox container " + id);
         }
-        long exit = state.getExitCodeLong() == null ? -1 : state.getExitCodeLong();
+        Long exitCode = state.getExitCodeLong();
+        long exit = exitCode == null ? -1 : exitCode;
         boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
         int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
         return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
