@@ -25,6 +25,12 @@ import dev.bulwark.pool.ConnectionPoolMonitor;
 import dev.bulwark.pool.PoolHealth;
 import dev.bulwark.pool.PoolPrometheus;
 import dev.bulwark.pool.PoolSettings;
+import dev.bulwark.sandbox.Sandbox;
+import dev.bulwark.sandbox.SandboxBusyException;
+import dev.bulwark.sandbox.SandboxException;
+import dev.bulwark.sandbox.SandboxRequest;
+import dev.bulwark.sandbox.SandboxResult;
+import dev.bulwark.sandbox.SandboxSettings;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
@@ -80,6 +86,8 @@ public final class HardenedService implements AutoCloseable {
     private final HealthCheckRegistry healthChecks = new HealthCheckRegistry();
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     private final AlertEngine alerts;
+    private final Sandbox sandbox;
+    private final String sandboxUnavailable;
     private final byte[] demoPasswordHash;
     private final String url;
 
@@ -114,6 +122,16 @@ public final class HardenedService implements AutoCloseable {
         this.demoPasswordHash = sha256(demoPassword);
 
         this.alerts = alertEngine(effective, poolSettings.poolName(), dataDir);
+        Sandbox sb = null;
+        String why = null;
+        try {
+            sb = Sandbox.docker(SandboxSettings.fromEnvironment(effective));
+        } catch (RuntimeException e) {
+            why = e.getMessage();
+            LOG.warn("Sandbox unavailable, /sandbox/run will answer 503: {}", why);
+        }
+        this.sandbox = sb;
+        this.sandboxUnavailable = why;
 
         DropwizardExports.builder().dropwizardRegistry(metrics)
                 .customLabelMapper(new CustomLabelMapper(PoolPrometheus.mappings())).register(prometheus);
@@ -192,6 +210,9 @@ public final class HardenedService implements AutoCloseable {
         LOG.info("Stopping: no new requests, closing the connection pool");
         server.stop(2);
         alerts.close();
+        if (sandbox != null) {
+            sandbox.close();
+        }
         executor.shutdown();
         try {
             executor.awaitTermination(5, TimeUnit.SECONDS);
@@ -234,8 +255,7 @@ public final class HardenedService implements AutoCloseable {
         server.createContext("/auth/logout", Http.guarded("POST", this::logout)).getFilters().add(counting);
         server.createContext("/api/me", Http.guarded("GET", this::me)).getFilters().addAll(List.of(counting, authenticated));
         server.createContext("/api/notes", Http.guarded("POST", this::addNote)).getFilters().addAll(List.of(counting, authenticated));
-        server.createContext("/sandbox/run", Http.guarded("POST", ex -> notYet("sandbox_unavailable",
-                "the sandbox module (bulwark-sandbox-seccomp) is not part of this build yet")))
+        server.createContext("/sandbox/run", Http.guarded("POST", this::runSandbox))
                 .getFilters().addAll(List.of(counting, authenticated));
         server.createContext("/health", Http.guarded("GET", this::health)).getFilters().add(counting);
         server.createContext("/health/db_pool", Http.guarded("GET", this::poolHealth)).getFilters().add(counting);
@@ -345,6 +365,51 @@ public final class HardenedService implements AutoCloseable {
             checks.put(name, entry);
         });
         Http.json(exchange, healthy ? 200 : 503, Map.of("status", healthy ? "UP" : "DOWN", "checks", checks));
+    }
+
+    private void runSandbox(HttpExchange exchange) throws IOException {
+        if (sandbox == null) {
+            throw new Http.Failure(503, "sandbox_unavailable", "no Docker sandbox: " + sandboxUnavailable);
+        }
+        JsonNode body = Http.body(exchange);
+        String language = Http.text(body, "language", 20);
+        if (!language.equals("python")) {
+            throw new Http.Failure(400, "bad_request", "language must be 'python'");
+        }
+        String code = Http.text(body, "code", 60_000);
+        JsonNode stdinNode = body.get("stdin");
+        String stdin = stdinNode == null || stdinNode.isNull() ? "" : stdinNode.asText();
+        SandboxRequest request = SandboxRequest.python(code, stdin);
+        JsonNode files = body.get("files");
+        if (files != null && files.isObject()) {
+            for (Map.Entry<String, JsonNode> f : files.properties()) {
+                try {
+                    request = request.withFile(f.getKey(), f.getValue().asText().getBytes(StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    throw new Http.Failure(400, "bad_request", e.getMessage());
+                }
+            }
+        }
+        SandboxResult r;
+        try {
+            r = sandbox.run(request);
+        } catch (SandboxBusyException e) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            throw new Http.Failure(503, "sandbox_busy", e.getMessage());
+        } catch (SandboxException e) {
+            throw new Http.Failure(503, "sandbox_unavailable", e.getMessage());
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("exitCode", r.exitCode());
+        out.put("signal", r.signal());
+        out.put("stdout", r.stdout());
+        out.put("stderr", r.stderr());
+        out.put("stdoutTruncated", r.stdoutTruncated());
+        out.put("stderrTruncated", r.stderrTruncated());
+        out.put("timedOut", r.timedOut());
+        out.put("oomKilled", r.oomKilled());
+        out.put("durationMs", r.duration().toMillis());
+        Http.json(exchange, 200, out);
     }
 
     private void listAlerts(HttpExchange exchange) throws IOException {

@@ -30,7 +30,8 @@ class HardenedServiceIT {
     static void start() throws Exception {
         service = HardenedService.start(Map.of("PORT", "0", "DATA_DIR", dataDir.toString(), "DB_POOL_SIZE", "2",
                 "DB_MAX_OVERFLOW", "3", "DB_POOL_TIMEOUT_MS", "20000", "ALERT_POOL_EXHAUSTED_FOR_SECONDS", "0",
-                "ALERT_EVALUATION_INTERVAL_SECONDS", "1"), "test-password");
+                "ALERT_EVALUATION_INTERVAL_SECONDS", "1", "SANDBOX_DOCKER_HOST", "unix:///nonexistent/docker.sock"),
+                "test-password");
         base = service.url();
     }
 
@@ -172,13 +173,14 @@ class HardenedServiceIT {
     }
 
     @Test
-    void modulesNotInThisBuildAnswer503WithTheReason() throws Exception {
+    void withoutADockerEngineTheSandboxAnswers503WithTheReason() throws Exception {
         Map<String, String> jar = login();
 
         HttpResponse<String> sandbox = call("POST", "/sandbox/run", "{}", jar, csrf(jar));
 
         assertThat(sandbox.statusCode()).isEqualTo(503);
         assertThat(JSON.readTree(sandbox.body()).get("error").asText()).isEqualTo("sandbox_unavailable");
+        assertThat(JSON.readTree(sandbox.body()).get("message").asText()).contains("Docker engine unreachable");
         assertThat(call("GET", "/admin/alerts", null, Map.of()).statusCode()).isEqualTo(401);
     }
 
