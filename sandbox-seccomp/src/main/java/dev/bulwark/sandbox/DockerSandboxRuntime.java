@@ -139,6 +139,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         // Inputs travel in a per-run volume filled through a helper container (a copy, never a
         // bind mount of host files) and mounted read-only at /work: the root file system is
         // read-only, so nothing can be copied into the sandbox container itself.
+        if (request.files().isEmpty()) {
+            return runWithInputs(null, request, limit);
+        }
         String volume = "bulwark-sandbox-" + UUID.randomUUID();
         docker.createVolumeCmd().withName(volume).withLabels(Map.of(LABEL, "true", OWNER, owner)).exec();
         try {
@@ -173,9 +176,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
+    /** Runs with the input volume at /work, or without one (null) when the request has no files. */
     private SandboxResult runWithInputs(String volume, SandboxRequest request, Duration limit) {
         HostConfig host = HostConfig.newHostConfig()
-                .withBinds(new Bind(volume, new Volume("/work"), AccessMode.ro))
                 .withNetworkMode("none")
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + settings.tmpfsBytes()))
@@ -187,6 +190,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 .withNanoCPUs((long) (settings.cpus() * 1_000_000_000L))
                 .withUlimits(List.of(new Ulimit("fsize", settings.fileSizeBytes(), settings.fileSizeBytes()),
                         new Ulimit("nofile", settings.openFiles(), settings.openFiles())));
+        if (volume != null) {
+            host.withBinds(new Bind(volume, new Volume("/work"), AccessMode.ro));
+        }
         if (settings.runtime() != null) {
             host.withRuntime(settings.runtime());
         }

@@ -1,0 +1,85 @@
+package dev.bulwark.sandbox.bench;
+
+import dev.bulwark.sandbox.Sandbox;
+import dev.bulwark.sandbox.SandboxRequest;
+import dev.bulwark.sandbox.SandboxResult;
+import dev.bulwark.sandbox.SandboxSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A trivial program ({@code python3 -c "print(1)"}) through {@code Sandbox.run} vs
+ * {@code docker run --rm} with the same image and flags through the CLI, in one run. Sample
+ * mode gives p50/p95; run with {@code -t 1}, {@code -t 2}, {@code -t 4} for throughput at those
+ * concurrencies: {@code scripts/benchmark.sh sandbox-seccomp SandboxBenchmark -t 2}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode({Mode.SampleTime, Mode.Throughput})
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1, time = 5)
+@Measurement(iterations = 3, time = 10)
+@Fork(1)
+public class SandboxBenchmark {
+
+    private Sandbox sandbox;
+    private SandboxSettings settings;
+    private Path profile;
+    private final SandboxRequest trivial = new SandboxRequest(List.of("python3", "-c", "print(1)"), null, null, null);
+
+    @Setup(Level.Trial)
+    public void start() throws IOException {
+        settings = SandboxSettings.defaults().with("bulwark/sandbox-python:3.11", dev.bulwark.sandbox.SeccompProfile.strict(), 8, 64);
+        sandbox = Sandbox.docker(settings);
+        profile = Files.createTempFile("strict", ".json");
+        Files.writeString(profile, settings.profile().toJson());
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws IOException {
+        sandbox.close();
+        Files.deleteIfExists(profile);
+    }
+
+    @Benchmark
+    public String bulwarkSandboxRun() {
+        SandboxResult r = sandbox.run(trivial);
+        if (!r.succeeded()) {
+            throw new IllegalStateException(r.stderr());
+        }
+        return r.stdout();
+    }
+
+    @Benchmark
+    public int dockerRunCli() throws Exception {
+        Process p = new ProcessBuilder("docker", "run", "--rm", "-i", "--network", "none", "--read-only",
+                "--tmpfs", "/tmp:rw,noexec,nosuid,nodev,size=" + settings.tmpfsBytes(), "--cap-drop", "ALL",
+                "--security-opt", "no-new-privileges", "--security-opt", "seccomp=" + profile,
+                "--pids-limit", Long.toString(settings.pids()), "--memory", Long.toString(settings.memoryBytes()),
+                "--memory-swap", Long.toString(settings.memoryBytes()), "--cpus", Double.toString(settings.cpus()),
+                "--ulimit", "fsize=" + settings.fileSizeBytes(), "--ulimit", "nofile=" + settings.openFiles(),
+                "--user", settings.user(), "--workdir", "/work", settings.image(), "python3", "-c", "print(1)")
+                .redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        p.getInputStream().readAllBytes();
+        int code = p.waitFor();
+        if (code != 0) {
+            throw new IllegalStateException("docker run exited " + code);
+        }
+        return code;
+    }
+}
