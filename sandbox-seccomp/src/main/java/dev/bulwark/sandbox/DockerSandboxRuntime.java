@@ -225,14 +225,24 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private SandboxResult runCreated(String id, SandboxRequest request, Duration limit) {
         CappedBuffer out = new CappedBuffer(settings.outputLimitBytes());
         CappedBuffer err = new CappedBuffer(settings.outputLimitBytes());
+        // logs=true replays anything written before the stream is up; awaitStarted below makes
+        // sure the stream is attached before the program can exit.
         ResultCallback.Adapter<Frame> attach = docker.attachContainerCmd(id)
-                .withStdOut(true).withStdErr(true).withFollowStream(true)
+                .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
                 .exec(new ResultCallback.Adapter<>() {
                     @Override
                     public void onNext(Frame frame) {
                         (frame.getStreamType() == StreamType.STDERR ? err : out).append(frame.getPayload());
                     }
                 });
+        try {
+            if (!attach.awaitStarted(10, TimeUnit.SECONDS)) {
+                throw new SandboxException("could not attach to the output of sandbox container " + id);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while attaching to sandbox container " + id, e);
+        }
         long started = System.nanoTime();
         docker.startContainerCmd(id).exec();
         Thread stdin = new Thread(() -> {
