@@ -245,6 +245,22 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         long started = System.nanoTime();
         docker.startContainerCmd(id).exec();
+        // Peak memory as the engine reports it: its stats stream samples about once a second, so
+        // a program shorter than that may show no sample (-1).
+        java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);
+        ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics> stats = docker.statsCmd(id)
+                .exec(new ResultCallback.Adapter<>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Statistics s) {
+                        com.github.dockerjava.api.model.MemoryStatsConfig m = s.getMemoryStats();
+                        if (m != null) {
+                            Long max = m.getMaxUsage();
+                            Long usage = m.getUsage();
+                            long v = max != null && max > 0 ? max : usage != null ? usage : -1;
+                            peak.accumulateAndGet(v, Math::max);
+                        }
+                    }
+                });
         Thread stdin = new Thread(() -> {
             try {
                 dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), id, request.stdin());
@@ -269,6 +285,11 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         Duration duration = Duration.ofNanos(System.nanoTime() - started);
         try {
+            stats.close();
+        } catch (IOException ignored) {
+            // the stream ends with the container
+        }
+        try {
             attach.awaitCompletion(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -288,7 +309,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
         int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
         return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
-                duration, -1);
+                duration, peak.get() > 0 ? peak.get() : -1);
     }
 
     private void remove(String id) {

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param timedOut whether the wall-clock limit killed it
  * @param oomKilled whether the memory limit killed it
  * @param duration wall time from start to exit
- * @param peakMemoryBytes peak memory where the engine reports it, else -1
+ * @param peakMemoryBytes highest memory the engine's stats reported during the run (sampled about once a
+ *        second), else -1
  */
 public record SandboxResult(long exitCode, int signal, String stdout, String stderr, boolean stdoutTruncated,
         boolean stderrTruncated, boolean timedOut, boolean oomKilled, Duration duration, long peakMemoryBytes) {

@@ -247,6 +247,16 @@ class SandboxIT {
     }
 
     @Test
+    void reportsPeakMemoryWhenTheEngineSampledIt() {
+        SandboxResult r = sandbox.run(SandboxRequest.python(
+                "import time\nblock = bytearray(48 * 1024 * 1024)\nfor i in range(0, len(block), 4096):\n    block[i] = 1\n"
+                        + "time.sleep(2.5)\nprint(len(block))", ""));
+
+        assertThat(r.succeeded()).as(r.stderr()).isTrue();
+        assertThat(r.peakMemoryBytes()).isGreaterThan(40L * 1024 * 1024).isLessThanOrEqualTo(96L * 1024 * 1024);
+    }
+
+    @Test
     void infiniteLoopTimesOut() {
         SandboxResult r = sandbox.run(SandboxRequest.python("while True:\n    pass", "").withTimeout(Duration.ofSeconds(2)));
 
