@@ -1,0 +1,13 @@
+package dev.bulwark.backup;
+
+/** A backup (or prune) was triggered while another one holds the lock, here or in another instance. */
+public final class BackupAlreadyRunningException extends BackupException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param holder which lock is held (in this process, another process, another instance)
+     */
+    public BackupAlreadyRunningException(String holder) {
+        super("a backup is already running (" + holder + "); this trigger was not run, try again when it ends");
+    }
+}

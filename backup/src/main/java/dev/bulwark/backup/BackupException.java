@@ -1,0 +1,21 @@
+package dev.bulwark.backup;
+
+/** A backup, verification, restore or store operation failed; the message says what and what to do. */
+public class BackupException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message what failed and how to fix it
+     */
+    public BackupException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message what failed and how to fix it
+     * @param cause the underlying failure
+     */
+    public BackupException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

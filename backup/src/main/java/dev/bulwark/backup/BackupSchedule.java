@@ -1,0 +1,115 @@
+package dev.bulwark.backup;
+
+import com.cronutils.model.Cron;
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * When scheduled backups run: {@code daily 02:30} (or just {@code 02:30}), a five-field Unix cron
+ * expression ({@code 30 2 * * *}, parsed by cron-utils), or {@code off}. Times are in the
+ * schedule's zone (UTC by default).
+ */
+public final class BackupSchedule {
+
+    private static final Pattern DAILY = Pattern.compile("(?i)(?:daily\\s+)?(\\d{1,2}:\\d{2})");
+
+    private final String expression;
+    private final ExecutionTime executionTime;
+    private final ZoneId zone;
+
+    private BackupSchedule(String expression, ExecutionTime executionTime, ZoneId zone) {
+        this.expression = expression;
+        this.executionTime = executionTime;
+        this.zone = zone;
+    }
+
+    /**
+     * @param expression {@code daily HH:MM}, {@code HH:MM}, a five-field cron expression or {@code off}
+     * @param zone zone the times are in
+     * @return the schedule
+     * @throws IllegalArgumentException naming BACKUP_SCHEDULE and the accepted forms
+     */
+    public static BackupSchedule parse(String expression, ZoneId zone) {
+        Objects.requireNonNull(expression, "expression");
+        Objects.requireNonNull(zone, "zone");
+        String e = expression.trim();
+        if (e.equalsIgnoreCase("off")) {
+            return new BackupSchedule("off", null, zone);
+        }
+        String cron = e;
+        Matcher daily = DAILY.matcher(e);
+        if (daily.matches()) {
+            try {
+                LocalTime t = LocalTime.parse(daily.group(1).length() == 4 ? "0" + daily.group(1) : daily.group(1));
+                cron = t.getMinute() + " " + t.getHour() + " * * *";
+                e = "daily " + t;
+            } catch (DateTimeParseException ex) {
+                throw invalid(expression, ex.getMessage());
+            }
+        }
+        try {
+            Cron parsed = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(cron);
+            parsed.validate();
+            return new BackupSchedule(e, ExecutionTime.forCron(parsed), zone);
+        } catch (IllegalArgumentException ex) {
+            throw invalid(expression, ex.getMessage());
+        }
+    }
+
+    private static IllegalArgumentException invalid(String expression, String problem) {
+        return new IllegalArgumentException("backup schedule (BACKUP_SCHEDULE) '" + expression + "' is invalid: "
+                + problem + "; use 'daily HH:MM', a five-field cron expression like '30 2 * * *', or 'off'");
+    }
+
+    /** @return whether backups are scheduled at all */
+    public boolean enabled() {
+        return executionTime != null;
+    }
+
+    /**
+     * @param after an instant
+     * @return the first scheduled time strictly after it, empty when off
+     */
+    public Optional<Instant> next(Instant after) {
+        if (executionTime == null) {
+            return Optional.empty();
+        }
+        return executionTime.nextExecution(ZonedDateTime.ofInstant(after, zone)).map(ZonedDateTime::toInstant);
+    }
+
+    /**
+     * @param atOrBefore an instant
+     * @return the last scheduled time at or before it, empty when off
+     */
+    public Optional<Instant> previous(Instant atOrBefore) {
+        if (executionTime == null) {
+            return Optional.empty();
+        }
+        ZonedDateTime at = ZonedDateTime.ofInstant(atOrBefore, zone);
+        if (executionTime.isMatch(at.withSecond(0).withNano(0)) && at.getSecond() == 0 && at.getNano() == 0) {
+            return Optional.of(atOrBefore);
+        }
+        return executionTime.lastExecution(at).map(ZonedDateTime::toInstant);
+    }
+
+    /** @return the zone times are in */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    @Override
+    public String toString() {
+        return expression + (executionTime == null ? "" : " (" + zone + ")");
+    }
+}

@@ -1,0 +1,144 @@
+package dev.bulwark.backup;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link BackupManager#backup()} then {@link BackupManager#prune()} on the settings'
+ * {@link BackupSchedule}, plus a random jitter, on one daemon thread. At start it catches up: if
+ * the newest good backup is older than the last scheduled time (the service was down, or there is
+ * no backup yet), it runs at once. A run that finds another one in progress (another instance
+ * holds the lock) is skipped and logged.
+ */
+public final class BackupScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupScheduler.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final BackupManager manager;
+    private final BackupSchedule schedule;
+    private final Duration jitter;
+    private final Clock clock;
+    private final ScheduledExecutorService executor;
+    private volatile ScheduledFuture<?> next;
+    private volatile Instant nextRun;
+    private volatile boolean closed;
+
+    private BackupScheduler(BackupManager manager, Clock clock) {
+        this.manager = manager;
+        this.schedule = manager.settings().schedule();
+        this.jitter = manager.settings().jitter();
+        this.clock = clock;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bulwark-backup-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts scheduling (catching up at once when a run was missed).
+     *
+     * @param manager the manager to run
+     * @param clock clock the schedule is read with
+     * @return the running scheduler; close it to stop (a running backup finishes first)
+     */
+    public static BackupScheduler start(BackupManager manager, Clock clock) {
+        Objects.requireNonNull(manager, "manager");
+        Objects.requireNonNull(clock, "clock");
+        BackupScheduler s = new BackupScheduler(manager, clock);
+        if (!s.schedule.enabled()) {
+            LOG.info("scheduled backups are off (BACKUP_SCHEDULE=off)");
+            return s;
+        }
+        Instant now = clock.instant();
+        if (catchUpDue(s.schedule, manager.newestGood().map(Manifest::startedAt), now)) {
+            LOG.info("backup catch-up: no good backup since the last scheduled time {}; running now",
+                    s.schedule.previous(now).orElse(null));
+            s.at(now);
+        } else {
+            s.scheduleNext();
+        }
+        return s;
+    }
+
+    /**
+     * @param schedule the schedule
+     * @param newestGoodStart start of the newest good backup, if any
+     * @param now the current time
+     * @return whether a scheduled run was missed (so one should run now)
+     */
+    static boolean catchUpDue(BackupSchedule schedule, Optional<Instant> newestGoodStart, Instant now) {
+        Optional<Instant> previous = schedule.previous(now);
+        if (previous.isEmpty()) {
+            return false;
+        }
+        return newestGoodStart.isEmpty() || newestGoodStart.get().isBefore(previous.get());
+    }
+
+    /** @return when the next run is due (including jitter), empty when none is scheduled */
+    public Optional<Instant> nextRun() {
+        return Optional.ofNullable(nextRun);
+    }
+
+    private void scheduleNext() {
+        schedule.next(clock.instant()).ifPresent(t -> {
+            long j = jitter.isZero() ? 0 : (long) (RANDOM.nextDouble() * jitter.toMillis());
+            at(t.plusMillis(j));
+        });
+    }
+
+    private synchronized void at(Instant when) {
+        if (closed) {
+            return;
+        }
+        nextRun = when;
+        long delay = Math.max(0, Duration.between(clock.instant(), when).toMillis());
+        next = executor.schedule(this::runOnce, delay, TimeUnit.MILLISECONDS);
+        LOG.info("next backup at {}", when);
+    }
+
+    private void runOnce() {
+        try {
+            manager.backup();
+            manager.prune();
+        } catch (BackupAlreadyRunningException e) {
+            LOG.info("scheduled backup skipped: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("scheduled backup failed: {}", e.getMessage());
+        } finally {
+            scheduleNext();
+        }
+    }
+
+    /** Stops scheduling; waits up to a minute for a running backup to finish. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            if (next != null) {
+                next.cancel(false);
+            }
+        }
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(1, TimeUnit.MINUTES)) {
+                LOG.warn("a backup was still running after a minute; stopping anyway (it will be marked abandoned"
+                        + " and cleaned by the next run)");
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+}

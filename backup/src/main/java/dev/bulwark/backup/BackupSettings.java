@@ -1,0 +1,448 @@
+package dev.bulwark.backup;
+
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Backup settings: schedule, retention, compression, encryption, targets. Immutable; build with
+ * {@link #builder()} or read {@code BACKUP_*} variables with {@link #fromEnvironment()}.
+ * Defaults are stated as constants; {@link #toString()} never prints the keyset.
+ */
+public final class BackupSettings {
+
+    /** Default schedule: every day at 02:00 in {@link #DEFAULT_ZONE}. */
+    public static final String DEFAULT_SCHEDULE = "daily 02:00";
+    /** Default zone of the schedule and of GFS days. */
+    public static final ZoneId DEFAULT_ZONE = ZoneOffset.UTC;
+    /** Default random delay added to each scheduled run (none). */
+    public static final Duration DEFAULT_JITTER = Duration.ZERO;
+    /** Default local directory. */
+    public static final Path DEFAULT_DIRECTORY = Path.of("backups");
+    /** Default compression. */
+    public static final Compression DEFAULT_COMPRESSION = Compression.ZSTD;
+    /** Default zstd level (zstd's own default: fast, good ratio). */
+    public static final int DEFAULT_ZSTD_LEVEL = 3;
+    /** Default recovery point objective: the newest good backup must be younger. */
+    public static final Duration DEFAULT_RPO = Duration.ofHours(24);
+    /** Default recovery time objective that drills are measured against. */
+    public static final Duration DEFAULT_RTO = Duration.ofHours(1);
+    /** Default S3 region (S3-compatible servers usually ignore it). */
+    public static final String DEFAULT_S3_REGION = "us-east-1";
+
+    private final BackupSchedule schedule;
+    private final Duration jitter;
+    private final Retention retention;
+    private final Compression compression;
+    private final int zstdLevel;
+    private final BackupEncryption encryption;
+    private final boolean allowUnencryptedRemote;
+    private final Path directory;
+    private final String s3Bucket;
+    private final String s3Prefix;
+    private final String s3Endpoint;
+    private final String s3Region;
+    private final boolean s3PathStyle;
+    private final Duration rpo;
+    private final Duration rto;
+    private final String pgDump;
+    private final String pgRestore;
+
+    private BackupSettings(Builder b) {
+        this.schedule = BackupSchedule.parse(b.schedule, b.zone);
+        if (b.jitter.isNegative() || b.jitter.compareTo(Duration.ofHours(6)) > 0) {
+            throw new IllegalArgumentException("jitter (BACKUP_JITTER_MINUTES) must be 0..360 minutes, got "
+                    + b.jitter.toMinutes());
+        }
+        this.jitter = b.jitter;
+        this.retention = Objects.requireNonNull(b.retention, "retention");
+        this.compression = Objects.requireNonNull(b.compression, "compression");
+        if (b.zstdLevel < 1 || b.zstdLevel > 19) {
+            throw new IllegalArgumentException("zstd level (BACKUP_ZSTD_LEVEL) must be 1..19, got " + b.zstdLevel);
+        }
+        this.zstdLevel = b.zstdLevel;
+        this.encryption = b.encryption;
+        this.allowUnencryptedRemote = b.allowUnencryptedRemote;
+        this.directory = Objects.requireNonNull(b.directory, "directory");
+        this.s3Bucket = b.s3Bucket;
+        this.s3Prefix = b.s3Prefix == null ? "" : b.s3Prefix;
+        this.s3Endpoint = b.s3Endpoint;
+        this.s3Region = b.s3Region;
+        this.s3PathStyle = b.s3PathStyle;
+        if (s3Bucket != null && encryption == null && !allowUnencryptedRemote) {
+            throw new IllegalArgumentException("backups to S3 (BACKUP_S3_BUCKET=" + s3Bucket + ") must be encrypted:"
+                    + " set BACKUP_ENCRYPTION_KEYSET_FILE (make a keyset with 'scripts/backup.sh keygen'), or opt out"
+                    + " explicitly with BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE=true");
+        }
+        if (b.rpo.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("RPO (BACKUP_RPO_HOURS) must be positive, got " + b.rpo);
+        }
+        if (b.rto.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("RTO (BACKUP_RTO_MINUTES) must be at least 1 minute, got " + b.rto);
+        }
+        this.rpo = b.rpo;
+        this.rto = b.rto;
+        this.pgDump = b.pgDump;
+        this.pgRestore = b.pgRestore;
+    }
+
+    /** @return a builder with the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads {@code BACKUP_*} environment variables, each overridable by a system property of the
+     * same name.
+     *
+     * @return the validated settings
+     * @throws IllegalArgumentException naming the variable when a value is invalid
+     */
+    public static BackupSettings fromEnvironment() {
+        Map<String, String> values = new HashMap<>(System.getenv());
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("BACKUP_")) {
+                values.put(name, System.getProperty(name));
+            }
+        }
+        return fromEnvironment(values);
+    }
+
+    /**
+     * @param env variables (absent or blank = unset)
+     * @return the validated settings
+     * @throws IllegalArgumentException naming the variable when a value is invalid
+     */
+    public static BackupSettings fromEnvironment(Map<String, String> env) {
+        Objects.requireNonNull(env, "env");
+        Builder b = builder();
+        Function<String, Optional<String>> s = name -> {
+            String v = env.get(name);
+            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        };
+        s.apply("BACKUP_TIMEZONE").ifPresent(v -> {
+            try {
+                b.zone(ZoneId.of(v));
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("BACKUP_TIMEZONE must be a zone id like UTC or Europe/Paris, got '"
+                        + v + "'", e);
+            }
+        });
+        s.apply("BACKUP_SCHEDULE").ifPresent(b::schedule);
+        integer(s, "BACKUP_JITTER_MINUTES").ifPresent(v -> b.jitter(Duration.ofMinutes(v)));
+        Retention r = Retention.DEFAULT;
+        r = new Retention(integer(s, "BACKUP_RETENTION_DAYS").orElse(r.days()),
+                integer(s, "BACKUP_KEEP_NEWEST").orElse(r.keepNewest()),
+                integer(s, "BACKUP_KEEP_DAILY").orElse(r.daily()),
+                integer(s, "BACKUP_KEEP_WEEKLY").orElse(r.weekly()),
+                integer(s, "BACKUP_KEEP_MONTHLY").orElse(r.monthly()));
+        b.retention(r);
+        s.apply("BACKUP_COMPRESSION").ifPresent(v -> {
+            try {
+                b.compression(Compression.fromLabel(v));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("BACKUP_COMPRESSION: " + e.getMessage(), e);
+            }
+        });
+        integer(s, "BACKUP_ZSTD_LEVEL").ifPresent(b::zstdLevel);
+        Optional<String> keysetFile = s.apply("BACKUP_ENCRYPTION_KEYSET_FILE");
+        Optional<String> keyset = s.apply("BACKUP_ENCRYPTION_KEYSET");
+        if (keysetFile.isPresent() && keyset.isPresent()) {
+            throw new IllegalArgumentException("set BACKUP_ENCRYPTION_KEYSET_FILE or BACKUP_ENCRYPTION_KEYSET, not both");
+        }
+        keysetFile.ifPresent(f -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET_FILE",
+                () -> BackupEncryption.fromKeysetFile(Path.of(f)))));
+        keyset.ifPresent(k -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET", () -> BackupEncryption.fromKeysetJson(k))));
+        bool(s, "BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE").ifPresent(b::allowUnencryptedRemote);
+        s.apply("BACKUP_DIR").ifPresent(v -> b.directory(Path.of(v)));
+        s.apply("BACKUP_S3_BUCKET").ifPresent(b::s3Bucket);
+        s.apply("BACKUP_S3_PREFIX").ifPresent(b::s3Prefix);
+        s.apply("BACKUP_S3_ENDPOINT").ifPresent(b::s3Endpoint);
+        s.apply("BACKUP_S3_REGION").ifPresent(b::s3Region);
+        bool(s, "BACKUP_S3_PATH_STYLE").ifPresent(b::s3PathStyle);
+        integer(s, "BACKUP_RPO_HOURS").ifPresent(v -> b.rpo(Duration.ofHours(v)));
+        integer(s, "BACKUP_RTO_MINUTES").ifPresent(v -> b.rto(Duration.ofMinutes(v)));
+        s.apply("BACKUP_PG_DUMP").ifPresent(b::pgDump);
+        s.apply("BACKUP_PG_RESTORE").ifPresent(b::pgRestore);
+        return b.build();
+    }
+
+    private static BackupEncryption wrap(String variable, java.util.function.Supplier<BackupEncryption> f) {
+        try {
+            return f.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Integer> integer(Function<String, Optional<String>> s, String name) {
+        return s.apply(name).map(v -> {
+            try {
+                return Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'", e);
+            }
+        });
+    }
+
+    private static Optional<Boolean> bool(Function<String, Optional<String>> s, String name) {
+        return s.apply(name).map(v -> {
+            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+                return Boolean.parseBoolean(v);
+            }
+            throw new IllegalArgumentException(name + " must be 'true' or 'false', got '" + v + "'");
+        });
+    }
+
+    /** @return when scheduled backups run */
+    public BackupSchedule schedule() {
+        return schedule;
+    }
+
+    /** @return the maximum random delay added to each scheduled run */
+    public Duration jitter() {
+        return jitter;
+    }
+
+    /** @return what to keep */
+    public Retention retention() {
+        return retention;
+    }
+
+    /** @return the compression of new backups */
+    public Compression compression() {
+        return compression;
+    }
+
+    /** @return the zstd level */
+    public int zstdLevel() {
+        return zstdLevel;
+    }
+
+    /** @return the encryption, empty when backups are not encrypted */
+    public Optional<BackupEncryption> encryption() {
+        return Optional.ofNullable(encryption);
+    }
+
+    /** @return whether S3 backups may be unencrypted (explicit, insecure opt-out) */
+    public boolean allowUnencryptedRemote() {
+        return allowUnencryptedRemote;
+    }
+
+    /** @return the local backup directory (used when no bucket is set) */
+    public Path directory() {
+        return directory;
+    }
+
+    /** @return the S3 bucket, empty for the local store */
+    public Optional<String> s3Bucket() {
+        return Optional.ofNullable(s3Bucket);
+    }
+
+    /** @return the key prefix inside the bucket */
+    public String s3Prefix() {
+        return s3Prefix;
+    }
+
+    /** @return the S3 endpoint override (S3-compatible servers), empty for AWS */
+    public Optional<String> s3Endpoint() {
+        return Optional.ofNullable(s3Endpoint);
+    }
+
+    /** @return the S3 region */
+    public String s3Region() {
+        return s3Region;
+    }
+
+    /** @return whether to use path-style S3 addressing (most S3-compatible servers need it) */
+    public boolean s3PathStyle() {
+        return s3PathStyle;
+    }
+
+    /** @return the recovery point objective */
+    public Duration rpo() {
+        return rpo;
+    }
+
+    /** @return the recovery time objective */
+    public Duration rto() {
+        return rto;
+    }
+
+    /** @return the pg_dump executable */
+    public String pgDump() {
+        return pgDump;
+    }
+
+    /** @return the pg_restore executable */
+    public String pgRestore() {
+        return pgRestore;
+    }
+
+    /**
+     * @return the store these settings name: S3 when a bucket is set, else the local directory
+     */
+    public BackupStore openStore() {
+        if (s3Bucket != null) {
+            return S3BackupStore.create(this);
+        }
+        return new LocalBackupStore(directory);
+    }
+
+    @Override
+    public String toString() {
+        return "BackupSettings[schedule=" + schedule + ", jitter=" + jitter + ", retention=" + retention
+                + ", compression=" + compression.label() + (compression == Compression.ZSTD ? "/" + zstdLevel : "")
+                + ", encryption=" + (encryption == null ? "none" : "key " + encryption.keyId())
+                + ", store=" + (s3Bucket == null ? directory : "s3://" + s3Bucket + "/" + s3Prefix)
+                + ", rpo=" + rpo + ", rto=" + rto + "]";
+    }
+
+    /** Builds {@link BackupSettings}; every setter's default is the matching constant. */
+    public static final class Builder {
+        private String schedule = DEFAULT_SCHEDULE;
+        private ZoneId zone = DEFAULT_ZONE;
+        private Duration jitter = DEFAULT_JITTER;
+        private Retention retention = Retention.DEFAULT;
+        private Compression compression = DEFAULT_COMPRESSION;
+        private int zstdLevel = DEFAULT_ZSTD_LEVEL;
+        private BackupEncryption encryption;
+        private boolean allowUnencryptedRemote;
+        private Path directory = DEFAULT_DIRECTORY;
+        private String s3Bucket;
+        private String s3Prefix;
+        private String s3Endpoint;
+        private String s3Region = DEFAULT_S3_REGION;
+        private boolean s3PathStyle;
+        private Duration rpo = DEFAULT_RPO;
+        private Duration rto = DEFAULT_RTO;
+        private String pgDump = "pg_dump";
+        private String pgRestore = "pg_restore";
+
+        private Builder() {
+        }
+
+        /** @param v schedule expression (see {@link BackupSchedule#parse}) @return this */
+        public Builder schedule(String v) {
+            this.schedule = Objects.requireNonNull(v, "schedule");
+            return this;
+        }
+
+        /** @param v zone of the schedule and of GFS days @return this */
+        public Builder zone(ZoneId v) {
+            this.zone = Objects.requireNonNull(v, "zone");
+            return this;
+        }
+
+        /** @param v maximum random delay per scheduled run @return this */
+        public Builder jitter(Duration v) {
+            this.jitter = Objects.requireNonNull(v, "jitter");
+            return this;
+        }
+
+        /** @param v retention @return this */
+        public Builder retention(Retention v) {
+            this.retention = Objects.requireNonNull(v, "retention");
+            return this;
+        }
+
+        /** @param v compression @return this */
+        public Builder compression(Compression v) {
+            this.compression = Objects.requireNonNull(v, "compression");
+            return this;
+        }
+
+        /** @param v zstd level 1..19 @return this */
+        public Builder zstdLevel(int v) {
+            this.zstdLevel = v;
+            return this;
+        }
+
+        /** @param v encryption, or {@code null} for none @return this */
+        public Builder encryption(BackupEncryption v) {
+            this.encryption = v;
+            return this;
+        }
+
+        /** @param v allow unencrypted backups to S3 (insecure) @return this */
+        public Builder allowUnencryptedRemote(boolean v) {
+            this.allowUnencryptedRemote = v;
+            return this;
+        }
+
+        /** @param v local backup directory @return this */
+        public Builder directory(Path v) {
+            this.directory = Objects.requireNonNull(v, "directory");
+            return this;
+        }
+
+        /** @param v S3 bucket (switches to the S3 store) @return this */
+        public Builder s3Bucket(String v) {
+            this.s3Bucket = v;
+            return this;
+        }
+
+        /** @param v key prefix in the bucket @return this */
+        public Builder s3Prefix(String v) {
+            this.s3Prefix = v;
+            return this;
+        }
+
+        /** @param v endpoint URL of an S3-compatible server @return this */
+        public Builder s3Endpoint(String v) {
+            this.s3Endpoint = v;
+            return this;
+        }
+
+        /** @param v region @return this */
+        public Builder s3Region(String v) {
+            this.s3Region = Objects.requireNonNull(v, "s3Region");
+            return this;
+        }
+
+        /** @param v path-style addressing @return this */
+        public Builder s3PathStyle(boolean v) {
+            this.s3PathStyle = v;
+            return this;
+        }
+
+        /** @param v recovery point objective @return this */
+        public Builder rpo(Duration v) {
+            this.rpo = Objects.requireNonNull(v, "rpo");
+            return this;
+        }
+
+        /** @param v recovery time objective @return this */
+        public Builder rto(Duration v) {
+            this.rto = Objects.requireNonNull(v, "rto");
+            return this;
+        }
+
+        /** @param v pg_dump executable (name on PATH or absolute path) @return this */
+        public Builder pgDump(String v) {
+            this.pgDump = Objects.requireNonNull(v, "pgDump");
+            return this;
+        }
+
+        /** @param v pg_restore executable @return this */
+        public Builder pgRestore(String v) {
+            this.pgRestore = Objects.requireNonNull(v, "pgRestore");
+            return this;
+        }
+
+        /**
+         * @return the validated settings
+         * @throws IllegalArgumentException naming the setting when a value is invalid
+         */
+        public BackupSettings build() {
+            return new BackupSettings(this);
+        }
+    }
+}

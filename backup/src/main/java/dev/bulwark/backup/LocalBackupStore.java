@@ -1,0 +1,252 @@
+package dev.bulwark.backup;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Backups in a local directory (or a mounted volume). An object is written to a temporary
+ * {@code .partial-*} file, fsynced, then atomically renamed, and the directory is fsynced: a
+ * killed process or a full disk never leaves a file under a backup's name. The directory is
+ * created owner-only ({@code rwx------}) and files {@code rw-------}.
+ */
+public final class LocalBackupStore implements BackupStore {
+    static final String PARTIAL_PREFIX = ".partial-";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path directory;
+
+    /**
+     * @param directory where backups go; created if missing
+     */
+    public LocalBackupStore(Path directory) {
+        this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+    }
+
+    /** @return the directory */
+    public Path directory() {
+        return directory;
+    }
+
+    private Path ensureDirectory() throws IOException {
+        if (!Files.isDirectory(directory)) {
+            try {
+                Files.createDirectories(directory,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectories(directory);
+            }
+        }
+        return directory;
+    }
+
+    static String checkName(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("object name '" + name + "' must be 1-201 letters, digits, '.', '-', '_'"
+                    + " and not start with a dot");
+        }
+        return name;
+    }
+
+    @Override
+    public Upload create(String name) throws IOException {
+        checkName(name);
+        Path dir = ensureDirectory();
+        Path temp = dir.resolve(PARTIAL_PREFIX + name + "-" + HexFormat.of().formatHex(randomBytes()));
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(temp, Set0.CREATE_NEW_WRITE,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            channel = FileChannel.open(temp, Set0.CREATE_NEW_WRITE);
+        }
+        return new LocalUpload(dir, temp, dir.resolve(name), channel);
+    }
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    @Override
+    public InputStream open(String name) throws IOException {
+        checkName(name);
+        return Files.newInputStream(directory.resolve(name));
+    }
+
+    @Override
+    public List<String> list() throws IOException {
+        List<String> names = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return names;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            for (Path p : entries) {
+                String n = p.getFileName().toString();
+                if (!n.startsWith(".") && Files.isRegularFile(p)) {
+                    names.add(n);
+                }
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+        checkName(name);
+        Files.deleteIfExists(directory.resolve(name));
+    }
+
+    @Override
+    public int cleanUpIncomplete() throws IOException {
+        int removed = 0;
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, PARTIAL_PREFIX + "*")) {
+            for (Path p : entries) {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /**
+     * A lock on {@code .lock} in the directory ({@link FileChannel#tryLock()}), so that processes on
+     * this host sharing the directory (the service and a cron job) never back up at the same time.
+     *
+     * @return the lock
+     */
+    public BackupLock fileLock() {
+        return new BackupLock() {
+            @Override
+            public Optional<Held> tryAcquire() {
+                try {
+                    FileChannel ch = FileChannel.open(ensureDirectory().resolve(".lock"),
+                            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock lock;
+                    try {
+                        lock = ch.tryLock();
+                    } catch (OverlappingFileLockException e) {
+                        lock = null;
+                    }
+                    if (lock == null) {
+                        ch.close();
+                        return Optional.empty();
+                    }
+                    FileLock held = lock;
+                    return Optional.of(() -> {
+                        try (ch) {
+                            held.release();
+                        } catch (IOException e) {
+                            // closing the channel releases the lock anyway
+                        }
+                    });
+                } catch (IOException e) {
+                    throw new BackupException("cannot take the lock file in " + directory + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "another process using " + directory;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "LocalBackupStore[" + directory + "]";
+    }
+
+    private static final class Set0 {
+        static final java.util.Set<StandardOpenOption> CREATE_NEW_WRITE =
+                java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    private static final class LocalUpload implements Upload {
+        private final Path dir;
+        private final Path temp;
+        private final Path target;
+        private final FileChannel channel;
+        private final OutputStream stream;
+        private boolean committed;
+
+        LocalUpload(Path dir, Path temp, Path target, FileChannel channel) {
+            this.dir = dir;
+            this.temp = temp;
+            this.target = target;
+            this.channel = channel;
+            this.stream = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+        }
+
+        @Override
+        public OutputStream stream() {
+            return stream;
+        }
+
+        @Override
+        public void commit() throws IOException {
+            stream.flush();
+            channel.force(true);
+            channel.close();
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("the backup directory " + dir + " does not support atomic renames; use a local"
+                        + " filesystem", e);
+            }
+            committed = true;
+            try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                d.force(true);
+            } catch (IOException e) {
+                // some filesystems cannot fsync a directory; the rename is still atomic
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                try {
+                    channel.close();
+                } finally {
+                    try {
+                        Files.deleteIfExists(temp);
+                    } catch (NoSuchFileException ignored) {
+                        // already gone
+                    }
+                }
+            }
+        }
+    }
+}

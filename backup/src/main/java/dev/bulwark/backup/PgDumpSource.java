@@ -1,0 +1,285 @@
+package dev.bulwark.backup;
+
+import dev.bulwark.backup.internal.Tool;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A PostgreSQL database dumped with {@code pg_dump --format=custom} (streamed from the process,
+ * never staged) and restored with {@code pg_restore --single-transaction}.
+ *
+ * <p>The dump and the row counts recorded in the manifest come from one snapshot: a
+ * repeatable-read transaction exports it ({@code pg_export_snapshot()}), counts every table,
+ * and {@code pg_dump --snapshot} dumps exactly that state. The password reaches the tools through
+ * {@code PGPASSWORD} in their environment, never the command line or the logs.
+ */
+public final class PgDumpSource implements BackupSource {
+    private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^/?]*)/([^?]+)(\\?.*)?");
+    private static final Pattern MAJOR = Pattern.compile("(\\d+)(?:\\.\\d+)?");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final String jdbcUrl;
+    private final String host;
+    private final int port;
+    private final String database;
+    private final String query;
+    private final String user;
+    private final String password;
+    private final String pgDump;
+    private final String pgRestore;
+
+    /**
+     * @param jdbcUrl {@code jdbc:postgresql://host[:port]/database[?params]}
+     * @param user database user
+     * @param password its password (may be null for trust/peer authentication)
+     * @param settings where pg_dump and pg_restore are
+     * @throws IllegalArgumentException when the URL is not a PostgreSQL URL with a database
+     */
+    public PgDumpSource(String jdbcUrl, String user, String password, BackupSettings settings) {
+        this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+        Matcher m = URL.matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("the PostgreSQL URL (DB_URL) must look like"
+                    + " jdbc:postgresql://host:5432/database, got '" + redact(jdbcUrl) + "'");
+        }
+        URI hostPort = URI.create("pg://" + (m.group(1).isEmpty() ? "localhost" : m.group(1)));
+        this.host = hostPort.getHost();
+        this.port = hostPort.getPort() < 0 ? 5432 : hostPort.getPort();
+        this.database = m.group(2);
+        this.query = m.group(3) == null ? "" : m.group(3);
+        this.user = Objects.requireNonNull(user, "user");
+        this.password = password;
+        this.pgDump = settings.pgDump();
+        this.pgRestore = settings.pgRestore();
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    @Override
+    public String kind() {
+        return "postgresql";
+    }
+
+    @Override
+    public String name() {
+        return database;
+    }
+
+    private Map<String, String> env(String db) {
+        Map<String, String> env = new HashMap<>();
+        env.put("PGHOST", host);
+        env.put("PGPORT", Integer.toString(port));
+        env.put("PGUSER", user);
+        env.put("PGDATABASE", db);
+        env.put("PGCONNECT_TIMEOUT", "10");
+        if (password != null) {
+            env.put("PGPASSWORD", password);
+        }
+        Matcher ssl = Pattern.compile("[?&]sslmode=([^&]+)").matcher(query);
+        if (ssl.find()) {
+            env.put("PGSSLMODE", ssl.group(1));
+        }
+        return env;
+    }
+
+    private Connection connect(String db) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        if (password != null) {
+            p.setProperty("password", password);
+        }
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + db + query, p);
+    }
+
+    @Override
+    public Map<String, String> toolVersions() {
+        Map<String, String> v = new LinkedHashMap<>();
+        String dump;
+        try {
+            dump = Tool.run(List.of(pgDump, "--version"), Map.of(), null, null).strip();
+        } catch (IOException e) {
+            throw new BackupException(e.getMessage(), e);
+        }
+        v.put("pg_dump", dump);
+        String server;
+        try (Connection c = connect(database); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW server_version")) {
+            rs.next();
+            server = rs.getString(1);
+        } catch (SQLException e) {
+            throw new BackupException("cannot connect to PostgreSQL database " + database + " at " + host + ":" + port
+                    + " as " + user + ": " + e.getMessage() + " (check DB_URL / DB_USER / DB_PASSWORD)", e);
+        }
+        v.put("server", server);
+        checkVersions(dump, server);
+        return v;
+    }
+
+    /**
+     * pg_dump refuses servers newer than itself; say so before starting, with the fix.
+     *
+     * @param pgDumpVersion output of {@code pg_dump --version}
+     * @param serverVersion {@code SHOW server_version}
+     */
+    static void checkVersions(String pgDumpVersion, String serverVersion) {
+        Matcher d = MAJOR.matcher(pgDumpVersion.replaceAll("^[^0-9]*", ""));
+        Matcher s = MAJOR.matcher(serverVersion);
+        if (d.lookingAt() && s.lookingAt()) {
+            int dumpMajor = Integer.parseInt(d.group(1));
+            int serverMajor = Integer.parseInt(s.group(1));
+            if (dumpMajor < serverMajor) {
+                throw new BackupException("pg_dump " + dumpMajor + " cannot dump a PostgreSQL " + serverMajor
+                        + " server; install pg_dump " + serverMajor + " or newer and point BACKUP_PG_DUMP at it");
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Long> dump(OutputStream out) throws IOException {
+        try (Connection c = connect(database)) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            c.setReadOnly(true);
+            String snapshot;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+                rs.next();
+                snapshot = rs.getString(1);
+            }
+            Map<String, Long> counts = countRows(c);
+            Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", "--snapshot=" + snapshot),
+                    env(database), null, out);
+            c.commit();
+            return counts;
+        } catch (SQLException e) {
+            throw new IOException("PostgreSQL database " + database + " at " + host + ":" + port + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    static Map<String, Long> countRows(Connection c) throws SQLException {
+        List<String[]> tables = new ArrayList<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        + " WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                        + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'"
+                        + " ORDER BY 1, 2")) {
+            while (rs.next()) {
+                tables.add(new String[] {rs.getString(1), rs.getString(2)});
+            }
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String[] t : tables) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT count(*) FROM " + ident(t[0]) + "." + ident(t[1]))) {
+                rs.next();
+                counts.put(t[0] + "." + t[1], rs.getLong(1));
+            }
+        }
+        return counts;
+    }
+
+    private static String ident(String name) {
+        return '"' + name.replace("\"", "\"\"") + '"';
+    }
+
+    /**
+     * Drops this source's database (the "disaster" of a destructive drill). Connections to it are
+     * terminated.
+     */
+    public void dropDatabase() {
+        drop(database);
+    }
+
+    private void drop(String db) {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + ident(db) + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new BackupException("cannot drop database " + db + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public RestoreTarget restoreTarget(String target) {
+        boolean scratch = target == null;
+        String db = scratch ? database + "_restoretest_" + HexFormat.of().formatHex(random()) : target;
+        if (!db.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+            throw new BackupException("restore target '" + db + "' must be a PostgreSQL database name: letters, digits,"
+                    + " underscores, at most 63");
+        }
+        try (Connection c = connect("postgres")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                ps.setString(1, db);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw new BackupException("database " + db + " already exists; restore into a new database"
+                                + " name, or drop it first (a restore never overwrites a database)");
+                    }
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE " + ident(db));
+            }
+        } catch (SQLException e) {
+            throw new BackupException("cannot create database " + db + " to restore into (the backup user needs"
+                    + " CREATEDB): " + e.getMessage(), e);
+        }
+        return new RestoreTarget() {
+            @Override
+            public String describe() {
+                return (scratch ? "scratch database " : "database ") + db;
+            }
+
+            @Override
+            public void restore(InputStream dump) throws IOException {
+                Tool.run(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
+                        "--no-password", "--dbname=" + db), env(db), dump, null);
+            }
+
+            @Override
+            public Map<String, Long> counts() throws IOException {
+                try (Connection c = connect(db)) {
+                    return countRows(c);
+                } catch (SQLException e) {
+                    throw new IOException("cannot count rows in " + db + ": " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void discard() {
+                drop(db);
+            }
+        };
+    }
+
+    private static byte[] random() {
+        byte[] b = new byte[4];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "PgDumpSource[" + user + "@" + host + ":" + port + "/" + database + "]";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.bulwark.backup;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * A PostgreSQL session advisory lock ({@code pg_try_advisory_lock}), so that of several service
+ * instances sharing one database only one runs the scheduled backup. The lock lives as long as the
+ * connection that took it: if the holder dies, PostgreSQL releases it.
+ */
+public final class PostgresAdvisoryLock implements BackupLock {
+    /** Default lock key: "bulwark backup" folded into a bigint. */
+    public static final long DEFAULT_KEY = 0x62756c7761726bL;
+
+    private final DataSource dataSource;
+    private final long key;
+
+    /**
+     * @param dataSource a PostgreSQL data source (one connection is held while the lock is held)
+     */
+    public PostgresAdvisoryLock(DataSource dataSource) {
+        this(dataSource, DEFAULT_KEY);
+    }
+
+    /**
+     * @param dataSource a PostgreSQL data source
+     * @param key the advisory lock key shared by the instances
+     */
+    public PostgresAdvisoryLock(DataSource dataSource, long key) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.key = key;
+    }
+
+    @Override
+    public Optional<Held> tryAcquire() {
+        Connection c = null;
+        try {
+            c = dataSource.getConnection();
+            c.setAutoCommit(true);
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+                ps.setLong(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        c.close();
+                        return Optional.empty();
+                    }
+                }
+            }
+            Connection held = c;
+            return Optional.of(() -> {
+                try (held; PreparedStatement ps = held.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                    ps.setLong(1, key);
+                    ps.execute();
+                } catch (SQLException e) {
+                    // closing the session releases the lock anyway
+                }
+            });
+        } catch (SQLException e) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // already failing
+                }
+            }
+            throw new BackupException("cannot take the PostgreSQL advisory lock " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "another instance holds PostgreSQL advisory lock " + key;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.bulwark.backup.internal;
+
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** Byte-counting stream wrappers. */
+public final class Counting {
+    private Counting() {
+    }
+
+    /** Counts bytes written through it. */
+    public static final class Out extends FilterOutputStream {
+        private long count;
+
+        /** @param out delegate */
+        public Out(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        /** @return bytes written */
+        public long count() {
+            return count;
+        }
+    }
+
+    /** Counts bytes read through it. */
+    public static final class In extends FilterInputStream {
+        private long count;
+
+        /** @param in delegate */
+        public In(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        /** @return bytes read */
+        public long count() {
+            return count;
+        }
+    }
+
+    /** Keeps the wrapped stream open when this one is closed (flushes instead). */
+    public static final class NonClosing extends FilterOutputStream {
+        /** @param out delegate */
+        public NonClosing(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+}

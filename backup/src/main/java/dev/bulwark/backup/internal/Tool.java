@@ -1,0 +1,115 @@
+package dev.bulwark.backup.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs an external tool (pg_dump, pg_restore) with its stdout or stdin streamed, and its stderr
+ * kept (capped) for error messages. Secrets go through the environment, never the command line.
+ */
+public final class Tool {
+    private static final int STDERR_CAP = 16 * 1024;
+
+    private Tool() {
+    }
+
+    /**
+     * Runs the command; copies its stdout to {@code out} (if given) and {@code in} to its stdin (if given).
+     *
+     * @param command executable and arguments
+     * @param env extra environment
+     * @param in what to feed to stdin, or null for none
+     * @param out where stdout goes, or null to keep it (returned)
+     * @return stdout when {@code out} is null, else empty
+     * @throws IOException naming the tool with its exit code and stderr when it fails or is missing
+     */
+    public static String run(List<String> command, Map<String, String> env, InputStream in, OutputStream out)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        if (in == null) {
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        }
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException(command.get(0) + " could not be started (" + e.getMessage()
+                    + "); install it or point the setting at it (BACKUP_PG_DUMP / BACKUP_PG_RESTORE)", e);
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread errReader = drain(p.getErrorStream(), err, command.get(0) + "-stderr");
+        ByteArrayOutputStream kept = out == null ? new ByteArrayOutputStream() : null;
+        Thread outReader = null;
+        IOException failure = null;
+        try {
+            if (in != null) {
+                outReader = drain(p.getInputStream(), kept == null ? OutputStream.nullOutputStream() : kept,
+                        command.get(0) + "-stdout");
+                try (OutputStream stdin = p.getOutputStream()) {
+                    in.transferTo(stdin);
+                } catch (IOException e) {
+                    failure = e;
+                }
+            } else {
+                try (InputStream stdout = p.getInputStream()) {
+                    stdout.transferTo(out == null ? kept : out);
+                }
+            }
+        } catch (IOException e) {
+            p.destroyForcibly();
+            failure = e;
+        }
+        int exit;
+        try {
+            exit = p.waitFor();
+            errReader.join(TimeUnit.SECONDS.toMillis(10));
+            if (outReader != null) {
+                outReader.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(command.get(0) + " interrupted", e);
+        }
+        String stderr;
+        synchronized (err) {
+            stderr = err.toString(StandardCharsets.UTF_8).strip();
+        }
+        if (exit != 0) {
+            throw new IOException(command.get(0) + " failed with exit code " + exit
+                    + (stderr.isEmpty() ? "" : ": " + stderr), failure);
+        }
+        if (failure != null) {
+            throw new IOException(command.get(0) + " stream failed: " + failure.getMessage(), failure);
+        }
+        return kept == null ? "" : kept.toString(StandardCharsets.UTF_8);
+    }
+
+    private static Thread drain(InputStream from, OutputStream to, String name) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (from) {
+                int n;
+                while ((n = from.read(buf)) >= 0) {
+                    synchronized (to) {
+                        if (!(to instanceof ByteArrayOutputStream) || ((ByteArrayOutputStream) to).size() < STDERR_CAP) {
+                            to.write(buf, 0, n);
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process went away; its exit code tells the story
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
