@@ -417,7 +417,8 @@ public final class BackupManager {
         }
         if (!enc.get().keyIds().contains(m.keyId())) {
             return "backup " + m.id() + " is encrypted with key " + m.keyId() + " but the configured keyset holds "
-                    + enc.get().keyIds() + "; configure the keyset that holds key " + m.keyId();
+                    + enc.get().keyIds() + "; configure the keyset that holds key " + m.keyId()
+                    + " (BACKUP_ENCRYPTION_KEYSET_FILE)";
         }
         return "backup " + m.id() + " cannot be decrypted with key " + m.keyId() + ": "
                 + (e == null ? "" : e.getMessage());
