@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Backup command line for cron and operators (see docs/DISASTER_RECOVERY.md and backup/README.md).
+#   scripts/backup.sh backup | list | verify | test-restore | restore | prune | drill | keygen
+# Configured by environment: DB_URL, DB_USER, DB_PASSWORD (or BACKUP_SOURCE_DIR) and BACKUP_*.
+# Builds the backup module on first use (needs only a JDK: Maven comes through ./mvnw).
+# Exit codes: 0 ok, 1 failed, 2 usage/configuration error, 3 another backup is running.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+classes="$root/backup/target/classes"
+cp_file="$root/backup/target/classpath.txt"
+if [[ ! -f "$cp_file" || ! -f "$classes/dev/bulwark/backup/cli/BackupCli.class" ]]; then
+  echo "backup.sh: building the backup module (first use)..." >&2
+  (cd "$root" && ./mvnw -B -q -pl backup -am package -DskipTests -Dspotbugs.skip=true \
+      -Dmaven.javadoc.skip=true -Djacoco.skip=true -Denforcer.skip=true) >&2
+fi
+# shellcheck disable=SC2086
+exec java ${BACKUP_JAVA_OPTS:--Xmx256m} -Dorg.slf4j.simpleLogger.defaultLogLevel="${BACKUP_LOG_LEVEL:-info}" \
+  -Dorg.slf4j.simpleLogger.logFile=System.err \
+  -cp "$classes:$(cat "$cp_file")" dev.bulwark.backup.cli.BackupCli "$@"
