@@ -1,0 +1,178 @@
+package dev.bulwark.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.testsupport.RequiresService;
+import dev.bulwark.testsupport.Service;
+import dev.bulwark.testsupport.ThrowawayPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+@RequiresService({Service.POSTGRESQL, Service.PG_TOOLS})
+class PgBackupIT {
+    @TempDir
+    Path tmp;
+
+    private PgFixture db;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        db = new PgFixture(20_000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        db.close();
+    }
+
+    private BackupManager manager(BackupSettings settings, String password) {
+        return BackupManager.builder(new PgDumpSource(db.url(), db.user, password, settings),
+                new LocalBackupStore(tmp.resolve("backups"))).settings(settings).build();
+    }
+
+    @Test
+    void encryptedPgDumpBackupVerifiesAndRestoresWithEqualRowCounts() {
+        BackupSettings settings = BackupSettings.builder()
+                .encryption(BackupEncryption.fromKeysetJson(BackupEncryption.generateKeyset())).build();
+        BackupManager m = manager(settings, db.password);
+
+        Manifest manifest = m.backup();
+        RestoreResult restored = m.restoreTest(manifest.id());
+
+        assertThat(manifest.sourceKind()).isEqualTo("postgresql");
+        assertThat(manifest.database()).isEqualTo(db.database);
+        assertThat(manifest.toolVersions()).containsKeys("pg_dump", "server", "zstd-jni", "tink");
+        assertThat(manifest.counts()).containsEntry("public.orders", 20_000L).containsEntry("public.customers", 100L)
+                .containsEntry("audit.events", 42L);
+        assertThat(m.verify(manifest.id()).ok()).isTrue();
+        assertThat(restored.ok()).as(restored.mismatches().toString()).isTrue();
+        assertThat(restored.target()).startsWith("scratch database " + db.database + "_restoretest_");
+    }
+
+    @Test
+    void countsComeFromTheSameSnapshotAsTheDumpEvenUnderConcurrentWrites() throws Exception {
+        BackupManager m = manager(BackupSettings.builder().build(), db.password);
+        CountDownLatch stop = new CountDownLatch(1);
+        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+            try (Connection c = db.connect(db.database); Statement s = c.createStatement()) {
+                int id = 1_000_000;
+                while (stop.getCount() > 0) {
+                    s.execute("INSERT INTO orders VALUES (" + id++ + ", 1, 1.0, 'concurrent')");
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Manifest manifest;
+        try {
+            manifest = m.backup();
+        } finally {
+            stop.countDown();
+            writer.get(30, TimeUnit.SECONDS);
+        }
+
+        RestoreResult restored = m.restoreTest(manifest.id());
+
+        assertThat(restored.ok()).as(restored.mismatches().toString()).isTrue();
+    }
+
+    @Test
+    void badCredentialsLeaveAFailedManifestWithTheDatabaseError() {
+        MetricRegistry registry = new MetricRegistry();
+        BackupManager m = BackupManager.builder(new PgDumpSource(db.url(), db.user, "wrong-password",
+                BackupSettings.builder().build()), new LocalBackupStore(tmp.resolve("b"))).metrics(registry).build();
+
+        assertThatThrownBy(m::backup).isInstanceOf(BackupException.class)
+                .hasMessageContaining("password authentication failed")
+                .hasMessageNotContaining("wrong-password");
+
+        Manifest failed = m.list().get(0);
+        assertThat(failed.status()).isEqualTo(Manifest.Status.FAILED);
+        assertThat(failed.error()).contains("password authentication failed").contains("DB_PASSWORD");
+        assertThat(registry.counter("bulwark.backup.failures").getCount()).isEqualTo(1);
+        assertThat(m.newestGood()).isEmpty();
+    }
+
+    @Test
+    @RequiresService(Service.PG_SERVER)
+    void pgDumpFailureRecordsItsStderrAndLeavesNoData() throws Exception {
+        // pg_dump itself refuses: the role may read every table (so counting works) but not the
+        // sequence behind a bigserial, which pg_dump must read -> pg_dump's own error, exit code 1
+        try (ThrowawayPostgres pg = ThrowawayPostgres.create()) {
+            String url = pg.jdbcUrl();
+            try (Connection c = java.sql.DriverManager.getConnection(url, pg.user(), "");
+                    Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE ledger(id bigserial PRIMARY KEY, amount int)");
+                s.execute("INSERT INTO ledger(amount) SELECT g FROM generate_series(1, 10) g");
+                s.execute("CREATE ROLE reader LOGIN");
+                s.execute("GRANT SELECT ON ledger TO reader");
+            }
+            BackupSettings settings = BackupSettings.builder().build();
+            Path dir = tmp.resolve("c");
+            BackupManager m = BackupManager.builder(new PgDumpSource(url, "reader", null, settings),
+                    new LocalBackupStore(dir)).settings(settings).build();
+
+            assertThatThrownBy(m::backup).isInstanceOf(BackupException.class)
+                    .hasMessageContaining("pg_dump failed with exit code 1");
+
+            Manifest failed = m.list().get(0);
+            assertThat(failed.status()).isEqualTo(Manifest.Status.FAILED);
+            assertThat(failed.error()).contains("pg_dump: error:").contains("permission denied for sequence");
+            assertThat(failed.sha256()).isNull();
+            try (var files = Files.list(dir)) {
+                assertThat(files.map(p -> p.getFileName().toString()))
+                        .allMatch(n -> n.endsWith(Manifest.SUFFIX) || n.equals(".lock"));
+            }
+        }
+    }
+
+    @Test
+    void missingPgDumpBinaryIsAClearFailure() {
+        BackupSettings settings = BackupSettings.builder().pgDump("/nonexistent/pg_dump").build();
+        BackupManager m = manager(settings, db.password);
+
+        assertThatThrownBy(m::backup).isInstanceOf(BackupException.class)
+                .hasMessageContaining("/nonexistent/pg_dump could not be started")
+                .hasMessageContaining("BACKUP_PG_DUMP");
+        assertThat(m.list().get(0).status()).isEqualTo(Manifest.Status.FAILED);
+    }
+
+    @Test
+    void advisoryLockLetsOnlyOneOfTwoInstancesRun() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(db.url());
+        ds.setUser(db.user);
+        ds.setPassword(db.password);
+        PostgresAdvisoryLock lockOfInstanceA = new PostgresAdvisoryLock(ds, 4242);
+        BackupManager instanceB = BackupManager.builder(new PgDumpSource(db.url(), db.user, db.password,
+                BackupSettings.builder().build()), new LocalBackupStore(tmp.resolve("b-store")))
+                .lock(new PostgresAdvisoryLock(ds, 4242)).build();
+
+        try (BackupLock.Held held = lockOfInstanceA.tryAcquire().orElseThrow()) {
+            assertThat(held).isNotNull();
+            assertThatThrownBy(instanceB::backup).isInstanceOf(BackupAlreadyRunningException.class)
+                    .hasMessageContaining("advisory lock 4242");
+        }
+        assertThat(instanceB.backup().complete()).isTrue();
+    }
+
+    @Test
+    void restoreRefusesAnExistingDatabase() {
+        BackupManager m = manager(BackupSettings.builder().build(), db.password);
+        Manifest manifest = m.backup();
+        assertThatThrownBy(() -> m.restore(manifest.id(), db.database, false))
+                .hasMessageContaining("already exists").hasMessageContaining("never overwrites");
+    }
+}
