@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -63,7 +65,11 @@ public final class S3BackupStore implements BackupStore {
                     .region(Region.of(settings.s3Region()))
                     .forcePathStyle(settings.s3PathStyle())
                     .httpClient(UrlConnectionHttpClient.create())
-                    .credentialsProvider(DefaultCredentialsProvider.builder().build());
+                    .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                    // flexible checksums only when an operation requires them: our SHA-256 covers the
+                    // data end to end, and S3-compatible servers often reject the trailer encoding
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
             settings.s3Endpoint().ifPresent(e -> b.endpointOverride(URI.create(e)));
             return new S3BackupStore(b.build(), bucket, settings.s3Prefix());
         } catch (NoClassDefFoundError e) {
