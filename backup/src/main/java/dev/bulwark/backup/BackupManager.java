@@ -363,19 +363,19 @@ public final class BackupManager {
                     + (m.error() == null ? "" : ": " + m.error())));
         }
         MessageDigest sha = sha256();
-        Counting.In stored;
-        Counting.In raw;
+        long storedCount;
+        long rawCount = -1;
         IOException decodeError = null;
-        try (InputStream in = store.open(m.dataObject())) {
-            stored = new Counting.In(new DigestInputStream(in, sha));
-            try {
-                raw = new Counting.In(decode(m, stored));
+        try (InputStream in = store.open(m.dataObject());
+                Counting.In stored = new Counting.In(new DigestInputStream(in, sha))) {
+            try (Counting.In raw = new Counting.In(decode(m, new Counting.NonClosingIn(stored)))) {
                 raw.transferTo(OutputStream.nullOutputStream());
+                rawCount = raw.count();
             } catch (IOException | RuntimeException e) {
                 decodeError = e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
-                raw = null;
             }
             stored.transferTo(OutputStream.nullOutputStream());
+            storedCount = stored.count();
         } catch (NoSuchFileException e) {
             return fail(new VerifyResult(id, VerifyResult.Outcome.MISSING, "data object " + m.dataObject() + " is missing"));
         } catch (IOException e) {
@@ -383,9 +383,9 @@ public final class BackupManager {
                     + " cannot be read: " + e.getMessage()));
         }
         String actual = HexFormat.of().formatHex(sha.digest());
-        if (!actual.equals(m.sha256()) || stored.count() != m.storedBytes()) {
+        if (!actual.equals(m.sha256()) || storedCount != m.storedBytes()) {
             return fail(new VerifyResult(id, VerifyResult.Outcome.CORRUPT, "stored data differs from the manifest:"
-                    + " sha256 " + actual + " (" + stored.count() + " bytes), expected " + m.sha256() + " ("
+                    + " sha256 " + actual + " (" + storedCount + " bytes), expected " + m.sha256() + " ("
                     + m.storedBytes() + " bytes)"));
         }
         if (decodeError != null) {
@@ -395,8 +395,8 @@ public final class BackupManager {
             return fail(new VerifyResult(id, VerifyResult.Outcome.CORRUPT, "checksum matches but the data does not"
                     + " decompress: " + decodeError.getMessage()));
         }
-        if (raw.count() != m.rawBytes()) {
-            return fail(new VerifyResult(id, VerifyResult.Outcome.CORRUPT, "decoded size " + raw.count()
+        if (rawCount != m.rawBytes()) {
+            return fail(new VerifyResult(id, VerifyResult.Outcome.CORRUPT, "decoded size " + rawCount
                     + " differs from the recorded " + m.rawBytes()));
         }
         return new VerifyResult(id, VerifyResult.Outcome.OK, "sha256 " + actual + ", " + m.storedBytes()
@@ -526,8 +526,8 @@ public final class BackupManager {
     private VerifyResult checksum(Manifest m) {
         MessageDigest sha = sha256();
         long n;
-        try (InputStream in = store.open(m.dataObject())) {
-            Counting.In c = new Counting.In(new DigestInputStream(in, sha));
+        try (InputStream in = store.open(m.dataObject());
+                Counting.In c = new Counting.In(new DigestInputStream(in, sha))) {
             c.transferTo(OutputStream.nullOutputStream());
             n = c.count();
         } catch (IOException e) {

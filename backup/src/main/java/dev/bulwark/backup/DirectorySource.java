@@ -124,7 +124,7 @@ public final class DirectorySource implements BackupSource {
                     if (e.isDirectory()) {
                         Files.createDirectories(dest);
                     } else {
-                        Files.createDirectories(dest.getParent());
+                        Files.createDirectories(Objects.requireNonNull(dest.getParent(), "parent"));
                         Files.copy(tar, dest);
                     }
                 }

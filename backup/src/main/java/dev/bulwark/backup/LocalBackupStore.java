@@ -104,7 +104,8 @@ public final class LocalBackupStore implements BackupStore {
         }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
             for (Path p : entries) {
-                String n = p.getFileName().toString();
+                Path fileName = p.getFileName();
+                String n = fileName == null ? "." : fileName.toString();
                 if (!n.startsWith(".") && Files.isRegularFile(p)) {
                     names.add(n);
                 }

@@ -71,6 +71,19 @@ public final class Counting {
         }
     }
 
+    /** Keeps the wrapped input open when this one is closed. */
+    public static final class NonClosingIn extends FilterInputStream {
+        /** @param in delegate */
+        public NonClosingIn(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public void close() {
+            // the owner closes the delegate
+        }
+    }
+
     /** Keeps the wrapped stream open when this one is closed (flushes instead). */
     public static final class NonClosing extends FilterOutputStream {
         /** @param out delegate */

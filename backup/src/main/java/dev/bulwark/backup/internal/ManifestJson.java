@@ -21,9 +21,9 @@ public final class ManifestJson {
     private ManifestJson() {
     }
 
-    /** @return the shared mapper (also used for reports) */
+    /** @return a copy of the configured mapper (also used for reports) */
     public static ObjectMapper mapper() {
-        return MAPPER;
+        return MAPPER.copy();
     }
 
     /**
