@@ -4,12 +4,25 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
+import dev.bulwark.backup.BackupAlreadyRunningException;
+import dev.bulwark.backup.BackupException;
+import dev.bulwark.backup.BackupManager;
+import dev.bulwark.backup.BackupScheduler;
+import dev.bulwark.backup.BackupSettings;
+import dev.bulwark.backup.BackupSource;
+import dev.bulwark.backup.H2Source;
+import dev.bulwark.backup.Manifest;
+import dev.bulwark.backup.PgDumpSource;
+import dev.bulwark.backup.PostgresAdvisoryLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.bulwark.alerting.Alert;
 import dev.bulwark.alerting.AlertEngine;
+import dev.bulwark.alerting.AlertRule;
+import dev.bulwark.alerting.Severity;
+import dev.bulwark.alerting.Signals;
 import dev.bulwark.alerting.AlertingSettings;
 import dev.bulwark.alerting.RulePack;
 import dev.bulwark.jwt.AuthResult;
@@ -76,6 +89,7 @@ public final class HardenedService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HardenedService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String DEMO_USER = "demo";
+    static final String BACKUP_HEALTH = "bulwark.backup";
     static final List<String> DEMO_ROLES = List.of("trader", "admin");
 
     private final HttpServer server;
@@ -87,6 +101,8 @@ public final class HardenedService implements AutoCloseable {
     private final PrometheusRegistry prometheus = new PrometheusRegistry();
     private final AlertEngine alerts;
     private final Sandbox sandbox;
+    private final BackupManager backups;
+    private volatile BackupScheduler backupScheduler;
     private final String sandboxUnavailable;
     private final byte[] demoPasswordHash;
     private final String url;
@@ -121,6 +137,9 @@ public final class HardenedService implements AutoCloseable {
         this.auth = JwtCookieAuth.create(JwtSettings.fromEnvironment(effective), store, metrics);
         this.demoPasswordHash = sha256(demoPassword);
 
+        effective.putIfAbsent("BACKUP_DIR", dataDir.resolve("backups").toString());
+        this.backups = backupManager(poolSettings, BackupSettings.fromEnvironment(effective));
+        healthChecks.register(BACKUP_HEALTH, backups.healthCheck());
         this.alerts = alertEngine(effective, poolSettings.poolName(), dataDir);
         Sandbox sb = null;
         String why = null;
@@ -140,6 +159,19 @@ public final class HardenedService implements AutoCloseable {
         server.setExecutor(executor);
     }
 
+    /** Backups of the service's own database: H2 embedded by default, pg_dump when DB_URL is PostgreSQL. */
+    private BackupManager backupManager(PoolSettings poolSettings, BackupSettings settings) {
+        com.zaxxer.hikari.HikariDataSource ds = pool.dataSource();
+        BackupSource source = poolSettings.embedded()
+                ? new H2Source(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword())
+                : new PgDumpSource(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword(), settings);
+        BackupManager.Builder b = BackupManager.builder(source, settings.openStore()).settings(settings).metrics(metrics);
+        if (!poolSettings.embedded()) {
+            b.lock(new PostgresAdvisoryLock(ds));
+        }
+        return b.build();
+    }
+
     private AlertEngine alertEngine(Map<String, String> env, String poolName, Path dataDir) {
         java.time.Duration poolFor = java.time.Duration.ofSeconds(
                 Long.parseLong(env.getOrDefault("ALERT_POOL_EXHAUSTED_FOR_SECONDS", "60")));
@@ -152,7 +184,12 @@ public final class HardenedService implements AutoCloseable {
                         RulePack.dbPoolExhausted(poolName).forDuration(poolFor).build(),
                         RulePack.highQueueDepth("bulwark.alerting.queue.depth", 50).build(),
                         RulePack.diskSpaceLow(dataDir, 10).build(),
-                        RulePack.diskFillingUp(dataDir, 4).build())
+                        RulePack.diskFillingUp(dataDir, 4).build(),
+                        AlertRule.builder("BackupTooOld").signal(Signals.healthy(BACKUP_HEALTH)).below(1)
+                                .forDuration(java.time.Duration.ofMinutes(10)).severity(Severity.CRITICAL)
+                                .summary("No good backup within the RPO")
+                                .description("The newest good backup is older than BACKUP_RPO_HOURS, or there is"
+                                        + " none: check /admin/backups and the backup logs.").build())
                 .build();
     }
 
@@ -178,7 +215,12 @@ public final class HardenedService implements AutoCloseable {
         HardenedService service = new HardenedService(env, demoPassword);
         service.server.start();
         service.alerts.start();
+        service.startBackups();
         return service;
+    }
+
+    private void startBackups() {
+        backupScheduler = BackupScheduler.start(backups, java.time.Clock.systemUTC());
     }
 
     /** The base URL, e.g. {@code http://localhost:8080}. */
@@ -210,6 +252,10 @@ public final class HardenedService implements AutoCloseable {
         LOG.info("Stopping: no new requests, closing the connection pool");
         server.stop(2);
         alerts.close();
+        BackupScheduler scheduler = backupScheduler;
+        if (scheduler != null) {
+            scheduler.close(); // a running backup finishes (or is left as an abandoned, never-complete run)
+        }
         if (sandbox != null) {
             sandbox.close();
         }
@@ -260,16 +306,65 @@ public final class HardenedService implements AutoCloseable {
         server.createContext("/health", Http.guarded("GET", this::health)).getFilters().add(counting);
         server.createContext("/health/db_pool", Http.guarded("GET", this::poolHealth)).getFilters().add(counting);
         server.createContext("/metrics", Http.guarded("GET", this::prometheusText)).getFilters().add(counting);
-        server.createContext("/admin/backups", exchange -> Http.guarded(exchange.getRequestMethod().equals("POST") ? "POST" : "GET",
-                ex -> notYet("backups_unavailable", "the backup module (bulwark-backup) is not part of this build yet"))
-                .handle(exchange)).getFilters().addAll(List.of(counting, admin));
+        server.createContext("/admin/backups", exchange -> {
+            if (exchange.getRequestMethod().equals("POST")) {
+                Http.guarded("POST", this::takeBackup).handle(exchange);
+            } else {
+                Http.guarded("GET", this::listBackups).handle(exchange);
+            }
+        }).getFilters().addAll(List.of(counting, admin));
         server.createContext("/admin/alerts", Http.guarded("GET", this::listAlerts)).getFilters().addAll(List.of(counting, admin));
         server.createContext("/admin/alerts/test", Http.guarded("POST", ex -> Http.json(ex, 202,
                 Map.of("queuedFor", alerts.sendTestAlert())))).getFilters().addAll(List.of(counting, admin));
     }
 
-    private static void notYet(String code, String message) {
-        throw new Http.Failure(503, code, message);
+    private void takeBackup(HttpExchange exchange) throws IOException {
+        Manifest m;
+        try {
+            m = backups.backup();
+        } catch (BackupAlreadyRunningException e) {
+            throw new Http.Failure(409, "backup_running", e.getMessage());
+        } catch (BackupException e) {
+            throw new Http.Failure(503, "backup_failed", e.getMessage());
+        }
+        Http.json(exchange, 201, backupJson(m));
+    }
+
+    private void listBackups(HttpExchange exchange) throws IOException {
+        List<Map<String, Object>> list = new java.util.ArrayList<>();
+        try {
+            for (Manifest m : backups.list()) {
+                list.add(backupJson(m));
+            }
+        } catch (BackupException e) {
+            throw new Http.Failure(503, "backup_store_unavailable", e.getMessage());
+        }
+        HealthCheck.Result health = backups.healthCheck().execute();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("store", backups.store().toString());
+        out.put("healthy", health.isHealthy());
+        out.put("message", health.getMessage());
+        out.put("newestGoodAgeSeconds", backups.newestGoodAge().map(java.time.Duration::toSeconds).orElse(null));
+        out.put("backups", list);
+        Http.json(exchange, 200, out);
+    }
+
+    private static Map<String, Object> backupJson(Manifest m) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("id", m.id());
+        b.put("status", m.status().name());
+        b.put("source", m.sourceKind());
+        b.put("startedAt", m.startedAt().toString());
+        b.put("finishedAt", m.finishedAt() == null ? null : m.finishedAt().toString());
+        b.put("rawBytes", m.rawBytes());
+        b.put("storedBytes", m.storedBytes());
+        b.put("sha256", m.sha256());
+        b.put("compression", m.compression());
+        b.put("encryption", m.encryption());
+        b.put("keyId", m.keyId());
+        b.put("counts", m.counts());
+        b.put("error", m.error());
+        return b;
     }
 
     private void page(HttpExchange exchange) throws IOException {
@@ -353,11 +448,15 @@ public final class HardenedService implements AutoCloseable {
 
     private void health(HttpExchange exchange) throws IOException {
         SortedMap<String, HealthCheck.Result> results = healthChecks.runHealthChecks();
-        boolean healthy = results.values().stream().allMatch(HealthCheck.Result::isHealthy);
+        // Backup age is reported (and alerted on: BackupTooOld) but does not take the service out
+        // of rotation: an old backup is no reason to stop serving requests.
+        boolean healthy = results.entrySet().stream().filter(e -> !e.getKey().equals(BACKUP_HEALTH))
+                .allMatch(e -> e.getValue().isHealthy());
         Map<String, Object> checks = new LinkedHashMap<>();
         results.forEach((name, r) -> {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("healthy", r.isHealthy());
+            entry.put("critical", !name.equals(BACKUP_HEALTH));
             entry.put("message", r.getMessage());
             if (r.getDetails() != null) {
                 entry.put("details", r.getDetails());

@@ -173,6 +173,41 @@ class HardenedServiceIT {
     }
 
     @Test
+    void backupIsTakenOnDemandAndListedWithItsChecksum() throws Exception {
+        Map<String, String> jar = login();
+        assertThat(call("GET", "/admin/backups", null, Map.of()).statusCode()).isEqualTo(401);
+        // the scheduler's catch-up backup (none existed at start) shows up first
+        dev.bulwark.testsupport.Poll.until(java.time.Duration.ofSeconds(30), "catch-up backup listed", () -> {
+            try {
+                return JSON.readTree(call("GET", "/admin/backups", null, jar).body()).get("backups").size() > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        call("POST", "/api/notes", "{\"text\":\"in the backup\"}", jar, csrf(jar));
+
+        HttpResponse<String> taken = call("POST", "/admin/backups", null, jar, csrf(jar));
+
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(201);
+        JsonNode backup = JSON.readTree(taken.body());
+        assertThat(backup.get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(backup.get("source").asText()).isEqualTo("h2");
+        assertThat(backup.get("sha256").asText()).hasSize(64);
+        assertThat(backup.get("counts").get("PUBLIC.NOTES").asLong()).isPositive();
+        JsonNode listed = JSON.readTree(call("GET", "/admin/backups", null, jar).body());
+        assertThat(listed.get("healthy").asBoolean()).isTrue();
+        assertThat(listed.get("backups").get(0).get("id").asText()).isEqualTo(backup.get("id").asText());
+        assertThat(listed.get("backups").get(0).get("sha256").asText()).isEqualTo(backup.get("sha256").asText());
+        assertThat(java.nio.file.Files.exists(dataDir.resolve("backups").resolve(backup.get("id").asText()
+                + ".manifest.json"))).isTrue();
+        JsonNode health = JSON.readTree(call("GET", "/health", null, Map.of()).body());
+        assertThat(health.get("checks").get("bulwark.backup").get("healthy").asBoolean()).isTrue();
+        assertThat(health.get("checks").get("bulwark.backup").get("critical").asBoolean()).isFalse();
+        assertThat(call("GET", "/metrics", null, Map.of()).body()).contains("bulwark_backup_completed_total")
+                .contains("bulwark_backup_newest_good_age_seconds");
+    }
+
+    @Test
     void withoutADockerEngineTheSandboxAnswers503WithTheReason() throws Exception {
         Map<String, String> jar = login();
 
