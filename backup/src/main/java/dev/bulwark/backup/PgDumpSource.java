@@ -212,11 +212,28 @@ public final class PgDumpSource implements BackupSource {
     }
 
     private void drop(String db) {
-        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + ident(db) + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new BackupException("cannot drop database " + db + ": " + e.getMessage(), e);
+        SQLException last = null;
+        for (int attempt = 0; attempt < 40; attempt++) {
+            try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+                // FORCE ends our own sessions; plain DROP makes PostgreSQL stop an autovacuum worker
+                s.execute("DROP DATABASE IF EXISTS " + ident(db) + (attempt % 2 == 0 ? " WITH (FORCE)" : ""));
+                return;
+            } catch (SQLException e) {
+                last = e;
+                // 42501: FORCE may not end a backend of another role (an autovacuum worker that just
+                // started on the new database); 55006: still in use. Both pass within seconds.
+                if (!"42501".equals(e.getSQLState()) && !"55006".equals(e.getSQLState())) {
+                    break;
+                }
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
         }
+        throw new BackupException("cannot drop database " + db + ": " + (last == null ? "" : last.getMessage()), last);
     }
 
     @Override

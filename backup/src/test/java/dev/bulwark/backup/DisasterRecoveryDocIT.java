@@ -126,7 +126,7 @@ class DisasterRecoveryDocIT {
     @Test
     void lostHostIsRebuiltFromTheBackups() throws Exception {
         backupNow();
-        db.admin("DROP DATABASE " + db.database + " WITH (FORCE)");
+        db.drop(db.database);
 
         String out = run("lost-host");
 

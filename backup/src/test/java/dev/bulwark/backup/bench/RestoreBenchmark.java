@@ -109,8 +109,8 @@ public class RestoreBenchmark {
 
     @TearDown(Level.Invocation)
     public void drop() throws Exception {
-        try (Connection c = BenchDatabase.connect("postgres"); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + target + " WITH (FORCE)");
+        try (Connection c = BenchDatabase.connect("postgres")) {
+            dev.bulwark.backup.PgFixture.dropWithRetry(c, target);
         }
     }
 
