@@ -30,7 +30,7 @@ class PrometheusRulesIT {
 
     @Test
     void ruleFileIsValid() throws Exception {
-        assertThat(promtool("check", "rules", "alerting_rules.yml")).contains("SUCCESS: 5 rules found");
+        assertThat(promtool("check", "rules", "alerting_rules.yml")).contains("SUCCESS: 6 rules found");
     }
 
     @Test
