@@ -3,10 +3,15 @@
 # from the host's Debian python3.11 (binary, standard library and every shared library they load,
 # found with ldd) and `docker import`-ed. Idempotent: an existing image is kept unless --force.
 #   images/build-images.sh [--force]
-# Result: bulwark/sandbox-python:3.11  (python3 at /usr/bin/python3, user 10001 'sandbox' in /etc/passwd)
+# Results: bulwark/sandbox-python:3.11  (python3 at /usr/bin/python3, user 10001 'sandbox' in /etc/passwd)
+#          bulwark/sandbox-jvm:17       (the host's OpenJDK 17 at /usr/lib/jvm/java-17-openjdk-amd64, java on PATH)
 set -euo pipefail
-IMAGE=bulwark/sandbox-python:3.11
 force=${1:-}
+here=$(cd "$(dirname "$0")" && pwd)
+if [[ "${BULWARK_SKIP_JVM_IMAGE:-}" != "true" ]]; then
+  bash "$here/build-jvm-image.sh" "$force"
+fi
+IMAGE=bulwark/sandbox-python:3.11
 if docker image inspect "$IMAGE" >/dev/null 2>&1 && [[ "$force" != "--force" ]]; then
   echo "[images] $IMAGE already present"; exit 0
 fi

@@ -24,6 +24,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,28 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private final DockerClient docker;
     private final String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID();
     private final String seccomp;
+    private final java.util.concurrent.BlockingQueue<String> warm = new java.util.concurrent.LinkedBlockingQueue<>();
+    private volatile java.util.concurrent.ExecutorService warmer;
+    private volatile boolean closed;
+
+    /**
+     * Bootstrap of warm containers (working directory /tmp): reads a length-prefixed JSON header
+     * ({@code cmd}, {@code tar} size) and the tar of input files from stdin, unpacks them into
+     * /tmp (the capped tmpfs) and execs the command; the rest of stdin is the program's stdin.
+     */
+    static final String WARM_BOOTSTRAP = String.join("\n",
+            "import os, io, json, tarfile",
+            "def rd(n):",
+            "    b = bytearray()",
+            "    while len(b) < n:",
+            "        c = os.read(0, n - len(b))",
+            "        if not c:",
+            "            raise SystemExit('bulwark sandbox bootstrap: input ended early')",
+            "        b += c",
+            "    return bytes(b)",
+            "h = json.loads(rd(int(rd(16))))",
+            "tarfile.open(fileobj=io.BytesIO(rd(h['tar']))).extractall('/tmp')",
+            "os.execvp(h['cmd'][0], h['cmd'])");
 
     /**
      * Connects to the engine and reaps containers left by JVMs that died.
@@ -83,6 +106,37 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                     + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE to one you have", e);
         }
         reapOrphans();
+        startWarmPool();
+    }
+
+    private synchronized void startWarmPool() {
+        if (settings.warmPool() == 0 || warmer != null || closed) {
+            return;
+        }
+        warmer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bulwark-sandbox-warm-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        for (int i = 0; i < settings.warmPool(); i++) {
+            warmer.execute(this::addWarm);
+        }
+    }
+
+    private void addWarm() {
+        if (closed) {
+            return;
+        }
+        try {
+            warm.add(create(List.of("python3", "-c", WARM_BOOTSTRAP), "/tmp", null));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not pre-create a warm sandbox container: {}", e.getMessage());
+        }
+    }
+
+    /** @return warm containers ready now (for tests and metrics) */
+    public int warmReady() {
+        return warm.size();
     }
 
     /** Removes sandbox containers whose creating JVM is gone. @return how many were removed */
@@ -123,6 +177,26 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     @Override
     public SandboxResult run(SandboxRequest request) {
         Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
+        String warmId = warm.poll();
+        if (warmId != null) {
+            java.util.concurrent.ExecutorService w = warmer;
+            if (w != null) {
+                w.execute(this::addWarm);
+            }
+            try {
+                return runCreated(warmId, warmPayload(request), limit);
+            } catch (SandboxException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new SandboxException("the sandbox run failed: " + e.getMessage(), e);
+            } finally {
+                if (w != null && !closed) {
+                    w.execute(() -> remove(warmId)); // off the caller's path; used exactly once
+                } else {
+                    remove(warmId);
+                }
+            }
+        }
         try {
             return runInVolume(request, limit);
         } catch (NotFoundException e) {
@@ -152,6 +226,36 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
+    private byte[] warmPayload(SandboxRequest request) {
+        byte[] tar = tar(request.files(), settings.user());
+        StringBuilder cmd = new StringBuilder("[");
+        for (String part : request.command()) {
+            cmd.append(cmd.length() == 1 ? "" : ",").append(jsonString(part));
+        }
+        byte[] header = ("{\"cmd\":" + cmd + "],\"tar\":" + tar.length + "}").getBytes(StandardCharsets.UTF_8);
+        byte[] stdin = request.stdin();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + header.length + tar.length + stdin.length);
+        out.writeBytes(String.format(java.util.Locale.ROOT, "%016d", header.length).getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(header);
+        out.writeBytes(tar);
+        out.writeBytes(stdin);
+        return out.toByteArray();
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                b.append('\\').append(c);
+            } else if (c < 0x20) {
+                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('"').toString();
+    }
+
     private void fill(String volume, SandboxRequest request) {
         String helper = docker.createContainerCmd(settings.image()).withCmd("true")
                 .withLabels(Map.of(LABEL, "true", OWNER, owner)).withNetworkDisabled(true)
@@ -178,6 +282,16 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
 
     /** Runs with the input volume at /work, or without one (null) when the request has no files. */
     private SandboxResult runWithInputs(String volume, SandboxRequest request, Duration limit) {
+        String id = create(request.command(), "/work", volume);
+        try {
+            return runCreated(id, request.stdin(), limit);
+        } finally {
+            remove(id);
+        }
+    }
+
+    /** Creates (does not start) a container with every limit applied. */
+    private String create(List<String> command, String workDir, String volume) {
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
                 .withReadonlyRootfs(true)
@@ -196,33 +310,27 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         if (settings.runtime() != null) {
             host.withRuntime(settings.runtime());
         }
-        String id;
         try {
             CreateContainerResponse created = docker.createContainerCmd(settings.image())
-                    .withCmd(request.command())
+                    .withCmd(command)
                     .withUser(settings.user())
-                    .withWorkingDir("/work")
+                    .withWorkingDir(workDir)
                     .withEnv("HOME=/tmp", "PYTHONDONTWRITEBYTECODE=1", "TMPDIR=/tmp")
                     .withLabels(Map.of(LABEL, "true", OWNER, owner))
                     .withNetworkDisabled(true)
                     .withStdinOpen(true).withStdInOnce(true)
                     .withAttachStdin(true).withAttachStdout(true).withAttachStderr(true)
                     .withHostConfig(host).exec();
-            id = created.getId();
+            return created.getId();
         } catch (NotFoundException e) {
             throw new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
                     + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE", e);
         } catch (RuntimeException e) {
             throw new SandboxException("cannot create the sandbox container: " + e.getMessage(), e);
         }
-        try {
-            return runCreated(id, request, limit);
-        } finally {
-            remove(id);
-        }
     }
 
-    private SandboxResult runCreated(String id, SandboxRequest request, Duration limit) {
+    private SandboxResult runCreated(String id, byte[] stdinBytes, Duration limit) {
         CappedBuffer out = new CappedBuffer(settings.outputLimitBytes());
         CappedBuffer err = new CappedBuffer(settings.outputLimitBytes());
         // logs=true replays anything written before the stream is up; awaitStarted below makes
@@ -263,7 +371,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 });
         Thread stdin = new Thread(() -> {
             try {
-                dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), id, request.stdin());
+                dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), id, stdinBytes);
             } catch (IOException e) {
                 LOG.debug("stdin of sandbox container {} not delivered: {}", id, e.toString());
             }
@@ -345,6 +453,19 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
 
     @Override
     public void close() {
+        closed = true;
+        java.util.concurrent.ExecutorService w = warmer;
+        if (w != null) {
+            w.shutdown();
+            try {
+                w.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String id = warm.poll(); id != null; id = warm.poll()) {
+            remove(id);
+        }
         try {
             docker.close();
         } catch (IOException e) {

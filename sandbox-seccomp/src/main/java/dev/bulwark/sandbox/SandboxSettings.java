@@ -29,6 +29,7 @@ import java.util.Objects;
  *   <tr><td>{@code SANDBOX_RUNTIME}</td><td>engine default</td><td>OCI runtime name, e.g. runsc</td></tr>
  *   <tr><td>{@code SANDBOX_MAX_CONCURRENT}</td><td>cores</td><td>1..256</td></tr>
  *   <tr><td>{@code SANDBOX_QUEUE}</td><td>16</td><td>0..10000 waiting runs</td></tr>
+ *   <tr><td>{@code SANDBOX_WARM_POOL}</td><td>0</td><td>0..64 pre-created containers (python3 images)</td></tr>
  * </table>
  *
  * @param image image to run
@@ -46,10 +47,11 @@ import java.util.Objects;
  * @param runtime OCI runtime name or null
  * @param maxConcurrent concurrent runs
  * @param queue runs allowed to wait for a slot
+ * @param warmPool pre-created containers kept ready (0 = off; needs python3 in the image)
  */
 public record SandboxSettings(String image, String dockerHost, SeccompProfile profile, long memoryBytes, double cpus, long pids,
         Duration timeout, long tmpfsBytes, int outputLimitBytes, long fileSizeBytes, long openFiles, String user,
-        String runtime, int maxConcurrent, int queue) {
+        String runtime, int maxConcurrent, int queue, int warmPool) {
 
     private static final long MB = 1024L * 1024;
 
@@ -79,6 +81,7 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
         }
         range("max concurrent (SANDBOX_MAX_CONCURRENT)", maxConcurrent, 1, 256);
         range("queue (SANDBOX_QUEUE)", queue, 0, 10_000);
+        range("warm pool (SANDBOX_WARM_POOL)", warmPool, 0, 64);
     }
 
     /** The secure defaults. */
@@ -116,7 +119,7 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
                 (int) number(env, "SANDBOX_OUTPUT_LIMIT_BYTES", 1024 * 1024), number(env, "SANDBOX_FILE_SIZE_MB", 16) * MB,
                 number(env, "SANDBOX_NOFILE", 256), get(env, "SANDBOX_USER", "10001:10001"), env.get("SANDBOX_RUNTIME"),
                 (int) number(env, "SANDBOX_MAX_CONCURRENT", Runtime.getRuntime().availableProcessors()),
-                (int) number(env, "SANDBOX_QUEUE", 16));
+                (int) number(env, "SANDBOX_QUEUE", 16), (int) number(env, "SANDBOX_WARM_POOL", 0));
     }
 
     /**
@@ -130,7 +133,7 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
      */
     public SandboxSettings withLimits(long memory, long pidLimit, Duration wallClock, int outputCap) {
         return new SandboxSettings(image, dockerHost, profile, memory, cpus, pidLimit, wallClock, tmpfsBytes, outputCap,
-                fileSizeBytes, openFiles, user, runtime, maxConcurrent, queue);
+                fileSizeBytes, openFiles, user, runtime, maxConcurrent, queue, warmPool);
     }
 
     /**
@@ -144,7 +147,21 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
      */
     public SandboxSettings with(String otherImage, SeccompProfile otherProfile, int concurrent, int waiting) {
         return new SandboxSettings(otherImage, dockerHost, otherProfile, memoryBytes, cpus, pids, timeout, tmpfsBytes,
-                outputLimitBytes, fileSizeBytes, openFiles, user, runtime, concurrent, waiting);
+                outputLimitBytes, fileSizeBytes, openFiles, user, runtime, concurrent, waiting, warmPool);
+    }
+
+    /**
+     * A copy with a warm pool: {@code size} containers created ahead of time with every limit
+     * applied, each used for exactly one run and then removed (never reused). Inputs then travel
+     * on stdin to a small python3 bootstrap that unpacks them into {@code /tmp} (the capped tmpfs,
+     * also the working directory) and execs the command, so the image must have {@code python3}.
+     *
+     * @param size containers kept ready (0 = off)
+     * @return the copy
+     */
+    public SandboxSettings withWarmPool(int size) {
+        return new SandboxSettings(image, dockerHost, profile, memoryBytes, cpus, pids, timeout, tmpfsBytes,
+                outputLimitBytes, fileSizeBytes, openFiles, user, runtime, maxConcurrent, queue, size);
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

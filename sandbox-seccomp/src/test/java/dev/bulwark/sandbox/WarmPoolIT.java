@@ -1,0 +1,74 @@
+package dev.bulwark.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bulwark.testsupport.Poll;
+import dev.bulwark.testsupport.RequiresService;
+import dev.bulwark.testsupport.Service;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The optional warm pool: pre-created containers, same limits and profile, each used once. */
+@RequiresService(Service.DOCKER)
+class WarmPoolIT {
+
+    private static int labelledContainers() throws Exception {
+        Process p = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=" + DockerSandboxRuntime.LABEL)
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out.isEmpty() ? 0 : out.split("\\s+").length;
+    }
+
+    @Test
+    void warmContainersRunFilesAndStdinOnceEachAndAreRemovedOnClose() throws Exception {
+        SandboxSettings settings = SandboxSettings.defaults()
+                .withLimits(96L * 1024 * 1024, 32, Duration.ofSeconds(20), 64 * 1024).withWarmPool(2);
+        DockerSandboxRuntime runtime = new DockerSandboxRuntime(settings);
+        runtime.check();
+        try (Sandbox sandbox = new Sandbox(runtime, 2, 4)) {
+            Poll.until(Duration.ofSeconds(30), "two warm containers", () -> runtime.warmReady() == 2);
+
+            byte[] csv = SandboxIT.resource("prices.csv");
+            SandboxResult r = sandbox.run(new SandboxRequest(List.of("python3", "ma_crossover.py"),
+                    Map.of("ma_crossover.py", SandboxIT.resource("ma_crossover.py"), "prices.csv", csv),
+                    "5 20".getBytes(StandardCharsets.UTF_8), null));
+
+            assertThat(r.succeeded()).as(r.stderr()).isTrue();
+            double[] expected = SandboxIT.backtest(new String(csv, StandardCharsets.UTF_8), 5, 20);
+            assertThat(SandboxIT.JSON.readTree(r.stdout()).get("trades").asInt()).isEqualTo((int) expected[0]);
+
+            SandboxResult probe = sandbox.run(SandboxRequest.python(String.join("\n",
+                    "import ctypes, socket, os",
+                    "libc = ctypes.CDLL(None, use_errno=True)",
+                    "try:",
+                    "    socket.create_connection(('127.0.0.1', 80), timeout=1); print('net:open')",
+                    "except OSError:",
+                    "    print('net:refused')",
+                    "print('setuid:', libc.setuid(0), ctypes.get_errno() != 0)",
+                    "print('mount:', libc.syscall(165, b'none', b'/tmp', b'tmpfs', 0, None))",
+                    "print('uid:', os.getuid())"), ""));
+            assertThat(probe.exitCode()).as(probe.stderr()).isZero();
+            assertThat(probe.stdout()).contains("net:refused", "setuid: -1 True", "mount: -1", "uid: 10001");
+
+            SandboxResult loop = sandbox.run(SandboxRequest.python("while True: pass", "")
+                    .withTimeout(Duration.ofSeconds(2)));
+            assertThat(loop.timedOut()).isTrue();
+
+            Poll.until(Duration.ofSeconds(30), "pool refilled, used containers removed",
+                    () -> runtime.warmReady() == 2 && count() == 2);
+        }
+        Poll.until(Duration.ofSeconds(30), "warm containers removed on close", () -> count() == 0);
+    }
+
+    private static int count() {
+        try {
+            return labelledContainers();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
