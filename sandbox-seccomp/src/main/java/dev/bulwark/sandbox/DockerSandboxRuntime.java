@@ -128,13 +128,22 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             return;
         }
         try {
-            warm.add(create(List.of("python3", "-c", WARM_BOOTSTRAP), "/tmp", null));
+            // created and started: the bootstrap (interpreter start, imports) runs now and then
+            // blocks reading stdin, so a run pays only for unpacking and its own program
+            String id = create(List.of("python3", "-c", WARM_BOOTSTRAP), "/tmp", null);
+            try {
+                docker.startContainerCmd(id).exec();
+            } catch (RuntimeException e) {
+                remove(id);
+                throw e;
+            }
+            warm.add(id);
         } catch (RuntimeException e) {
             LOG.warn("Could not pre-create a warm sandbox container: {}", e.getMessage());
         }
     }
 
-    /** @return warm containers ready now (for tests and metrics) */
+    /** @return warm containers ready now (started, waiting for their input; for tests and metrics) */
     public int warmReady() {
         return warm.size();
     }
@@ -184,7 +193,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 w.execute(this::addWarm);
             }
             try {
-                return runCreated(warmId, warmPayload(request), limit);
+                return runCreated(warmId, warmPayload(request), limit, true);
             } catch (SandboxException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -284,7 +293,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private SandboxResult runWithInputs(String volume, SandboxRequest request, Duration limit) {
         String id = create(request.command(), "/work", volume);
         try {
-            return runCreated(id, request.stdin(), limit);
+            return runCreated(id, request.stdin(), limit, false);
         } finally {
             remove(id);
         }
@@ -330,7 +339,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
-    private SandboxResult runCreated(String id, byte[] stdinBytes, Duration limit) {
+    private SandboxResult runCreated(String id, byte[] stdinBytes, Duration limit, boolean alreadyStarted) {
         CappedBuffer out = new CappedBuffer(settings.outputLimitBytes());
         CappedBuffer err = new CappedBuffer(settings.outputLimitBytes());
         // logs=true replays anything written before the stream is up; awaitStarted below makes
@@ -352,7 +361,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             throw new SandboxException("interrupted while attaching to sandbox container " + id, e);
         }
         long started = System.nanoTime();
-        docker.startContainerCmd(id).exec();
+        if (!alreadyStarted) {
+            docker.startContainerCmd(id).exec();
+        }
         // Peak memory as the engine reports it: its stats stream samples about once a second, so
         // a program shorter than that may show no sample (-1).
         java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);

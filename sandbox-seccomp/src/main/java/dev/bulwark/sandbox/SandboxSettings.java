@@ -151,8 +151,9 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
     }
 
     /**
-     * A copy with a warm pool: {@code size} containers created ahead of time with every limit
-     * applied, each used for exactly one run and then removed (never reused). Inputs then travel
+     * A copy with a warm pool: {@code size} containers created and started ahead of time with
+     * every limit applied (their bootstrap waits on stdin), each used for exactly one run and then
+     * removed (never reused). Inputs then travel
      * on stdin to a small python3 bootstrap that unpacks them into {@code /tmp} (the capped tmpfs,
      * also the working directory) and execs the command, so the image must have {@code python3}.
      *

@@ -64,6 +64,57 @@ public class SandboxBenchmark {
         return r.stdout();
     }
 
+    /** The same sandbox with a warm pool of 4 pre-started containers (each used once). */
+    @State(Scope.Benchmark)
+    public static class Warm {
+        dev.bulwark.sandbox.DockerSandboxRuntime runtime;
+        Sandbox sandbox;
+
+        @Setup(Level.Trial)
+        public void start() {
+            runtime = new dev.bulwark.sandbox.DockerSandboxRuntime(SandboxSettings.defaults()
+                    .with("bulwark/sandbox-python:3.11", dev.bulwark.sandbox.SeccompProfile.strict(), 8, 64)
+                    .withWarmPool(4));
+            runtime.check();
+            sandbox = new Sandbox(runtime, 8, 64);
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            sandbox.close();
+        }
+    }
+
+    /** Paced: each measured run starts when the pool is full again (requests slower than refills). */
+    @State(Scope.Benchmark)
+    public static class WarmPaced extends Warm {
+        @Setup(Level.Invocation)
+        public void waitForAFullPool() throws InterruptedException {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (runtime.warmReady() < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
+    /** Back to back: the pool drains and runs fall back to the cold path while it refills. */
+    @Benchmark
+    public String bulwarkSandboxRunWarmPoolSaturated(Warm warm) {
+        return check(warm.sandbox.run(trivial));
+    }
+
+    @Benchmark
+    public String bulwarkSandboxRunWarmPoolPaced(WarmPaced warm) {
+        return check(warm.sandbox.run(trivial));
+    }
+
+    private static String check(SandboxResult r) {
+        if (!r.succeeded()) {
+            throw new IllegalStateException(r.stderr());
+        }
+        return r.stdout();
+    }
+
     @Benchmark
     public int dockerRunCli() throws Exception {
         Process p = new ProcessBuilder("docker", "run", "--rm", "-i", "--network", "none", "--read-only",
