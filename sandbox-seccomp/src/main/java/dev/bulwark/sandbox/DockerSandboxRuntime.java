@@ -60,10 +60,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     /**
      * Bootstrap of warm containers (working directory /tmp): reads a length-prefixed JSON header
      * ({@code cmd}, {@code tar} size) and the tar of input files from stdin, unpacks them into
-     * /tmp (the capped tmpfs) and execs the command; the rest of stdin is the program's stdin.
+     * /tmp (the capped tmpfs) and runs the command: a {@code python3 script.py} or
+     * {@code python3 -c code} command in the already started interpreter (as {@code __main__},
+     * with its own globals and {@code sys.argv}), anything else through {@code exec}. The rest of
+     * stdin is the program's stdin.
      */
     static final String WARM_BOOTSTRAP = String.join("\n",
-            "import os, io, json, tarfile",
+            "import os, io, sys, json, tarfile",
             "def rd(n):",
             "    b = bytearray()",
             "    while len(b) < n:",
@@ -74,7 +77,17 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "    return bytes(b)",
             "h = json.loads(rd(int(rd(16))))",
             "tarfile.open(fileobj=io.BytesIO(rd(h['tar']))).extractall('/tmp')",
-            "os.execvp(h['cmd'][0], h['cmd'])");
+            "c = h['cmd']",
+            "if os.path.basename(c[0]) in ('python3', 'python') and len(c) > 2 and c[1] == '-c':",
+            "    sys.argv = ['-c'] + c[3:]",
+            "    exec(compile(c[2], '<string>', 'exec'), {'__name__': '__main__', '__builtins__': __builtins__})",
+            "elif os.path.basename(c[0]) in ('python3', 'python') and len(c) > 1 and not c[1].startswith('-'):",
+            "    import runpy",
+            "    sys.argv = c[1:]",
+            "    sys.path[0] = os.path.dirname(os.path.abspath(c[1]))",
+            "    runpy.run_path(c[1], run_name='__main__')",
+            "else:",
+            "    os.execvp(c[0], c)");
 
     /**
      * Connects to the engine and reaps containers left by JVMs that died.

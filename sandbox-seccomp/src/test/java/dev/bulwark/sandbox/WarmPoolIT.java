@@ -54,6 +54,10 @@ class WarmPoolIT {
             assertThat(probe.exitCode()).as(probe.stderr()).isZero();
             assertThat(probe.stdout()).contains("net:refused", "setuid: -1 True", "mount: -1", "uid: 10001");
 
+            SandboxResult exec = sandbox.run(new SandboxRequest(List.of("python3", "-S", "-c",
+                    "import sys; print(sys.argv, sys.stdin.read())"), Map.of(), "via exec".getBytes(StandardCharsets.UTF_8), null));
+            assertThat(exec.stdout()).as(exec.stderr()).isEqualTo("['-c'] via exec\n");
+
             SandboxResult loop = sandbox.run(SandboxRequest.python("while True: pass", "")
                     .withTimeout(Duration.ofSeconds(2)));
             assertThat(loop.timedOut()).isTrue();
