@@ -1,5 +1,6 @@
 package dev.bulwark.backup;
 
+import dev.bulwark.backup.internal.RowCounts;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -95,24 +93,8 @@ public final class H2Source implements BackupSource {
     }
 
     static Map<String, Long> countRows(Connection c) throws SQLException {
-        List<String[]> tables = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_TYPE = 'BASE TABLE'"
-                        + " AND TABLE_SCHEMA <> 'INFORMATION_SCHEMA' ORDER BY 1, 2")) {
-            while (rs.next()) {
-                tables.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
-        }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (String[] t : tables) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT COUNT(*) FROM \"" + t[0].replace("\"", "\"\"") + "\".\""
-                            + t[1].replace("\"", "\"\"") + "\"")) {
-                rs.next();
-                counts.put(t[0] + "." + t[1], rs.getLong(1));
-            }
-        }
-        return counts;
+        return RowCounts.count(c, "SELECT TABLE_SCHEMA, TABLE_NAME FROM INFORMATION_SCHEMA.TABLES"
+                + " WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA <> 'INFORMATION_SCHEMA' ORDER BY 1, 2");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.bulwark.backup;
 
+import dev.bulwark.backup.internal.RowCounts;
 import dev.bulwark.backup.internal.Tool;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -178,29 +178,13 @@ public final class PgDumpSource implements BackupSource {
     }
 
     static Map<String, Long> countRows(Connection c) throws SQLException {
-        List<String[]> tables = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                        + " WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                        + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'"
-                        + " ORDER BY 1, 2")) {
-            while (rs.next()) {
-                tables.add(new String[] {rs.getString(1), rs.getString(2)});
-            }
-        }
-        Map<String, Long> counts = new LinkedHashMap<>();
-        for (String[] t : tables) {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT count(*) FROM " + ident(t[0]) + "." + ident(t[1]))) {
-                rs.next();
-                counts.put(t[0] + "." + t[1], rs.getLong(1));
-            }
-        }
-        return counts;
+        return RowCounts.count(c, "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+                + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1, 2");
     }
 
     private static String ident(String name) {
-        return '"' + name.replace("\"", "\"\"") + '"';
+        return RowCounts.quote(name);
     }
 
     /**

@@ -171,19 +171,7 @@ class BackupManagerTest {
     void twoConcurrentTriggersRunOnceAndTellTheOther() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        BackupSource slow = new FailingSource(null) {
-            @Override
-            public Map<String, Long> dump(OutputStream out) throws IOException {
-                out.write("data".getBytes(StandardCharsets.UTF_8));
-                started.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return Map.of("files", 1L);
-            }
-        };
+        BackupSource slow = blocking(started, release);
         BackupManager m = BackupManager.builder(slow, new LocalBackupStore(tmp.resolve("c"))).build();
         CompletableFuture<Manifest> first = CompletableFuture.supplyAsync(m::backup);
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -201,18 +189,7 @@ class BackupManagerTest {
     void twoManagersSharingADirectoryExcludeEachOther() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        BackupSource slow = new FailingSource(null) {
-            @Override
-            public Map<String, Long> dump(OutputStream out) throws IOException {
-                started.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return Map.of();
-            }
-        };
+        BackupSource slow = blocking(started, release);
         Path dir = tmp.resolve("shared");
         BackupManager one = BackupManager.builder(slow, new LocalBackupStore(dir)).build();
         BackupManager two = BackupManager.builder(slow, new LocalBackupStore(dir)).build();
@@ -328,6 +305,23 @@ class BackupManagerTest {
         Manifest manifest = m.backup();
         assertThatThrownBy(() -> m.restore(manifest.id(), h2Url, false))
                 .hasMessageContaining("already has tables");
+    }
+
+    /** A source whose dump writes a little, signals {@code started}, then waits for {@code release}. */
+    private static BackupSource blocking(CountDownLatch started, CountDownLatch release) {
+        return new FailingSource(null) {
+            @Override
+            public Map<String, Long> dump(OutputStream out) throws IOException {
+                out.write("data".getBytes(StandardCharsets.UTF_8));
+                started.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Map.of("files", 1L);
+            }
+        };
     }
 
     /** A source whose dump fails with a given message (or is overridden). */

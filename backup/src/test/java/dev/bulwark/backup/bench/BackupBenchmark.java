@@ -1,11 +1,7 @@
 package dev.bulwark.backup.bench;
 
-import dev.bulwark.backup.BackupEncryption;
 import dev.bulwark.backup.BackupManager;
-import dev.bulwark.backup.BackupSettings;
-import dev.bulwark.backup.LocalBackupStore;
 import dev.bulwark.backup.Manifest;
-import dev.bulwark.backup.PgDumpSource;
 import dev.bulwark.testsupport.TestServices;
 import java.io.File;
 import java.lang.management.ManagementFactory;
@@ -60,13 +56,7 @@ public class BackupBenchmark {
     public void setUp() throws Exception {
         db = BenchDatabase.ensure(dbMb);
         dir = Files.createTempDirectory("bulwark-bench-");
-        BackupSettings.Builder b = BackupSettings.builder().directory(dir);
-        if (variant.contains("tink")) {
-            b.encryption(BackupEncryption.fromKeysetJson(BackupEncryption.generateKeyset()));
-        }
-        BackupSettings settings = b.build();
-        manager = BackupManager.builder(new PgDumpSource(BenchDatabase.url(db), TestServices.postgresUser(),
-                TestServices.postgresPassword(), settings), new LocalBackupStore(dir)).settings(settings).build();
+        manager = BenchDatabase.manager(db, dir, variant.contains("tink"));
     }
 
     @Setup(Level.Iteration)

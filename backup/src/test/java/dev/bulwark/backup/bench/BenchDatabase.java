@@ -20,6 +20,19 @@ final class BenchDatabase {
         return DriverManager.getConnection(url(db), TestServices.postgresUser(), TestServices.postgresPassword());
     }
 
+    /** A manager backing up {@code db} into {@code dir}, zstd, encrypted with a fresh key when asked. */
+    static dev.bulwark.backup.BackupManager manager(String db, java.nio.file.Path dir, boolean encrypt) {
+        dev.bulwark.backup.BackupSettings.Builder b = dev.bulwark.backup.BackupSettings.builder().directory(dir);
+        if (encrypt) {
+            b.encryption(dev.bulwark.backup.BackupEncryption.fromKeysetJson(
+                    dev.bulwark.backup.BackupEncryption.generateKeyset()));
+        }
+        dev.bulwark.backup.BackupSettings settings = b.build();
+        return dev.bulwark.backup.BackupManager.builder(new dev.bulwark.backup.PgDumpSource(url(db),
+                TestServices.postgresUser(), TestServices.postgresPassword(), settings),
+                new dev.bulwark.backup.LocalBackupStore(dir)).settings(settings).build();
+    }
+
     static long sizeBytes(String db) throws SQLException {
         try (Connection c = connect(db); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT pg_database_size(current_database())")) {

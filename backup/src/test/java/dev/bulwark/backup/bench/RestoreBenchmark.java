@@ -1,11 +1,7 @@
 package dev.bulwark.backup.bench;
 
-import dev.bulwark.backup.BackupEncryption;
 import dev.bulwark.backup.BackupManager;
-import dev.bulwark.backup.BackupSettings;
-import dev.bulwark.backup.LocalBackupStore;
 import dev.bulwark.backup.Manifest;
-import dev.bulwark.backup.PgDumpSource;
 import dev.bulwark.backup.RestoreResult;
 import dev.bulwark.testsupport.TestServices;
 import java.io.File;
@@ -59,10 +55,7 @@ public class RestoreBenchmark {
     public void setUp() throws Exception {
         String db = BenchDatabase.ensure(dbMb);
         dir = Files.createTempDirectory("bulwark-bench-");
-        BackupSettings settings = BackupSettings.builder().directory(dir)
-                .encryption(BackupEncryption.fromKeysetJson(BackupEncryption.generateKeyset())).build();
-        manager = BackupManager.builder(new PgDumpSource(BenchDatabase.url(db), TestServices.postgresUser(),
-                TestServices.postgresPassword(), settings), new LocalBackupStore(dir)).settings(settings).build();
+        manager = BenchDatabase.manager(db, dir, true);
         if (variant.equals("pg_restore")) {
             bare = dir.resolve("bare.dump").toFile();
             ProcessBuilder pb = pg("pg_dump", "-Fc", "--dbname=" + db).redirectOutput(bare);
