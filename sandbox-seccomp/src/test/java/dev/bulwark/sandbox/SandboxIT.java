@@ -220,6 +220,45 @@ class SandboxIT {
     }
 
     @Test
+    void procOneIsTheSandboxedProgramNotTheHostInit() throws Exception {
+        JsonNode r = runJson(String.join("\n",
+                "import json",
+                "env = open('/proc/1/environ', 'rb').read().split(b'\\0')",
+                "print(json.dumps({'env': [e.decode() for e in env if e]}))"));
+
+        assertThat(r.get("env").toString()).contains("PYTHONDONTWRITEBYTECODE=1").contains("HOME=/tmp")
+                .doesNotContain("BULWARK_REQUIRE_SERVICES").doesNotContain("JAVA_HOME");
+    }
+
+    @Test
+    void setuidRootBinaryGivesNoPrivileges() throws Exception {
+        // a test image with a setuid-root copy of python3 (docker commit of a one-off container)
+        String image = "bulwark/sandbox-suid-test:1";
+        if (new ProcessBuilder("docker", "image", "inspect", image).start().waitFor() != 0) {
+            String name = "bulwark-suid-build-" + System.nanoTime();
+            Process build = new ProcessBuilder("docker", "run", "--name", name, "--user", "0:0", settings.image(),
+                    "python3", "-c", "import shutil, os; shutil.copy('/usr/bin/python3.11', '/usr/bin/suidpy');"
+                            + " os.chown('/usr/bin/suidpy', 0, 0); os.chmod('/usr/bin/suidpy', 0o4755)")
+                    .inheritIO().start();
+            assertThat(build.waitFor()).isZero();
+            assertThat(new ProcessBuilder("docker", "commit", name, image).inheritIO().start().waitFor()).isZero();
+            new ProcessBuilder("docker", "rm", "-f", name).start().waitFor();
+        }
+        try (Sandbox suid = Sandbox.docker(settings.with(image, settings.profile(), 1, 1))) {
+            SandboxResult r = suid.run(new SandboxRequest(List.of("python3", "-c", String.join("\n",
+                    "import os, stat, subprocess",
+                    "st = os.stat('/usr/bin/suidpy')",
+                    "print('suid-root-file', st.st_uid == 0 and bool(st.st_mode & stat.S_ISUID))",
+                    "out = subprocess.run(['/usr/bin/suidpy', '-c', 'import os; print(os.geteuid())'],"
+                            + " capture_output=True, text=True)",
+                    "print('euid', out.stdout.strip())")), null, null, null));
+
+            assertThat(r.exitCode()).as(r.stderr()).isZero();
+            assertThat(r.stdout()).contains("suid-root-file True").contains("euid 10001");
+        }
+    }
+
+    @Test
     void forkBombHitsThePidsLimit() throws Exception {
         SandboxResult r = sandbox.run(SandboxRequest.python(String.join("\n",
                 "import os, time",
