@@ -9,6 +9,7 @@
 #   PostgreSQL  jdbc:postgresql://127.0.0.1:5432/bulwark  user bulwark / password bulwark (CREATEDB)
 #   Alertmanager http://127.0.0.1:9093
 #   Docker       unix:///var/run/docker.sock
+#   Docker (TLS) tcp://127.0.0.1:2376, client certificates in /var/tmp/bulwark-services/docker-tls/client
 set -uo pipefail
 
 log() { printf '[test-services] %s\n' "$*"; }
@@ -41,6 +42,7 @@ need chromium chromium
 need chromedriver chromium-driver
 need python3.11 python3.11
 need strace strace
+need openssl openssl
 
 if ((${#missing[@]})); then
   if ! $can_install; then
@@ -77,6 +79,55 @@ fi
 # --- Sandbox images (built offline: no registry here) ---------------------------
 if docker info >/dev/null 2>&1; then
   bash "$(dirname "$0")/../sandbox-seccomp/images/build-images.sh" || problems+=("sandbox test image (sandbox-seccomp/images/build-images.sh failed)")
+fi
+
+# --- A second Docker engine behind TLS with client certificates -----------------------
+# (the sandbox's tcp:// + DOCKER_CERT_PATH path; own data-root, no bridge, loopback only)
+TLS_DIR="$STATE_DIR/docker-tls"
+TLS_PORT="${BULWARK_DOCKER_TLS_PORT:-2376}"
+tls_docker() { DOCKER_HOST="tcp://127.0.0.1:$TLS_PORT" DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH="$TLS_DIR/client" docker "$@"; }
+if docker info >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
+  if [[ ! -f "$TLS_DIR/client/key.pem" ]]; then
+    log "docker TLS engine: making a test CA, server and client certificates in $TLS_DIR"
+    mkdir -p "$TLS_DIR/client" && (
+      cd "$TLS_DIR" || exit 1
+      openssl genrsa -out ca-key.pem 2048 2>/dev/null
+      openssl req -new -x509 -days 3650 -key ca-key.pem -sha256 -subj "/CN=bulwark-test-ca" -out ca.pem
+      openssl genrsa -out server-key.pem 2048 2>/dev/null
+      openssl req -subj "/CN=127.0.0.1" -sha256 -new -key server-key.pem -out server.csr
+      printf 'subjectAltName = IP:127.0.0.1\nextendedKeyUsage = serverAuth\n' > server.cnf
+      openssl x509 -req -days 3650 -sha256 -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+        -out server-cert.pem -extfile server.cnf 2>/dev/null
+      openssl genrsa -out client/key.pem 2048 2>/dev/null
+      openssl req -subj '/CN=bulwark-test-client' -new -key client/key.pem -out client.csr
+      printf 'extendedKeyUsage = clientAuth\n' > client.cnf
+      openssl x509 -req -days 3650 -sha256 -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial \
+        -out client/cert.pem -extfile client.cnf 2>/dev/null
+      cp ca.pem client/ca.pem
+      chmod 600 ./*key.pem client/key.pem
+    ) || problems+=("docker TLS engine certificates (openssl failed)")
+  fi
+  if tls_docker info >/dev/null 2>&1; then
+    log "docker TLS engine: already running on 127.0.0.1:$TLS_PORT"
+  elif $can_install; then
+    log "docker TLS engine: starting a second dockerd on 127.0.0.1:$TLS_PORT"
+    nohup dockerd --tlsverify --tlscacert "$TLS_DIR/ca.pem" --tlscert "$TLS_DIR/server-cert.pem" \
+      --tlskey "$TLS_DIR/server-key.pem" -H "tcp://127.0.0.1:$TLS_PORT" --data-root "$TLS_DIR/root" \
+      --exec-root /run/bulwark-docker-tls --pidfile /run/bulwark-docker-tls.pid \
+      --bridge=none --iptables=false --ip-masq=false >"$STATE_DIR/dockerd-tls.log" 2>&1 &
+    for _ in $(seq 1 60); do tls_docker info >/dev/null 2>&1 && break; sleep 1; done
+  fi
+  if tls_docker info >/dev/null 2>&1; then
+    if ! tls_docker image inspect bulwark/sandbox-python:3.11 >/dev/null 2>&1; then
+      docker save bulwark/sandbox-python:3.11 | tls_docker load >/dev/null \
+        && log "docker TLS engine: loaded bulwark/sandbox-python:3.11" \
+        || problems+=("docker TLS engine: could not load the sandbox image")
+    fi
+  else
+    problems+=("docker TLS engine on 127.0.0.1:$TLS_PORT (log: $STATE_DIR/dockerd-tls.log)")
+  fi
+else
+  problems+=("docker TLS engine (needs the docker engine and openssl)")
 fi
 
 # --- PostgreSQL ---------------------------------------------------------------

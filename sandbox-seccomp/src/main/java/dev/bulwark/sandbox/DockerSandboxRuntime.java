@@ -53,6 +53,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private final DockerClient docker;
     private final String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID();
     private final String seccomp;
+    private final javax.net.ssl.SSLContext tlsContext;
     private final java.util.concurrent.BlockingQueue<String> warm = new java.util.concurrent.LinkedBlockingQueue<>();
     private volatile java.util.concurrent.ExecutorService warmer;
     private volatile boolean closed;
@@ -96,10 +97,23 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      */
     public DockerSandboxRuntime(SandboxSettings settings) {
         this.settings = settings;
+        boolean tls = settings.tlsCertPath() != null;
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost(settings.dockerHost()).build();
+                .withDockerHost(settings.dockerHost()).withDockerTlsVerify(tls)
+                .withDockerCertPath(tls ? settings.tlsCertPath() : null).build();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(URI.create(settings.dockerHost()))
+                .sslConfig(config.getSSLConfig())
                 .maxConnections(64).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(5)).build();
+        try {
+            this.tlsContext = tls ? config.getSSLConfig().getSSLContext() : null;
+        } catch (java.security.GeneralSecurityException | RuntimeException e) {
+            throw new SandboxException("cannot load the engine's TLS certificates from " + settings.tlsCertPath()
+                    + " (SANDBOX_DOCKER_CERT_PATH): " + e.getMessage(), e);
+        }
+        if (!tls && settings.dockerHost().startsWith("tcp://")) {
+            LOG.warn("INSECURE: the Docker engine at {} is reached over plain TCP: anyone who can reach that port"
+                    + " controls the host; use the Unix socket or TLS (SANDBOX_DOCKER_CERT_PATH)", settings.dockerHost());
+        }
         this.docker = DockerClientImpl.getInstance(config, http);
         this.seccomp = settings.profile().toJson();
     }
@@ -395,7 +409,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 });
         Thread stdin = new Thread(() -> {
             try {
-                dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), id, stdinBytes);
+                dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), tlsContext, id, stdinBytes);
             } catch (IOException e) {
                 LOG.debug("stdin of sandbox container {} not delivered: {}", id, e.toString());
             }

@@ -29,6 +29,8 @@ import java.util.Objects;
  *   <tr><td>{@code SANDBOX_RUNTIME}</td><td>engine default</td><td>OCI runtime name, e.g. runsc</td></tr>
  *   <tr><td>{@code SANDBOX_MAX_CONCURRENT}</td><td>cores</td><td>1..256</td></tr>
  *   <tr><td>{@code SANDBOX_QUEUE}</td><td>16</td><td>0..10000 waiting runs</td></tr>
+ *   <tr><td>{@code SANDBOX_DOCKER_CERT_PATH}</td><td>unset ({@code DOCKER_CERT_PATH} with
+ *       {@code DOCKER_TLS_VERIFY=1})</td><td>ca.pem, cert.pem, key.pem of a TLS {@code tcp://} engine</td></tr>
  *   <tr><td>{@code SANDBOX_WARM_POOL}</td><td>0</td><td>0..64 pre-created containers (python3 images)</td></tr>
  * </table>
  *
@@ -48,10 +50,12 @@ import java.util.Objects;
  * @param maxConcurrent concurrent runs
  * @param queue runs allowed to wait for a slot
  * @param warmPool pre-created containers kept ready (0 = off; needs python3 in the image)
+ * @param tlsCertPath directory with {@code ca.pem}, {@code cert.pem}, {@code key.pem} for a
+ *     TLS-protected {@code tcp://} engine, or null
  */
 public record SandboxSettings(String image, String dockerHost, SeccompProfile profile, long memoryBytes, double cpus, long pids,
         Duration timeout, long tmpfsBytes, int outputLimitBytes, long fileSizeBytes, long openFiles, String user,
-        String runtime, int maxConcurrent, int queue, int warmPool) {
+        String runtime, int maxConcurrent, int queue, int warmPool, String tlsCertPath) {
 
     private static final long MB = 1024L * 1024;
 
@@ -82,6 +86,18 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
         range("max concurrent (SANDBOX_MAX_CONCURRENT)", maxConcurrent, 1, 256);
         range("queue (SANDBOX_QUEUE)", queue, 0, 10_000);
         range("warm pool (SANDBOX_WARM_POOL)", warmPool, 0, 64);
+        if (tlsCertPath != null) {
+            if (!dockerHost.startsWith("tcp://")) {
+                throw new IllegalArgumentException("TLS certificates (SANDBOX_DOCKER_CERT_PATH) need a tcp:// engine"
+                        + " (SANDBOX_DOCKER_HOST), got '" + dockerHost + "'");
+            }
+            for (String f : new String[] {"ca.pem", "cert.pem", "key.pem"}) {
+                if (!java.nio.file.Files.isReadable(Path.of(tlsCertPath, f))) {
+                    throw new IllegalArgumentException("TLS certificate directory (SANDBOX_DOCKER_CERT_PATH / "
+                            + "DOCKER_CERT_PATH) '" + tlsCertPath + "' has no readable " + f);
+                }
+            }
+        }
     }
 
     /** The secure defaults. */
@@ -119,7 +135,7 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
                 (int) number(env, "SANDBOX_OUTPUT_LIMIT_BYTES", 1024 * 1024), number(env, "SANDBOX_FILE_SIZE_MB", 16) * MB,
                 number(env, "SANDBOX_NOFILE", 256), get(env, "SANDBOX_USER", "10001:10001"), env.get("SANDBOX_RUNTIME"),
                 (int) number(env, "SANDBOX_MAX_CONCURRENT", Runtime.getRuntime().availableProcessors()),
-                (int) number(env, "SANDBOX_QUEUE", 16), (int) number(env, "SANDBOX_WARM_POOL", 0));
+                (int) number(env, "SANDBOX_QUEUE", 16), (int) number(env, "SANDBOX_WARM_POOL", 0), tlsCertPath(env));
     }
 
     /**
@@ -133,7 +149,7 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
      */
     public SandboxSettings withLimits(long memory, long pidLimit, Duration wallClock, int outputCap) {
         return new SandboxSettings(image, dockerHost, profile, memory, cpus, pidLimit, wallClock, tmpfsBytes, outputCap,
-                fileSizeBytes, openFiles, user, runtime, maxConcurrent, queue, warmPool);
+                fileSizeBytes, openFiles, user, runtime, maxConcurrent, queue, warmPool, tlsCertPath);
     }
 
     /**
@@ -147,7 +163,7 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
      */
     public SandboxSettings with(String otherImage, SeccompProfile otherProfile, int concurrent, int waiting) {
         return new SandboxSettings(otherImage, dockerHost, otherProfile, memoryBytes, cpus, pids, timeout, tmpfsBytes,
-                outputLimitBytes, fileSizeBytes, openFiles, user, runtime, concurrent, waiting, warmPool);
+                outputLimitBytes, fileSizeBytes, openFiles, user, runtime, concurrent, waiting, warmPool, tlsCertPath);
     }
 
     /**
@@ -162,7 +178,27 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
      */
     public SandboxSettings withWarmPool(int size) {
         return new SandboxSettings(image, dockerHost, profile, memoryBytes, cpus, pids, timeout, tmpfsBytes,
-                outputLimitBytes, fileSizeBytes, openFiles, user, runtime, maxConcurrent, queue, size);
+                outputLimitBytes, fileSizeBytes, openFiles, user, runtime, maxConcurrent, queue, size, tlsCertPath);
+    }
+
+    /**
+     * SANDBOX_DOCKER_CERT_PATH, or Docker's own DOCKER_TLS_VERIFY=1 + DOCKER_CERT_PATH when the
+     * engine comes from DOCKER_HOST (as the docker CLI reads them).
+     */
+    private static String tlsCertPath(Map<String, String> env) {
+        String own = env.get("SANDBOX_DOCKER_CERT_PATH");
+        if (own != null && !own.isBlank()) {
+            return own.trim();
+        }
+        boolean fromDockerHost = blank(env.get("SANDBOX_DOCKER_HOST")) && !blank(env.get("DOCKER_HOST"));
+        if (fromDockerHost && "1".equals(env.get("DOCKER_TLS_VERIFY")) && !blank(env.get("DOCKER_CERT_PATH"))) {
+            return env.get("DOCKER_CERT_PATH").trim();
+        }
+        return null;
+    }
+
+    private static boolean blank(String v) {
+        return v == null || v.isBlank();
     }
 
     private static String get(Map<String, String> env, String name, String fallback) {

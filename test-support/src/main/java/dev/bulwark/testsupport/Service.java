@@ -4,6 +4,11 @@ package dev.bulwark.testsupport;
 public enum Service {
     /** A Docker engine answering {@code /_ping} on {@code DOCKER_HOST} (default the Unix socket). */
     DOCKER,
+    /**
+     * A second Docker engine behind TLS with client-certificate authentication at
+     * {@link TestServices#dockerTlsHost()}, client certificates in {@link TestServices#dockerTlsCerts()}.
+     */
+    DOCKER_TLS,
     /** A PostgreSQL server accepting connections at {@link TestServices#postgresUrl()}. */
     POSTGRESQL,
     /**

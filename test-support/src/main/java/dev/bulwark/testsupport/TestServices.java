@@ -98,6 +98,16 @@ public final class TestServices {
         return fromEnvironment().get("DOCKER_HOST", "unix:///var/run/docker.sock");
     }
 
+    /** The TLS-protected test engine ({@code BULWARK_DOCKER_TLS_HOST}, default {@code tcp://127.0.0.1:2376}). */
+    public static String dockerTlsHost() {
+        return fromEnvironment().get("BULWARK_DOCKER_TLS_HOST", "tcp://127.0.0.1:2376");
+    }
+
+    /** Its client certificates: ca.pem, cert.pem, key.pem ({@code BULWARK_DOCKER_TLS_CERTS}). */
+    public static String dockerTlsCerts() {
+        return fromEnvironment().get("BULWARK_DOCKER_TLS_CERTS", "/var/tmp/bulwark-services/docker-tls/client");
+    }
+
     /**
      * Probes a service once per process (the answer is cached).
      *
@@ -114,6 +124,16 @@ public final class TestServices {
         switch (service) {
             case DOCKER:
                 return probeDocker(get("DOCKER_HOST", "unix:///var/run/docker.sock"));
+            case DOCKER_TLS: {
+                Path certs = Path.of(get("BULWARK_DOCKER_TLS_CERTS", "/var/tmp/bulwark-services/docker-tls/client"));
+                if (!Files.isReadable(certs.resolve("key.pem"))) {
+                    return Availability.down(service, "no client certificates in " + certs
+                            + " (scripts/test-services.sh makes them)");
+                }
+                URI uri = URI.create(get("BULWARK_DOCKER_TLS_HOST", "tcp://127.0.0.1:2376"));
+                Availability tcp = probeTcp(service, uri.getHost(), uri.getPort());
+                return tcp.available() ? Availability.up(service, "TLS engine at " + uri + ", certificates in " + certs) : tcp;
+            }
             case POSTGRESQL:
                 return probePostgres(get("BULWARK_PG_URL", "jdbc:postgresql://127.0.0.1:5432/bulwark"));
             case PG_SERVER:

@@ -32,6 +32,20 @@ public final class StdinWriter {
      * @throws IOException when the engine refuses or the connection fails
      */
     public static void send(String dockerHost, String containerId, byte[] data) throws IOException {
+        send(dockerHost, null, containerId, data);
+    }
+
+    /**
+     * Writes {@code data} to the container's stdin and closes it, over TLS when a context is given.
+     *
+     * @param dockerHost {@code unix:///var/run/docker.sock} or {@code tcp://host:port}
+     * @param tls the engine's TLS client context (certificate-authenticated), or null for none
+     * @param containerId the container (created with OpenStdin and StdinOnce)
+     * @param data the bytes
+     * @throws IOException when the engine refuses or the connection fails
+     */
+    public static void send(String dockerHost, javax.net.ssl.SSLContext tls, String containerId, byte[] data)
+            throws IOException {
         URI uri = URI.create(dockerHost);
         String request = "POST /containers/" + containerId + "/attach?stream=1&stdin=1&stdout=0&stderr=0 HTTP/1.1\r\n"
                 + "Host: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n";
@@ -43,6 +57,18 @@ public final class StdinWriter {
                 exchange(out, in, request, data);
                 channel.shutdownOutput();
                 drain(in);
+            }
+        } else if (tls != null) {
+            try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket()) {
+                javax.net.ssl.SSLParameters params = socket.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(params);
+                socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+                socket.setSoTimeout(60_000);
+                socket.startHandshake();
+                exchange(socket.getOutputStream(), socket.getInputStream(), request, data);
+                socket.shutdownOutput(); // close_notify: the engine sees end-of-input, as with the CLI's CloseWrite
+                drain(socket.getInputStream());
             }
         } else {
             try (Socket socket = new Socket()) {

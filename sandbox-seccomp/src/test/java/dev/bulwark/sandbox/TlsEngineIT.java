@@ -1,0 +1,60 @@
+package dev.bulwark.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bulwark.testsupport.RequiresService;
+import dev.bulwark.testsupport.Service;
+import dev.bulwark.testsupport.TestServices;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The sandbox against a Docker engine reached over {@code tcp://} with TLS and client
+ * certificates (a second dockerd started by scripts/test-services.sh): API calls, the input-file
+ * copy and the raw stdin attach all go through TLS.
+ */
+@RequiresService(Service.DOCKER_TLS)
+class TlsEngineIT {
+
+    private static SandboxSettings tls() {
+        return SandboxSettings.fromEnvironment(Map.of("SANDBOX_DOCKER_HOST", TestServices.dockerTlsHost(),
+                "SANDBOX_DOCKER_CERT_PATH", TestServices.dockerTlsCerts()));
+    }
+
+    @Test
+    void strategyWithFilesAndStdinRunsOnATlsEngine() throws Exception {
+        byte[] csv = SandboxIT.resource("prices.csv");
+        try (Sandbox sandbox = Sandbox.docker(tls())) {
+            SandboxResult r = sandbox.run(new SandboxRequest(List.of("python3", "ma_crossover.py"),
+                    Map.of("ma_crossover.py", SandboxIT.resource("ma_crossover.py"), "prices.csv", csv),
+                    "5 20".getBytes(StandardCharsets.UTF_8), null));
+
+            assertThat(r.succeeded()).as(r.stderr()).isTrue();
+            double[] expected = SandboxIT.backtest(new String(csv, StandardCharsets.UTF_8), 5, 20);
+            assertThat(SandboxIT.JSON.readTree(r.stdout()).get("trades").asInt()).isEqualTo((int) expected[0]);
+        }
+    }
+
+    @Test
+    void dockersOwnTlsVariablesAreHonouredWhenTheEngineComesFromDockerHost() {
+        SandboxSettings s = SandboxSettings.fromEnvironment(Map.of("DOCKER_HOST", TestServices.dockerTlsHost(),
+                "DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", TestServices.dockerTlsCerts()));
+        assertThat(s.tlsCertPath()).isEqualTo(TestServices.dockerTlsCerts());
+        try (Sandbox sandbox = Sandbox.docker(s)) {
+            assertThat(sandbox.run(SandboxRequest.python("print(6 * 7)", "")).stdout()).isEqualTo("42\n");
+        }
+    }
+
+    @Test
+    void withoutCertificatesTheTlsEngineIsAClearError() {
+        SandboxSettings plain = SandboxSettings.fromEnvironment(Map.of("SANDBOX_DOCKER_HOST", TestServices.dockerTlsHost()));
+        assertThatThrownBy(() -> Sandbox.docker(plain)).isInstanceOf(SandboxException.class)
+                .hasMessageContaining("Docker engine unreachable at " + TestServices.dockerTlsHost());
+        assertThatThrownBy(() -> SandboxSettings.fromEnvironment(Map.of("SANDBOX_DOCKER_HOST",
+                TestServices.dockerTlsHost(), "SANDBOX_DOCKER_CERT_PATH", "/nonexistent")))
+                .hasMessageContaining("SANDBOX_DOCKER_CERT_PATH").hasMessageContaining("ca.pem");
+    }
+}
