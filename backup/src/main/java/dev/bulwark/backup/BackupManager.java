@@ -178,9 +178,7 @@ public final class BackupManager {
                 versions.put("zstd-jni", version(com.github.luben.zstd.Zstd.class));
             }
             enc.ifPresent(e -> versions.put("tink", version(com.google.crypto.tink.StreamingAead.class)));
-            running = new Manifest(running.formatVersion(), id, running.status(), running.sourceKind(),
-                    running.database(), versions, start, null, 0, 0, null, running.compression(),
-                    running.encryption(), running.keyId(), data, Map.of(), null, host);
+            running = running.withToolVersions(versions);
             writeManifest(running);
             MessageDigest sha = sha256();
             Counting.Out stored;
@@ -305,7 +303,12 @@ public final class BackupManager {
      * @return the newest complete backup, if any
      */
     public Optional<Manifest> refresh() {
-        Optional<Manifest> newest = list().stream().filter(Manifest::complete).findFirst();
+        return remember(list());
+    }
+
+    /** Updates the newest-good-backup state from a listing (newest first). */
+    private Optional<Manifest> remember(List<Manifest> all) {
+        Optional<Manifest> newest = all.stream().filter(Manifest::complete).findFirst();
         newestGood.set(newest.orElse(null));
         newest.ifPresent(m -> lastSuccessEpoch.accumulateAndGet(m.finishedAt().getEpochSecond(), Math::max));
         return newest;
@@ -553,7 +556,8 @@ public final class BackupManager {
     public Retention.Plan prune() {
         Locked locked = lock();
         try {
-            Retention.Plan plan = settings.retention().plan(list(), clock.instant(), settings.schedule().zone());
+            List<Manifest> all = list();
+            Retention.Plan plan = settings.retention().plan(all, clock.instant(), settings.schedule().zone());
             for (Manifest m : plan.delete()) {
                 try {
                     store.delete(m.dataObject());
@@ -566,7 +570,7 @@ public final class BackupManager {
                             + e.getMessage(), e);
                 }
             }
-            refresh();
+            remember(all); // the newest good backup is never pruned: the listing still tells it
             return plan;
         } finally {
             locked.close();
@@ -587,8 +591,7 @@ public final class BackupManager {
      */
     public DrillReport drill(Runnable disaster, String target) {
         Objects.requireNonNull(disaster, "disaster");
-        backup();
-        Manifest newest = refresh().orElseThrow(() -> new BackupException("no good backup to restore"));
+        Manifest newest = backup();
         disaster.run();
         Instant struck = clock.instant();
         RestoreResult r = restore(newest.id(), target, false);

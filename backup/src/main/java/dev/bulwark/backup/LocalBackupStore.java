@@ -33,6 +33,8 @@ public final class LocalBackupStore implements BackupStore {
     static final String PARTIAL_PREFIX = ".partial-";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,200}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.Set<StandardOpenOption> CREATE_NEW_WRITE =
+            java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
     private final Path directory;
 
@@ -76,10 +78,10 @@ public final class LocalBackupStore implements BackupStore {
         Path temp = dir.resolve(PARTIAL_PREFIX + name + "-" + HexFormat.of().formatHex(randomBytes()));
         FileChannel channel;
         try {
-            channel = FileChannel.open(temp, Set0.CREATE_NEW_WRITE,
+            channel = FileChannel.open(temp, CREATE_NEW_WRITE,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-            channel = FileChannel.open(temp, Set0.CREATE_NEW_WRITE);
+            channel = FileChannel.open(temp, CREATE_NEW_WRITE);
         }
         return new LocalUpload(dir, temp, dir.resolve(name), channel);
     }
@@ -183,11 +185,6 @@ public final class LocalBackupStore implements BackupStore {
     @Override
     public String toString() {
         return "LocalBackupStore[" + directory + "]";
-    }
-
-    private static final class Set0 {
-        static final java.util.Set<StandardOpenOption> CREATE_NEW_WRITE =
-                java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     private static final class LocalUpload implements Upload {

@@ -90,6 +90,12 @@ public record Manifest(
         return id + SUFFIX;
     }
 
+    /** @return this manifest with the tool versions recorded */
+    Manifest withToolVersions(Map<String, String> versions) {
+        return new Manifest(formatVersion, id, status, sourceKind, database, versions, startedAt, finishedAt,
+                rawBytes, storedBytes, sha256, compression, encryption, keyId, dataObject, counts, error, host);
+    }
+
     /**
      * @param finished end time
      * @param reason why it failed

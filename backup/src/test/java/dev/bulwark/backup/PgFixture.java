@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A throwaway database on the test PostgreSQL, populated with a small trading schema. */
-public final class PgFixture implements AutoCloseable {
+final class PgFixture implements AutoCloseable {
     final String host;
     final int port;
     final String database;
@@ -57,10 +57,9 @@ public final class PgFixture implements AutoCloseable {
         return DriverManager.getConnection(url(db), user, password);
     }
 
-    void drop(String db) throws SQLException {
-        try (Connection c = connect("postgres")) {
-            dropWithRetry(c, db);
-        }
+    /** Drops a database the way the library drops scratch databases (with its autovacuum retry). */
+    void drop(String db) {
+        new PgDumpSource(url(db), user, password, BackupSettings.builder().build()).dropDatabase();
     }
 
     void admin(String sql) throws SQLException {
@@ -103,26 +102,6 @@ public final class PgFixture implements AutoCloseable {
         return env;
     }
 
-    /** DROP ... WITH (FORCE) may race an autovacuum worker of another role (42501): retry, alternating plain DROP. */
-    public static void dropWithRetry(Connection c, String db) throws SQLException {
-        for (int attempt = 0; ; attempt++) {
-            try (Statement d = c.createStatement()) {
-                d.execute("DROP DATABASE IF EXISTS \"" + db + "\"" + (attempt % 2 == 0 ? " WITH (FORCE)" : ""));
-                return;
-            } catch (SQLException e) {
-                if (attempt >= 40 || !("42501".equals(e.getSQLState()) || "55006".equals(e.getSQLState()))) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(250);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
     @Override
     public void close() throws SQLException {
         try (Connection c = connect("postgres"); Statement s = c.createStatement();
@@ -132,7 +111,7 @@ public final class PgFixture implements AutoCloseable {
                 dbs.add(rs.getString(1));
             }
             for (String db : dbs) {
-                dropWithRetry(c, db);
+                drop(db);
             }
         }
     }

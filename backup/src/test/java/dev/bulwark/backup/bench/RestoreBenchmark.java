@@ -1,7 +1,9 @@
 package dev.bulwark.backup.bench;
 
 import dev.bulwark.backup.BackupManager;
+import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.Manifest;
+import dev.bulwark.backup.PgDumpSource;
 import dev.bulwark.backup.RestoreResult;
 import dev.bulwark.testsupport.TestServices;
 import java.io.File;
@@ -102,9 +104,8 @@ public class RestoreBenchmark {
 
     @TearDown(Level.Invocation)
     public void drop() throws Exception {
-        try (Connection c = BenchDatabase.connect("postgres")) {
-            dev.bulwark.backup.PgFixture.dropWithRetry(c, target);
-        }
+        new PgDumpSource(BenchDatabase.url(target), TestServices.postgresUser(), TestServices.postgresPassword(),
+                BackupSettings.builder().build()).dropDatabase();
     }
 
     @TearDown(Level.Trial)
