@@ -129,8 +129,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         try {
             docker.inspectImageCmd(settings.image()).exec();
         } catch (NotFoundException e) {
-            throw new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
-                    + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE to one you have", e);
+            throw imageMissing(e);
         }
         reapOrphans();
         startWarmPool();
@@ -214,34 +213,36 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     public SandboxResult run(SandboxRequest request) {
         Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
         String warmId = warm.poll();
-        if (warmId != null) {
-            java.util.concurrent.ExecutorService w = warmer;
-            if (w != null) {
-                w.execute(this::addWarm);
-            }
-            try {
-                return runCreated(warmId, warmPayload(request), limit, true);
-            } catch (SandboxException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new SandboxException("the sandbox run failed: " + e.getMessage(), e);
-            } finally {
-                if (w != null && !closed) {
-                    w.execute(() -> remove(warmId)); // off the caller's path; used exactly once
-                } else {
-                    remove(warmId);
-                }
-            }
-        }
         try {
-            return runInVolume(request, limit);
+            return warmId != null ? runWarm(warmId, request, limit) : runInVolume(request, limit);
         } catch (NotFoundException e) {
-            throw new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
-                    + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE", e);
+            throw imageMissing(e);
         } catch (SandboxException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new SandboxException("the sandbox run failed: " + e.getMessage(), e);
+        }
+    }
+
+    private SandboxException imageMissing(NotFoundException e) {
+        return new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
+                + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE to one you have", e);
+    }
+
+    /** Runs in a pre-started warm container, starts its replacement, removes it off the caller's path. */
+    private SandboxResult runWarm(String id, SandboxRequest request, Duration limit) {
+        java.util.concurrent.ExecutorService w = warmer;
+        if (w != null) {
+            w.execute(this::addWarm);
+        }
+        try {
+            return runCreated(id, warmPayload(request), limit, true);
+        } finally {
+            if (w != null && !closed) {
+                w.execute(() -> remove(id)); // used exactly once
+            } else {
+                remove(id);
+            }
         }
     }
 
@@ -359,8 +360,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                     .withHostConfig(host).exec();
             return created.getId();
         } catch (NotFoundException e) {
-            throw new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
-                    + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE", e);
+            throw imageMissing(e);
         } catch (RuntimeException e) {
             throw new SandboxException("cannot create the sandbox container: " + e.getMessage(), e);
         }

@@ -66,16 +66,21 @@ class SandboxIT {
 
     @Test
     void runsARealStrategyOnAPriceFileUnderTheStrictProfile() throws Exception {
-        byte[] csv = resource("prices.csv");
-        SandboxRequest request = new SandboxRequest(List.of("python3", "ma_crossover.py"),
-                Map.of("ma_crossover.py", resource("ma_crossover.py"), "prices.csv", csv),
+        assertStrategyResult(sandbox.run(strategyRequest()));
+    }
+
+    /** The moving-average strategy over prices.csv with windows "5 20" on stdin. */
+    static SandboxRequest strategyRequest() throws IOException {
+        return new SandboxRequest(List.of("python3", "ma_crossover.py"),
+                Map.of("ma_crossover.py", resource("ma_crossover.py"), "prices.csv", resource("prices.csv")),
                 "5 20".getBytes(StandardCharsets.UTF_8), null);
+    }
 
-        SandboxResult result = sandbox.run(request);
-
+    /** Checks the strategy's output against the same backtest computed here. */
+    static void assertStrategyResult(SandboxResult result) throws IOException {
         assertThat(result.succeeded()).as(result.stderr()).isTrue();
         JsonNode out = JSON.readTree(result.stdout());
-        double[] expected = backtest(new String(csv, StandardCharsets.UTF_8), 5, 20);
+        double[] expected = backtest(new String(resource("prices.csv"), StandardCharsets.UTF_8), 5, 20);
         assertThat(out.get("trades").asInt()).isEqualTo((int) expected[0]).isPositive();
         assertThat(out.get("pnl").asDouble()).isCloseTo(expected[1], org.assertj.core.data.Offset.offset(1e-5));
         assertThat(out.get("final_position").asInt()).isEqualTo((int) expected[2]);

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bulwark.testsupport.RequiresService;
 import dev.bulwark.testsupport.Service;
 import dev.bulwark.testsupport.TestServices;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,15 +24,8 @@ class TlsEngineIT {
 
     @Test
     void strategyWithFilesAndStdinRunsOnATlsEngine() throws Exception {
-        byte[] csv = SandboxIT.resource("prices.csv");
         try (Sandbox sandbox = Sandbox.docker(tls())) {
-            SandboxResult r = sandbox.run(new SandboxRequest(List.of("python3", "ma_crossover.py"),
-                    Map.of("ma_crossover.py", SandboxIT.resource("ma_crossover.py"), "prices.csv", csv),
-                    "5 20".getBytes(StandardCharsets.UTF_8), null));
-
-            assertThat(r.succeeded()).as(r.stderr()).isTrue();
-            double[] expected = SandboxIT.backtest(new String(csv, StandardCharsets.UTF_8), 5, 20);
-            assertThat(SandboxIT.JSON.readTree(r.stdout()).get("trades").asInt()).isEqualTo((int) expected[0]);
+            SandboxIT.assertStrategyResult(sandbox.run(SandboxIT.strategyRequest()));
         }
     }
 

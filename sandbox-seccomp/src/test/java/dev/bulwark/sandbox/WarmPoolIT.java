@@ -32,14 +32,7 @@ class WarmPoolIT {
         try (Sandbox sandbox = new Sandbox(runtime, 2, 4)) {
             Poll.until(Duration.ofSeconds(30), "two warm containers", () -> runtime.warmReady() == 2);
 
-            byte[] csv = SandboxIT.resource("prices.csv");
-            SandboxResult r = sandbox.run(new SandboxRequest(List.of("python3", "ma_crossover.py"),
-                    Map.of("ma_crossover.py", SandboxIT.resource("ma_crossover.py"), "prices.csv", csv),
-                    "5 20".getBytes(StandardCharsets.UTF_8), null));
-
-            assertThat(r.succeeded()).as(r.stderr()).isTrue();
-            double[] expected = SandboxIT.backtest(new String(csv, StandardCharsets.UTF_8), 5, 20);
-            assertThat(SandboxIT.JSON.readTree(r.stdout()).get("trades").asInt()).isEqualTo((int) expected[0]);
+            SandboxIT.assertStrategyResult(sandbox.run(SandboxIT.strategyRequest()));
 
             SandboxResult probe = sandbox.run(SandboxRequest.python(String.join("\n",
                     "import ctypes, socket, os",

@@ -98,14 +98,17 @@ public final class TestServices {
         return fromEnvironment().get("DOCKER_HOST", "unix:///var/run/docker.sock");
     }
 
+    private static final String DEFAULT_DOCKER_TLS_HOST = "tcp://127.0.0.1:2376";
+    private static final String DEFAULT_DOCKER_TLS_CERTS = "/var/tmp/bulwark-services/docker-tls/client";
+
     /** The TLS-protected test engine ({@code BULWARK_DOCKER_TLS_HOST}, default {@code tcp://127.0.0.1:2376}). */
     public static String dockerTlsHost() {
-        return fromEnvironment().get("BULWARK_DOCKER_TLS_HOST", "tcp://127.0.0.1:2376");
+        return fromEnvironment().get("BULWARK_DOCKER_TLS_HOST", DEFAULT_DOCKER_TLS_HOST);
     }
 
     /** Its client certificates: ca.pem, cert.pem, key.pem ({@code BULWARK_DOCKER_TLS_CERTS}). */
     public static String dockerTlsCerts() {
-        return fromEnvironment().get("BULWARK_DOCKER_TLS_CERTS", "/var/tmp/bulwark-services/docker-tls/client");
+        return fromEnvironment().get("BULWARK_DOCKER_TLS_CERTS", DEFAULT_DOCKER_TLS_CERTS);
     }
 
     /**
@@ -125,12 +128,12 @@ public final class TestServices {
             case DOCKER:
                 return probeDocker(get("DOCKER_HOST", "unix:///var/run/docker.sock"));
             case DOCKER_TLS: {
-                Path certs = Path.of(get("BULWARK_DOCKER_TLS_CERTS", "/var/tmp/bulwark-services/docker-tls/client"));
+                Path certs = Path.of(get("BULWARK_DOCKER_TLS_CERTS", DEFAULT_DOCKER_TLS_CERTS));
                 if (!Files.isReadable(certs.resolve("key.pem"))) {
                     return Availability.down(service, "no client certificates in " + certs
                             + " (scripts/test-services.sh makes them)");
                 }
-                URI uri = URI.create(get("BULWARK_DOCKER_TLS_HOST", "tcp://127.0.0.1:2376"));
+                URI uri = URI.create(get("BULWARK_DOCKER_TLS_HOST", DEFAULT_DOCKER_TLS_HOST));
                 Availability tcp = probeTcp(service, uri.getHost(), uri.getPort());
                 return tcp.available() ? Availability.up(service, "TLS engine at " + uri + ", certificates in " + certs) : tcp;
             }
