@@ -6,9 +6,10 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import dev.bulwark.alerting.internal.Delivery;
+import dev.bulwark.core.internal.Sha256;
+import dev.bulwark.core.internal.Threads;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,11 +85,7 @@ public final class AlertEngine implements AutoCloseable {
         metrics.register("bulwark.alerting.alerts.pending", (Gauge<Long>) () -> count(AlertState.PENDING));
         metrics.register("bulwark.alerting.queue.depth",
                 (Gauge<Integer>) () -> deliveries.stream().mapToInt(Delivery::queued).sum());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bulwark-alert-evaluation");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bulwark-alert-evaluation"));
     }
 
     /**
@@ -213,19 +210,15 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     static String fingerprint(String name, Map<String, String> labels) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(name.getBytes(StandardCharsets.UTF_8));
-            new TreeMap<>(labels).forEach((k, v) -> {
-                digest.update((byte) 0);
-                digest.update(k.getBytes(StandardCharsets.UTF_8));
-                digest.update((byte) '=');
-                digest.update(v.getBytes(StandardCharsets.UTF_8));
-            });
-            return HexFormat.of().formatHex(digest.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(name.getBytes(StandardCharsets.UTF_8));
+        new TreeMap<>(labels).forEach((k, v) -> {
+            digest.update((byte) 0);
+            digest.update(k.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) '=');
+            digest.update(v.getBytes(StandardCharsets.UTF_8));
+        });
+        return HexFormat.of().formatHex(digest.digest(), 0, 8);
     }
 
     /** One rule's alert state. */

@@ -1,13 +1,11 @@
 package dev.bulwark.alerting;
 
-import java.net.URI;
+import dev.bulwark.core.internal.Env;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Notifiers and engine timing from {@code ALERT_*} environment variables (a JVM system property
@@ -44,13 +42,7 @@ public record AlertingSettings(List<Notifier> notifiers, Duration evaluationInte
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static AlertingSettings fromEnvironment() {
-        Map<String, String> values = new HashMap<>(System.getenv());
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("ALERT_")) {
-                values.put(name, System.getProperty(name));
-            }
-        }
-        return fromEnvironment(values);
+        return fromEnvironment(Env.system("ALERT_"));
     }
 
     /**
@@ -61,39 +53,23 @@ public record AlertingSettings(List<Notifier> notifiers, Duration evaluationInte
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static AlertingSettings fromEnvironment(Map<String, String> env) {
-        Objects.requireNonNull(env, "env");
+        Env r = Env.of(env);
         List<Notifier> notifiers = new ArrayList<>();
-        String webhook = value(env, "ALERT_WEBHOOK_URL");
-        if (webhook != null) {
-            String secret = value(env, "ALERT_WEBHOOK_SECRET");
-            URI url = uri(webhook, "ALERT_WEBHOOK_URL");
-            notifiers.add(secret == null ? new WebhookNotifier(url)
-                    : new WebhookNotifier(url, secret.getBytes(StandardCharsets.UTF_8)));
-        }
-        String slack = value(env, "ALERT_SLACK_WEBHOOK_URL");
-        if (slack != null) {
-            notifiers.add(new SlackNotifier(uri(slack, "ALERT_SLACK_WEBHOOK_URL")));
-        }
-        String alertmanager = value(env, "ALERT_ALERTMANAGER_URL");
-        if (alertmanager != null) {
-            notifiers.add(new AlertmanagerNotifier(uri(alertmanager, "ALERT_ALERTMANAGER_URL")));
-        }
-        String smtp = value(env, "ALERT_SMTP_HOST");
-        if (smtp != null) {
-            String to = value(env, "ALERT_EMAIL_TO");
-            notifiers.add(EmailNotifier.smtp(smtp, (int) number(env, "ALERT_SMTP_PORT", 587), value(env, "ALERT_EMAIL_FROM"),
-                    to == null ? List.of() : List.of(to.split("\\s*,\\s*")), value(env, "ALERT_SMTP_USER"),
-                    value(env, "ALERT_SMTP_PASSWORD")));
-        }
-        String log = value(env, "ALERT_LOG");
-        if (log != null && !log.equalsIgnoreCase("true") && !log.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException("ALERT_LOG must be 'true' or 'false', got '" + log + "'");
-        }
-        if (log == null || Boolean.parseBoolean(log)) {
+        r.httpUrl("ALERT_WEBHOOK_URL").ifPresent(url -> notifiers.add(r.string("ALERT_WEBHOOK_SECRET")
+                .map(secret -> new WebhookNotifier(url, secret.getBytes(StandardCharsets.UTF_8)))
+                .orElseGet(() -> new WebhookNotifier(url))));
+        r.httpUrl("ALERT_SLACK_WEBHOOK_URL").ifPresent(url -> notifiers.add(new SlackNotifier(url)));
+        r.httpUrl("ALERT_ALERTMANAGER_URL").ifPresent(url -> notifiers.add(new AlertmanagerNotifier(url)));
+        r.string("ALERT_SMTP_HOST").ifPresent(smtp -> notifiers.add(EmailNotifier.smtp(smtp,
+                r.integer("ALERT_SMTP_PORT", 1, 65_535).orElse(587), r.string("ALERT_EMAIL_FROM").orElse(null),
+                r.list("ALERT_EMAIL_TO"), r.string("ALERT_SMTP_USER").orElse(null),
+                r.string("ALERT_SMTP_PASSWORD").orElse(null))));
+        if (r.bool("ALERT_LOG").orElse(true)) {
             notifiers.add(new LogNotifier());
         }
-        return new AlertingSettings(notifiers, Duration.ofSeconds(number(env, "ALERT_EVALUATION_INTERVAL_SECONDS", 15)),
-                Duration.ofMinutes(number(env, "ALERT_REPEAT_INTERVAL_MINUTES", 240)));
+        return new AlertingSettings(notifiers,
+                Duration.ofSeconds(r.longValue("ALERT_EVALUATION_INTERVAL_SECONDS", 1, 86_400).orElse(15L)),
+                Duration.ofMinutes(r.longValue("ALERT_REPEAT_INTERVAL_MINUTES", 1, 525_600).orElse(240L)));
     }
 
     /**
@@ -105,34 +81,5 @@ public record AlertingSettings(List<Notifier> notifiers, Duration evaluationInte
     public AlertEngine.Builder applyTo(AlertEngine.Builder builder) {
         notifiers.forEach(builder::notifier);
         return builder.evaluationInterval(evaluationInterval).repeatInterval(repeatInterval);
-    }
-
-    private static String value(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? null : v.trim();
-    }
-
-    private static long number(Map<String, String> env, String name, long fallback) {
-        String v = value(env, name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n < 1) {
-                throw new IllegalArgumentException(name + " must be ≥ 1, got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'", e);
-        }
-    }
-
-    private static URI uri(String value, String name) {
-        try {
-            return URI.create(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + " is not a URL: " + e.getMessage(), e);
-        }
     }
 }

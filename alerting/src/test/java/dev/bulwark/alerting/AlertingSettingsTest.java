@@ -31,9 +31,17 @@ class AlertingSettingsTest {
     }
 
     @Test
+    void aPortBeyond32BitsIsRefusedRatherThanWrappedToAValidOne() {
+        // 2^32 + 587: a (long -> int) cast before the range check turned it into port 587
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_SMTP_HOST", "smtp",
+                "ALERT_EMAIL_TO", "ops@example.org", "ALERT_SMTP_PORT", "4294967883")))
+                .hasMessage("ALERT_SMTP_PORT must be from 1 to 65535, got 4294967883");
+    }
+
+    @Test
     void badValuesNameTheirVariable() {
         assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_WEBHOOK_URL", "ftp://x/")))
-                .hasMessageContaining("webhook url must be an http(s) URL");
+                .hasMessage("ALERT_WEBHOOK_URL must be an absolute http:// or https:// URL, got 'ftp://x/'");
         assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_EVALUATION_INTERVAL_SECONDS", "soon")))
                 .hasMessageContaining("ALERT_EVALUATION_INTERVAL_SECONDS");
         assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_SMTP_HOST", "smtp", "ALERT_EMAIL_FROM", "a@b.c")))

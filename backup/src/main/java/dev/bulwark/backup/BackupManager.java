@@ -6,6 +6,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheck;
 import dev.bulwark.backup.internal.Counting;
 import dev.bulwark.backup.internal.ManifestJson;
+import dev.bulwark.core.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,7 +15,6 @@ import java.nio.file.NoSuchFileException;
 import java.security.DigestInputStream;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -180,7 +180,7 @@ public final class BackupManager {
             enc.ifPresent(e -> versions.put("tink", version(com.google.crypto.tink.StreamingAead.class)));
             running = running.withToolVersions(versions);
             writeManifest(running);
-            MessageDigest sha = sha256();
+            MessageDigest sha = Sha256.newDigest();
             Counting.Out stored;
             Counting.Out raw;
             Map<String, Long> counts;
@@ -365,7 +365,7 @@ public final class BackupManager {
             return fail(new VerifyResult(id, VerifyResult.Outcome.INCOMPLETE, "status " + m.status()
                     + (m.error() == null ? "" : ": " + m.error())));
         }
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         long storedCount;
         long rawCount = -1;
         IOException decodeError = null;
@@ -434,14 +434,6 @@ public final class BackupManager {
             in = enc.decrypt(in, m.id());
         }
         return Compression.fromLabel(m.compression()).decompress(in);
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
     }
 
     // ---------------------------------------------------------------- restore
@@ -527,7 +519,7 @@ public final class BackupManager {
     }
 
     private VerifyResult checksum(Manifest m) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = Sha256.newDigest();
         long n;
         try (InputStream in = store.open(m.dataObject());
                 Counting.In c = new Counting.In(new DigestInputStream(in, sha))) {

@@ -1,5 +1,6 @@
 package dev.bulwark.backup;
 
+import dev.bulwark.core.internal.Threads;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,11 +39,7 @@ public final class BackupScheduler implements AutoCloseable {
         this.schedule = manager.settings().schedule();
         this.jitter = manager.settings().jitter();
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bulwark-backup-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bulwark-backup-scheduler"));
     }
 
     /**

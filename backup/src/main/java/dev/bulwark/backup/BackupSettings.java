@@ -1,15 +1,15 @@
 package dev.bulwark.backup;
 
+import dev.bulwark.core.internal.Env;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashMap;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Backup settings: schedule, retention, compression, encryption, targets. Immutable; build with
@@ -106,28 +106,20 @@ public final class BackupSettings {
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static BackupSettings fromEnvironment() {
-        Map<String, String> values = new HashMap<>(System.getenv());
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("BACKUP_")) {
-                values.put(name, System.getProperty(name));
-            }
-        }
-        return fromEnvironment(values);
+        return fromEnvironment(Env.system("BACKUP_"));
     }
 
     /**
+     * Reads the settings from the given variables (same names as {@link #fromEnvironment()}).
+     *
      * @param env variables (absent or blank = unset)
      * @return the validated settings
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static BackupSettings fromEnvironment(Map<String, String> env) {
-        Objects.requireNonNull(env, "env");
+        Env r = Env.of(env);
         Builder b = builder();
-        Function<String, Optional<String>> s = name -> {
-            String v = env.get(name);
-            return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
-        };
-        s.apply("BACKUP_TIMEZONE").ifPresent(v -> {
+        r.string("BACKUP_TIMEZONE").ifPresent(v -> {
             try {
                 b.zone(ZoneId.of(v));
             } catch (DateTimeException e) {
@@ -135,70 +127,44 @@ public final class BackupSettings {
                         + v + "'", e);
             }
         });
-        s.apply("BACKUP_SCHEDULE").ifPresent(b::schedule);
-        integer(s, "BACKUP_JITTER_MINUTES").ifPresent(v -> b.jitter(Duration.ofMinutes(v)));
-        Retention r = Retention.DEFAULT;
-        r = new Retention(integer(s, "BACKUP_RETENTION_DAYS").orElse(r.days()),
-                integer(s, "BACKUP_KEEP_NEWEST").orElse(r.keepNewest()),
-                integer(s, "BACKUP_KEEP_DAILY").orElse(r.daily()),
-                integer(s, "BACKUP_KEEP_WEEKLY").orElse(r.weekly()),
-                integer(s, "BACKUP_KEEP_MONTHLY").orElse(r.monthly()));
-        b.retention(r);
-        s.apply("BACKUP_COMPRESSION").ifPresent(v -> {
-            try {
-                b.compression(Compression.fromLabel(v));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("BACKUP_COMPRESSION: " + e.getMessage(), e);
-            }
-        });
-        integer(s, "BACKUP_ZSTD_LEVEL").ifPresent(b::zstdLevel);
-        Optional<String> keysetFile = s.apply("BACKUP_ENCRYPTION_KEYSET_FILE");
-        Optional<String> keyset = s.apply("BACKUP_ENCRYPTION_KEYSET");
-        if (keysetFile.isPresent() && keyset.isPresent()) {
+        r.string("BACKUP_SCHEDULE").ifPresent(b::schedule);
+        r.duration("BACKUP_JITTER_MINUTES", ChronoUnit.MINUTES).ifPresent(b::jitter);
+        Retention d = Retention.DEFAULT;
+        b.retention(new Retention(r.integer("BACKUP_RETENTION_DAYS").orElse(d.days()),
+                r.integer("BACKUP_KEEP_NEWEST").orElse(d.keepNewest()),
+                r.integer("BACKUP_KEEP_DAILY").orElse(d.daily()),
+                r.integer("BACKUP_KEEP_WEEKLY").orElse(d.weekly()),
+                r.integer("BACKUP_KEEP_MONTHLY").orElse(d.monthly())));
+        r.parsed("BACKUP_COMPRESSION", Compression::fromLabel).ifPresent(b::compression);
+        r.integer("BACKUP_ZSTD_LEVEL").ifPresent(b::zstdLevel);
+        if (r.has("BACKUP_ENCRYPTION_KEYSET_FILE") && r.has("BACKUP_ENCRYPTION_KEYSET")) {
             throw new IllegalArgumentException("set BACKUP_ENCRYPTION_KEYSET_FILE or BACKUP_ENCRYPTION_KEYSET, not both");
         }
-        keysetFile.ifPresent(f -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET_FILE",
-                () -> BackupEncryption.fromKeysetFile(Path.of(f)))));
-        keyset.ifPresent(k -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET", () -> BackupEncryption.fromKeysetJson(k))));
-        bool(s, "BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE").ifPresent(b::allowUnencryptedRemote);
-        s.apply("BACKUP_DIR").ifPresent(v -> b.directory(Path.of(v)));
-        s.apply("BACKUP_S3_BUCKET").ifPresent(b::s3Bucket);
-        s.apply("BACKUP_S3_PREFIX").ifPresent(b::s3Prefix);
-        s.apply("BACKUP_S3_ENDPOINT").ifPresent(b::s3Endpoint);
-        s.apply("BACKUP_S3_REGION").ifPresent(b::s3Region);
-        bool(s, "BACKUP_S3_PATH_STYLE").ifPresent(b::s3PathStyle);
-        integer(s, "BACKUP_RPO_HOURS").ifPresent(v -> b.rpo(Duration.ofHours(v)));
-        integer(s, "BACKUP_RTO_MINUTES").ifPresent(v -> b.rto(Duration.ofMinutes(v)));
-        s.apply("BACKUP_PG_DUMP").ifPresent(b::pgDump);
-        s.apply("BACKUP_PG_RESTORE").ifPresent(b::pgRestore);
+        r.path("BACKUP_ENCRYPTION_KEYSET_FILE").ifPresent(f -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET_FILE",
+                () -> BackupEncryption.fromKeysetFile(f))));
+        r.string("BACKUP_ENCRYPTION_KEYSET").ifPresent(k -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET",
+                () -> BackupEncryption.fromKeysetJson(k))));
+        r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE").ifPresent(b::allowUnencryptedRemote);
+        r.path("BACKUP_DIR").ifPresent(b::directory);
+        r.string("BACKUP_S3_BUCKET").ifPresent(b::s3Bucket);
+        r.string("BACKUP_S3_PREFIX").ifPresent(b::s3Prefix);
+        r.string("BACKUP_S3_ENDPOINT").ifPresent(b::s3Endpoint);
+        r.string("BACKUP_S3_REGION").ifPresent(b::s3Region);
+        r.bool("BACKUP_S3_PATH_STYLE").ifPresent(b::s3PathStyle);
+        r.duration("BACKUP_RPO_HOURS", ChronoUnit.HOURS).ifPresent(b::rpo);
+        r.duration("BACKUP_RTO_MINUTES", ChronoUnit.MINUTES).ifPresent(b::rto);
+        r.string("BACKUP_PG_DUMP").ifPresent(b::pgDump);
+        r.string("BACKUP_PG_RESTORE").ifPresent(b::pgRestore);
         return b.build();
     }
 
+    /** Reading a keyset can fail in ways other than a bad value (a missing file): keep the name. */
     private static BackupEncryption wrap(String variable, java.util.function.Supplier<BackupEncryption> f) {
         try {
             return f.get();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Optional<Integer> integer(Function<String, Optional<String>> s, String name) {
-        return s.apply(name).map(v -> {
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'", e);
-            }
-        });
-    }
-
-    private static Optional<Boolean> bool(Function<String, Optional<String>> s, String name) {
-        return s.apply(name).map(v -> {
-            if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-                return Boolean.parseBoolean(v);
-            }
-            throw new IllegalArgumentException(name + " must be 'true' or 'false', got '" + v + "'");
-        });
     }
 
     /** @return when scheduled backups run */

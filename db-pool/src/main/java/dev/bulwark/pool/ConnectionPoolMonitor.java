@@ -10,6 +10,7 @@ import com.codahale.metrics.health.HealthCheckRegistry;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import dev.bulwark.core.internal.Threads;
 import dev.bulwark.pool.internal.ExhaustionTracker;
 import dev.bulwark.pool.internal.LeakDetector;
 import dev.bulwark.pool.internal.LeakTrackingDataSource;
@@ -78,11 +79,7 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
         this.clock = clock;
         this.prefix = "bulwark.pool." + settings.poolName();
         this.usage = new UsageTrackerFactory(registry);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bulwark-pool-monitor-" + settings.poolName());
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bulwark-pool-monitor-" + settings.poolName()));
         HikariConfig config = hikariConfig(settings, usage);
         if (settings.leakDetection().isZero()) {
             this.leaks = null;

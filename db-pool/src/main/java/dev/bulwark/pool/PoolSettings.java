@@ -1,8 +1,9 @@
 package dev.bulwark.pool;
 
+import dev.bulwark.core.internal.Env;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -114,13 +115,7 @@ public final class PoolSettings {
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static PoolSettings fromEnvironment() {
-        Map<String, String> values = new HashMap<>(System.getenv());
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("DB_")) {
-                values.put(name, System.getProperty(name));
-            }
-        }
-        return fromEnvironment(values);
+        return fromEnvironment(Env.system("DB_"));
     }
 
     /**
@@ -132,7 +127,7 @@ public final class PoolSettings {
      */
     public static PoolSettings fromEnvironment(Map<String, String> env) {
         Objects.requireNonNull(env, "env");
-        EnvReader r = new EnvReader(env);
+        Env r = Env.of(env);
         Builder b = builder();
         r.string("DB_URL").ifPresent(b::url);
         r.string("DB_USER").ifPresent(b::user);
@@ -140,17 +135,17 @@ public final class PoolSettings {
         r.string("DB_POOL_NAME").ifPresent(b::poolName);
         r.integer("DB_POOL_SIZE").ifPresent(b::poolSize);
         r.integer("DB_MAX_OVERFLOW").ifPresent(b::maxOverflow);
-        r.millis("DB_POOL_TIMEOUT_MS").ifPresent(b::acquireTimeout);
-        r.millis("DB_POOL_RECYCLE_MS").ifPresent(b::maxLifetime);
-        r.millis("DB_POOL_IDLE_TIMEOUT_MS").ifPresent(b::idleTimeout);
-        r.millis("DB_POOL_KEEPALIVE_MS").ifPresent(b::keepalive);
-        r.millis("DB_POOL_VALIDATION_TIMEOUT_MS").ifPresent(b::validationTimeout);
+        r.duration("DB_POOL_TIMEOUT_MS", ChronoUnit.MILLIS).ifPresent(b::acquireTimeout);
+        r.duration("DB_POOL_RECYCLE_MS", ChronoUnit.MILLIS).ifPresent(b::maxLifetime);
+        r.duration("DB_POOL_IDLE_TIMEOUT_MS", ChronoUnit.MILLIS).ifPresent(b::idleTimeout);
+        r.duration("DB_POOL_KEEPALIVE_MS", ChronoUnit.MILLIS).ifPresent(b::keepalive);
+        r.duration("DB_POOL_VALIDATION_TIMEOUT_MS", ChronoUnit.MILLIS).ifPresent(b::validationTimeout);
         r.bool("DB_POOL_PRE_PING").ifPresent(b::prePing);
-        r.millis("DB_LEAK_DETECTION_MS").ifPresent(b::leakDetection);
-        r.string("DB_EMBEDDED_PATH").map(Path::of).ifPresent(b::embeddedPath);
-        r.fraction("DB_POOL_DEGRADED_UTILISATION").ifPresent(b::degradedUtilisation);
-        r.millis("DB_POOL_UNHEALTHY_EXHAUSTED_MS").ifPresent(b::unhealthyAfterExhausted);
-        r.millis("DB_POOL_SAMPLE_INTERVAL_MS").ifPresent(b::sampleInterval);
+        r.duration("DB_LEAK_DETECTION_MS", ChronoUnit.MILLIS).ifPresent(b::leakDetection);
+        r.path("DB_EMBEDDED_PATH").ifPresent(b::embeddedPath);
+        r.decimal("DB_POOL_DEGRADED_UTILISATION").ifPresent(b::degradedUtilisation);
+        r.duration("DB_POOL_UNHEALTHY_EXHAUSTED_MS", ChronoUnit.MILLIS).ifPresent(b::unhealthyAfterExhausted);
+        r.duration("DB_POOL_SAMPLE_INTERVAL_MS", ChronoUnit.MILLIS).ifPresent(b::sampleInterval);
         return b.build();
     }
 
@@ -494,54 +489,6 @@ public final class PoolSettings {
 
         private static IllegalArgumentException invalid(String field, String variable, String problem) {
             return new IllegalArgumentException(field + " (" + variable + ") " + problem);
-        }
-    }
-
-    /** Parses environment values with errors that name the variable. */
-    private static final class EnvReader {
-        private final Map<String, String> env;
-
-        EnvReader(Map<String, String> env) {
-            this.env = env;
-        }
-
-        Optional<String> string(String name) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-        }
-
-        Optional<Integer> integer(String name) {
-            return parsed(name, Integer::parseInt, "a whole number");
-        }
-
-        Optional<Duration> millis(String name) {
-            return parsed(name, v -> Duration.ofMillis(Long.parseLong(v)), "a whole number of milliseconds");
-        }
-
-        Optional<Double> fraction(String name) {
-            return parsed(name, Double::parseDouble, "a number between 0 and 1");
-        }
-
-        private <T> Optional<T> parsed(String name, java.util.function.Function<String, T> parser, String expected) {
-            return string(name).map(v -> {
-                try {
-                    return parser.apply(v);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(name + " must be " + expected + ", got '" + v + "'", e);
-                }
-            });
-        }
-
-        Optional<Boolean> bool(String name) {
-            return string(name).map(v -> {
-                if (v.equalsIgnoreCase("true")) {
-                    return true;
-                }
-                if (v.equalsIgnoreCase("false")) {
-                    return false;
-                }
-                throw new IllegalArgumentException(name + " must be 'true' or 'false', got '" + v + "'");
-            });
         }
     }
 }

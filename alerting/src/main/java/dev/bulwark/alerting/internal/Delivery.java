@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import dev.bulwark.alerting.Notification;
 import dev.bulwark.alerting.Notifier;
+import dev.bulwark.core.internal.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -50,11 +51,7 @@ public final class Delivery implements AutoCloseable {
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "bulwark-alert-" + notifier.name());
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, Threads.daemon("bulwark-alert-" + notifier.name()));
         ex.setRemoveOnCancelPolicy(true);
         this.executor = ex;
         String prefix = "bulwark.alerting.notifications.";

@@ -17,6 +17,7 @@ import dev.bulwark.backup.RestoreResult;
 import dev.bulwark.backup.Retention;
 import dev.bulwark.backup.VerifyResult;
 import dev.bulwark.backup.internal.ManifestJson;
+import dev.bulwark.core.internal.Env;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,11 +69,7 @@ public final class BackupCli {
      * @param args command and options
      */
     public static void main(String[] args) {
-        Map<String, String> env = new HashMap<>(System.getenv());
-        System.getProperties().stringPropertyNames().stream()
-                .filter(n -> n.startsWith("BACKUP_") || n.startsWith("DB_"))
-                .forEach(n -> env.put(n, System.getProperty(n)));
-        int code = new BackupCli(env, System.out, System.err).run(List.of(args));
+        int code = new BackupCli(Env.system("BACKUP_", "DB_"), System.out, System.err).run(List.of(args));
         System.exit(code);
     }
 

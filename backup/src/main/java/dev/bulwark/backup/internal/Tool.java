@@ -1,5 +1,6 @@
 package dev.bulwark.backup.internal;
 
+import dev.bulwark.core.internal.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -93,7 +94,7 @@ public final class Tool {
     }
 
     private static Thread drain(InputStream from, OutputStream to, String name) {
-        Thread t = new Thread(() -> {
+        Thread t = Threads.daemonThread(() -> {
             byte[] buf = new byte[8192];
             try (from) {
                 int n;
@@ -108,7 +109,6 @@ public final class Tool {
                 // the process went away; its exit code tells the story
             }
         }, name);
-        t.setDaemon(true);
         t.start();
         return t;
     }
