@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * {@code RuleEvaluationFailed} alert instead of being skipped.
  *
  * <pre>{@code
- * AlertEngine alerts = AlertEngine.builder(metrics).healthChecks(health)
- *     .rules(RulePack.dbPoolExhausted("bulwark"), RulePack.backendDown("bulwark.pool.bulwark"))
+ * AlertingSettings settings = AlertingSettings.builder()
  *     .notifier(new WebhookNotifier(URI.create("https://hooks.example/alerts"), secret))
+ *     .build();
+ * AlertEngine alerts = AlertEngine.builder(metrics).settings(settings).healthChecks(health)
+ *     .rules(RulePack.dbPoolExhausted("bulwark").build(), RulePack.backendDown("bulwark.pool.bulwark").build())
  *     .build();
  * alerts.start();                       // evaluates every 15 s
  * List<Alert> active = alerts.activeAlerts();
@@ -67,17 +70,20 @@ public final class AlertEngine implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
 
     private AlertEngine(Builder b) {
+        AlertingSettings settings = b.settings;
         this.metrics = b.metrics;
         this.health = b.health;
         this.clock = b.clock;
-        this.evaluationInterval = b.evaluationInterval;
-        this.repeatInterval = b.repeatInterval;
-        this.resolvedRetention = b.resolvedRetention;
+        this.evaluationInterval = settings.evaluationInterval();
+        this.repeatInterval = settings.repeatInterval();
+        this.resolvedRetention = settings.resolvedRetention();
         for (AlertRule rule : b.rules) {
             tracked.add(new Tracked(rule));
         }
-        for (Notifier n : b.notifiers) {
-            deliveries.add(new Delivery(n, metrics, b.queueCapacity, b.maxAttempts, b.initialBackoff, b.maxBackoff));
+        for (Notifier n : settings.notifiers()) {
+            deliveries.add(new Delivery(n, metrics, settings.queueCapacity(), settings.maxAttempts(),
+                    settings.initialBackoff(), settings.maxBackoff(),
+                    b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-" + n.name())));
         }
         this.evaluations = metrics.counter("bulwark.alerting.evaluations");
         this.evaluationTime = metrics.timer("bulwark.alerting.evaluation.time");
@@ -85,11 +91,12 @@ public final class AlertEngine implements AutoCloseable {
         metrics.register("bulwark.alerting.alerts.pending", (Gauge<Long>) () -> count(AlertState.PENDING));
         metrics.register("bulwark.alerting.queue.depth",
                 (Gauge<Integer>) () -> deliveries.stream().mapToInt(Delivery::queued).sum());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bulwark-alert-evaluation"));
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+                b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-evaluation"));
     }
 
     /**
-     * A builder over the service's metric registry.
+     * A builder over the service's metric registry, with {@link AlertingSettings#defaults()}.
      *
      * @param metrics where rules read metrics and the engine registers its own
      * @return the builder
@@ -98,7 +105,21 @@ public final class AlertEngine implements AutoCloseable {
         return new Builder(metrics);
     }
 
-    /** Evaluates every {@link Builder#evaluationInterval(Duration)} on a background thread. */
+    /**
+     * An engine with these settings and rules, not started; for health-check signals, a clock or
+     * a thread factory use {@link #builder(MetricRegistry)}.
+     *
+     * @param settings notifiers, timing and delivery policy
+     * @param metrics where rules read metrics and the engine registers its own
+     * @param rules the rules to evaluate
+     * @return the engine
+     * @throws IllegalArgumentException when two rules have the same name and labels
+     */
+    public static AlertEngine create(AlertingSettings settings, MetricRegistry metrics, List<AlertRule> rules) {
+        return builder(metrics).settings(settings).rules(rules).build();
+    }
+
+    /** Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread. */
     public void start() {
         long every = evaluationInterval.toMillis();
         scheduler.scheduleAtFixedRate(() -> {
@@ -346,91 +367,82 @@ public final class AlertEngine implements AutoCloseable {
         }
     }
 
-    /** Builds an {@link AlertEngine}. */
+    /** Builds an {@link AlertEngine}: settings, rules and the service's collaborators. */
     public static final class Builder {
         private final MetricRegistry metrics;
+        private AlertingSettings settings = AlertingSettings.defaults();
         private HealthCheckRegistry health;
         private Clock clock = Clock.systemUTC();
+        private ThreadFactory threadFactory;
         private final List<AlertRule> rules = new ArrayList<>();
-        private final List<Notifier> notifiers = new ArrayList<>();
-        private Duration evaluationInterval = Duration.ofSeconds(15);
-        private Duration repeatInterval = Duration.ofHours(4);
-        private Duration resolvedRetention = Duration.ofMinutes(15);
-        private int queueCapacity = 100;
-        private int maxAttempts = 6;
-        private Duration initialBackoff = Duration.ofSeconds(1);
-        private Duration maxBackoff = Duration.ofMinutes(1);
 
         private Builder(MetricRegistry metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
         }
 
-        /** @param health health checks rules may read @return this */
+        /**
+         * Sets the notifiers, timing and delivery policy.
+         *
+         * @param settings the settings (default {@link AlertingSettings#defaults()}: no notifier)
+         * @return this
+         */
+        public Builder settings(AlertingSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Sets the health checks that {@link Signals#healthy(String)} rules read.
+         *
+         * @param health the service's health-check registry
+         * @return this
+         */
         public Builder healthChecks(HealthCheckRegistry health) {
             this.health = health;
             return this;
         }
 
-        /** @param clock time source (tests pass a fake one) @return this */
+        /**
+         * Sets the time source (tests pass a fake one).
+         *
+         * @param clock the clock (default the UTC system clock)
+         * @return this
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
-        /** @param rules rules to evaluate @return this */
-        public Builder rules(AlertRule... rules) {
-            return rules(List.of(rules));
-        }
-
-        /** @param rules rules to evaluate @return this */
-        public Builder rules(List<AlertRule> rules) {
-            this.rules.addAll(rules);
-            return this;
-        }
-
-        /** @param notifier where notifications go (several allowed) @return this */
-        public Builder notifier(Notifier notifier) {
-            this.notifiers.add(Objects.requireNonNull(notifier, "notifier"));
-            return this;
-        }
-
-        /** @param interval evaluation period (default 15 s, ≥ 100 ms) @return this */
-        public Builder evaluationInterval(Duration interval) {
-            this.evaluationInterval = interval;
-            return this;
-        }
-
-        /** @param interval re-notify a still-firing alert after this (default 4 h) @return this */
-        public Builder repeatInterval(Duration interval) {
-            this.repeatInterval = interval;
-            return this;
-        }
-
-        /** @param retention how long resolved alerts stay listed (default 15 min) @return this */
-        public Builder resolvedRetention(Duration retention) {
-            this.resolvedRetention = retention;
-            return this;
-        }
-
-        /** @param groups notification groups waiting per notifier before new ones are dropped (default 100) @return this */
-        public Builder queueCapacity(int groups) {
-            this.queueCapacity = groups;
+        /**
+         * Sets the factory of the engine's threads (one evaluation thread, one per notifier), for
+         * services that name, group or account for their threads themselves.
+         *
+         * @param factory the factory (default: daemon threads named {@code bulwark-alert-*})
+         * @return this
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
             return this;
         }
 
         /**
-         * Retry policy per notifier: {@code attempts} in all, backoff from {@code initial} doubling
-         * up to {@code max}, ±20 % jitter (defaults 6, 1 s, 1 min).
+         * Adds rules to evaluate.
          *
-         * @param attempts attempts per group, ≥ 1
-         * @param initial first backoff, ≥ 1 ms
-         * @param max backoff cap, ≥ initial
+         * @param rules the rules
          * @return this
          */
-        public Builder retries(int attempts, Duration initial, Duration max) {
-            this.maxAttempts = attempts;
-            this.initialBackoff = initial;
-            this.maxBackoff = max;
+        public Builder rules(AlertRule... rules) {
+            return rules(List.of(rules));
+        }
+
+        /**
+         * Adds rules to evaluate.
+         *
+         * @param rules the rules
+         * @return this
+         */
+        public Builder rules(List<AlertRule> rules) {
+            this.rules.addAll(rules);
             return this;
         }
 
@@ -438,33 +450,13 @@ public final class AlertEngine implements AutoCloseable {
          * Validates and builds.
          *
          * @return the engine (not started)
-         * @throws IllegalArgumentException naming the setting
+         * @throws IllegalArgumentException when two rules have the same name and labels
          */
         public AlertEngine build() {
-            if (evaluationInterval == null || evaluationInterval.compareTo(Duration.ofMillis(100)) < 0) {
-                throw new IllegalArgumentException("evaluationInterval must be at least 100 ms, got " + evaluationInterval);
-            }
-            if (repeatInterval == null || repeatInterval.compareTo(Duration.ofSeconds(1)) < 0) {
-                throw new IllegalArgumentException("repeatInterval must be at least 1 s, got " + repeatInterval);
-            }
-            if (resolvedRetention == null || resolvedRetention.isNegative()) {
-                throw new IllegalArgumentException("resolvedRetention must be ≥ 0");
-            }
-            if (queueCapacity < 1 || maxAttempts < 1 || initialBackoff == null || maxBackoff == null
-                    || initialBackoff.toMillis() < 1 || maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new IllegalArgumentException("queueCapacity ≥ 1, attempts ≥ 1 and 1 ms ≤ initial backoff ≤ max backoff "
-                        + "are required");
-            }
             java.util.Set<String> names = new java.util.HashSet<>();
             for (AlertRule r : rules) {
                 if (!names.add(r.name() + r.labels())) {
                     throw new IllegalArgumentException("alert rule '" + r.name() + "' is configured twice with the same labels");
-                }
-            }
-            java.util.Set<String> notifierNames = new java.util.HashSet<>();
-            for (Notifier n : notifiers) {
-                if (!notifierNames.add(n.name())) {
-                    throw new IllegalArgumentException("two notifiers are named '" + n.name() + "'; names label their metrics");
                 }
             }
             return new AlertEngine(this);

@@ -3,13 +3,20 @@ package dev.bulwark.alerting;
 import dev.bulwark.core.internal.Env;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * Notifiers and engine timing from {@code ALERT_*} environment variables (a JVM system property
- * of the same name wins). A notifier is configured when its URL / host is set.
+ * Everything an {@link AlertEngine} is configured with: its notifiers, evaluation timing and
+ * delivery policy. Immutable; built with {@link #builder()} or read from {@code ALERT_*}
+ * environment variables with {@link #fromEnvironment()}. Every default is a {@code DEFAULT_*}
+ * constant of this class and is stated nowhere else.
  *
  * <table>
  *   <caption>Variables</caption>
@@ -22,23 +29,97 @@ import java.util.Map;
  *   <tr><td>{@code ALERT_LOG}</td><td>true</td><td>also log every notification</td></tr>
  *   <tr><td>{@code ALERT_EVALUATION_INTERVAL_SECONDS}</td><td>15</td><td>rule evaluation period</td></tr>
  *   <tr><td>{@code ALERT_REPEAT_INTERVAL_MINUTES}</td><td>240</td><td>re-notify a still-firing alert after</td></tr>
+ *   <tr><td>{@code ALERT_RESOLVED_RETENTION_MINUTES}</td><td>15</td><td>how long resolved alerts stay listed</td></tr>
+ *   <tr><td>{@code ALERT_QUEUE_CAPACITY}</td><td>100</td><td>notification groups queued per notifier</td></tr>
+ *   <tr><td>{@code ALERT_RETRY_ATTEMPTS}</td><td>6</td><td>delivery attempts per group</td></tr>
+ *   <tr><td>{@code ALERT_RETRY_INITIAL_BACKOFF_MS}, {@code ALERT_RETRY_MAX_BACKOFF_MS}</td><td>1000, 60000</td><td>backoff doubling from the first to the cap, ±20 % jitter</td></tr>
  * </table>
- *
- * @param notifiers the configured notifiers
- * @param evaluationInterval evaluation period
- * @param repeatInterval repeat interval
  */
-public record AlertingSettings(List<Notifier> notifiers, Duration evaluationInterval, Duration repeatInterval) {
+public final class AlertingSettings {
 
-    /** Copies the list. */
-    public AlertingSettings {
-        notifiers = List.copyOf(notifiers);
+    /** Rules are evaluated this often unless set: 15 s. */
+    public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofSeconds(15);
+    /** A still-firing alert is notified again after this: 4 h. */
+    public static final Duration DEFAULT_REPEAT_INTERVAL = Duration.ofHours(4);
+    /** Resolved alerts stay listed by {@link AlertEngine#activeAlerts()} this long: 15 min. */
+    public static final Duration DEFAULT_RESOLVED_RETENTION = Duration.ofMinutes(15);
+    /** Notification groups waiting per notifier before new ones are dropped: 100. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 100;
+    /** Delivery attempts per notification group: 6. */
+    public static final int DEFAULT_MAX_ATTEMPTS = 6;
+    /** First retry backoff: 1 s. */
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    /** Retry backoff cap: 1 min. */
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(1);
+    /** Whether {@link #fromEnvironment()} adds a {@link LogNotifier} ({@code ALERT_LOG}): true. */
+    public static final boolean DEFAULT_LOG = true;
+    /** SMTP port when {@code ALERT_SMTP_PORT} is unset: 587 (submission with STARTTLS). */
+    public static final int DEFAULT_SMTP_PORT = 587;
+
+    static final Duration MIN_EVALUATION_INTERVAL = Duration.ofMillis(100);
+    static final Duration MIN_REPEAT_INTERVAL = Duration.ofSeconds(1);
+
+    private final List<Notifier> notifiers;
+    private final Duration evaluationInterval;
+    private final Duration repeatInterval;
+    private final Duration resolvedRetention;
+    private final int queueCapacity;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final Duration maxBackoff;
+
+    private AlertingSettings(Builder b) {
+        this.notifiers = List.copyOf(b.notifiers);
+        this.evaluationInterval = b.evaluationInterval;
+        this.repeatInterval = b.repeatInterval;
+        this.resolvedRetention = b.resolvedRetention;
+        this.queueCapacity = b.queueCapacity;
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoff = b.initialBackoff;
+        this.maxBackoff = b.maxBackoff;
     }
 
     /**
-     * Reads the process environment.
+     * A builder with every default set and no notifier.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Settings with every default and no notifier (alerts are kept and listed, not sent).
      *
      * @return the settings
+     */
+    public static AlertingSettings defaults() {
+        return builder().build();
+    }
+
+    /**
+     * A builder holding these settings, to change some of them.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.notifiers.addAll(notifiers);
+        b.evaluationInterval = evaluationInterval;
+        b.repeatInterval = repeatInterval;
+        b.resolvedRetention = resolvedRetention;
+        b.queueCapacity = queueCapacity;
+        b.maxAttempts = maxAttempts;
+        b.initialBackoff = initialBackoff;
+        b.maxBackoff = maxBackoff;
+        return b;
+    }
+
+    /**
+     * Reads the process environment ({@code ALERT_*}; a JVM system property of the same name
+     * wins). A notifier is configured when its URL or host is set.
+     *
+     * @return the validated settings
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static AlertingSettings fromEnvironment() {
@@ -46,40 +127,245 @@ public record AlertingSettings(List<Notifier> notifiers, Duration evaluationInte
     }
 
     /**
-     * Reads the given variables.
+     * Reads the given variables (same names as {@link #fromEnvironment()}).
      *
-     * @param env variable name to value
-     * @return the settings
+     * @param env variable name to value; absent or blank means unset
+     * @return the validated settings
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static AlertingSettings fromEnvironment(Map<String, String> env) {
         Env r = Env.of(env);
-        List<Notifier> notifiers = new ArrayList<>();
-        r.httpUrl("ALERT_WEBHOOK_URL").ifPresent(url -> notifiers.add(r.string("ALERT_WEBHOOK_SECRET")
+        Builder b = builder();
+        r.httpUrl("ALERT_WEBHOOK_URL").ifPresent(url -> b.notifier(r.string("ALERT_WEBHOOK_SECRET")
                 .map(secret -> new WebhookNotifier(url, secret.getBytes(StandardCharsets.UTF_8)))
                 .orElseGet(() -> new WebhookNotifier(url))));
-        r.httpUrl("ALERT_SLACK_WEBHOOK_URL").ifPresent(url -> notifiers.add(new SlackNotifier(url)));
-        r.httpUrl("ALERT_ALERTMANAGER_URL").ifPresent(url -> notifiers.add(new AlertmanagerNotifier(url)));
-        r.string("ALERT_SMTP_HOST").ifPresent(smtp -> notifiers.add(EmailNotifier.smtp(smtp,
-                r.integer("ALERT_SMTP_PORT", 1, 65_535).orElse(587), r.string("ALERT_EMAIL_FROM").orElse(null),
-                r.list("ALERT_EMAIL_TO"), r.string("ALERT_SMTP_USER").orElse(null),
-                r.string("ALERT_SMTP_PASSWORD").orElse(null))));
-        if (r.bool("ALERT_LOG").orElse(true)) {
-            notifiers.add(new LogNotifier());
+        r.httpUrl("ALERT_SLACK_WEBHOOK_URL").ifPresent(url -> b.notifier(new SlackNotifier(url)));
+        r.httpUrl("ALERT_ALERTMANAGER_URL").ifPresent(url -> b.notifier(new AlertmanagerNotifier(url)));
+        r.string("ALERT_SMTP_HOST").ifPresent(smtp -> b.notifier(EmailNotifier.smtp(smtp,
+                r.integer("ALERT_SMTP_PORT", 1, 65_535).orElse(DEFAULT_SMTP_PORT),
+                r.string("ALERT_EMAIL_FROM").orElse(null), r.list("ALERT_EMAIL_TO"),
+                r.string("ALERT_SMTP_USER").orElse(null), r.string("ALERT_SMTP_PASSWORD").orElse(null))));
+        if (r.bool("ALERT_LOG").orElse(DEFAULT_LOG)) {
+            b.notifier(new LogNotifier());
         }
-        return new AlertingSettings(notifiers,
-                Duration.ofSeconds(r.longValue("ALERT_EVALUATION_INTERVAL_SECONDS", 1, 86_400).orElse(15L)),
-                Duration.ofMinutes(r.longValue("ALERT_REPEAT_INTERVAL_MINUTES", 1, 525_600).orElse(240L)));
+        r.duration("ALERT_EVALUATION_INTERVAL_SECONDS", ChronoUnit.SECONDS).ifPresent(b::evaluationInterval);
+        r.duration("ALERT_REPEAT_INTERVAL_MINUTES", ChronoUnit.MINUTES).ifPresent(b::repeatInterval);
+        r.duration("ALERT_RESOLVED_RETENTION_MINUTES", ChronoUnit.MINUTES).ifPresent(b::resolvedRetention);
+        r.integer("ALERT_QUEUE_CAPACITY").ifPresent(b::queueCapacity);
+        r.integer("ALERT_RETRY_ATTEMPTS").ifPresent(b::maxAttempts);
+        r.duration("ALERT_RETRY_INITIAL_BACKOFF_MS", ChronoUnit.MILLIS).ifPresent(b::initialBackoff);
+        r.duration("ALERT_RETRY_MAX_BACKOFF_MS", ChronoUnit.MILLIS).ifPresent(b::maxBackoff);
+        return b.build();
     }
 
-    /**
-     * An engine builder with these notifiers and intervals.
-     *
-     * @param builder a builder from {@link AlertEngine#builder}
-     * @return the same builder, configured
-     */
-    public AlertEngine.Builder applyTo(AlertEngine.Builder builder) {
-        notifiers.forEach(builder::notifier);
-        return builder.evaluationInterval(evaluationInterval).repeatInterval(repeatInterval);
+    /** The notifiers every notification goes to, each with its own queue and retries. */
+    public List<Notifier> notifiers() {
+        return notifiers;
+    }
+
+    /** How often rules are evaluated ({@code ALERT_EVALUATION_INTERVAL_SECONDS}). */
+    public Duration evaluationInterval() {
+        return evaluationInterval;
+    }
+
+    /** After how long a still-firing alert is notified again ({@code ALERT_REPEAT_INTERVAL_MINUTES}). */
+    public Duration repeatInterval() {
+        return repeatInterval;
+    }
+
+    /** How long resolved alerts stay listed ({@code ALERT_RESOLVED_RETENTION_MINUTES}). */
+    public Duration resolvedRetention() {
+        return resolvedRetention;
+    }
+
+    /** Notification groups queued per notifier before new ones are dropped ({@code ALERT_QUEUE_CAPACITY}). */
+    public int queueCapacity() {
+        return queueCapacity;
+    }
+
+    /** Delivery attempts per notification group ({@code ALERT_RETRY_ATTEMPTS}). */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    /** First retry backoff ({@code ALERT_RETRY_INITIAL_BACKOFF_MS}). */
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    /** Retry backoff cap ({@code ALERT_RETRY_MAX_BACKOFF_MS}). */
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    /** The settings as name/value pairs, for logs and health output; no secret is included. */
+    public Map<String, Object> describe() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("notifiers", notifiers.stream().map(Notifier::name).toList());
+        out.put("evaluationIntervalMs", evaluationInterval.toMillis());
+        out.put("repeatIntervalMs", repeatInterval.toMillis());
+        out.put("resolvedRetentionMs", resolvedRetention.toMillis());
+        out.put("queueCapacity", queueCapacity);
+        out.put("maxAttempts", maxAttempts);
+        out.put("initialBackoffMs", initialBackoff.toMillis());
+        out.put("maxBackoffMs", maxBackoff.toMillis());
+        return out;
+    }
+
+    /** Names the notifiers, never their URLs or secrets. */
+    @Override
+    public String toString() {
+        return "AlertingSettings" + describe();
+    }
+
+    /** Builds {@link AlertingSettings}; every value is validated in {@link #build()}. */
+    public static final class Builder {
+        private final List<Notifier> notifiers = new ArrayList<>();
+        private Duration evaluationInterval = DEFAULT_EVALUATION_INTERVAL;
+        private Duration repeatInterval = DEFAULT_REPEAT_INTERVAL;
+        private Duration resolvedRetention = DEFAULT_RESOLVED_RETENTION;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+
+        private Builder() {
+        }
+
+        /**
+         * Adds a notifier (several allowed; their names must differ, they label the metrics).
+         *
+         * @param notifier where notifications go
+         * @return this
+         */
+        public Builder notifier(Notifier notifier) {
+            notifiers.add(Objects.requireNonNull(notifier, "notifier"));
+            return this;
+        }
+
+        /**
+         * Replaces the notifiers.
+         *
+         * @param all the notifiers, possibly none
+         * @return this
+         */
+        public Builder notifiers(List<Notifier> all) {
+            notifiers.clear();
+            all.forEach(this::notifier);
+            return this;
+        }
+
+        /**
+         * Sets the evaluation period.
+         *
+         * @param interval at least 100 ms (default {@link #DEFAULT_EVALUATION_INTERVAL})
+         * @return this
+         */
+        public Builder evaluationInterval(Duration interval) {
+            this.evaluationInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets after how long a still-firing alert is notified again.
+         *
+         * @param interval at least 1 s (default {@link #DEFAULT_REPEAT_INTERVAL})
+         * @return this
+         */
+        public Builder repeatInterval(Duration interval) {
+            this.repeatInterval = interval;
+            return this;
+        }
+
+        /**
+         * Sets how long resolved alerts stay listed.
+         *
+         * @param retention zero or more (default {@link #DEFAULT_RESOLVED_RETENTION})
+         * @return this
+         */
+        public Builder resolvedRetention(Duration retention) {
+            this.resolvedRetention = retention;
+            return this;
+        }
+
+        /**
+         * Sets how many notification groups may wait per notifier.
+         *
+         * @param groups at least 1 (default {@link #DEFAULT_QUEUE_CAPACITY})
+         * @return this
+         */
+        public Builder queueCapacity(int groups) {
+            this.queueCapacity = groups;
+            return this;
+        }
+
+        /**
+         * Sets the delivery attempts per notification group.
+         *
+         * @param attempts at least 1 (default {@link #DEFAULT_MAX_ATTEMPTS})
+         * @return this
+         */
+        public Builder maxAttempts(int attempts) {
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Sets the first retry backoff.
+         *
+         * @param backoff at least 1 ms (default {@link #DEFAULT_INITIAL_BACKOFF})
+         * @return this
+         */
+        public Builder initialBackoff(Duration backoff) {
+            this.initialBackoff = backoff;
+            return this;
+        }
+
+        /**
+         * Sets the retry backoff cap.
+         *
+         * @param backoff at least the initial backoff (default {@link #DEFAULT_MAX_BACKOFF})
+         * @return this
+         */
+        public Builder maxBackoff(Duration backoff) {
+            this.maxBackoff = backoff;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the setting, its variable, the value and the range
+         */
+        public AlertingSettings build() {
+            atLeast("evaluationInterval (ALERT_EVALUATION_INTERVAL_SECONDS)", evaluationInterval, MIN_EVALUATION_INTERVAL);
+            atLeast("repeatInterval (ALERT_REPEAT_INTERVAL_MINUTES)", repeatInterval, MIN_REPEAT_INTERVAL);
+            atLeast("resolvedRetention (ALERT_RESOLVED_RETENTION_MINUTES)", resolvedRetention, Duration.ZERO);
+            atLeast("initialBackoff (ALERT_RETRY_INITIAL_BACKOFF_MS)", initialBackoff, Duration.ofMillis(1));
+            atLeast("maxBackoff (ALERT_RETRY_MAX_BACKOFF_MS)", maxBackoff, initialBackoff);
+            if (queueCapacity < 1) {
+                throw new IllegalArgumentException("queueCapacity (ALERT_QUEUE_CAPACITY) must be at least 1, got "
+                        + queueCapacity);
+            }
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts (ALERT_RETRY_ATTEMPTS) must be at least 1, got "
+                        + maxAttempts);
+            }
+            Set<String> names = new HashSet<>();
+            for (Notifier n : notifiers) {
+                if (!names.add(n.name())) {
+                    throw new IllegalArgumentException("two notifiers are named '" + n.name()
+                            + "'; names label their metrics, so give each a distinct name");
+                }
+            }
+            return new AlertingSettings(this);
+        }
+
+        private static void atLeast(String what, Duration value, Duration min) {
+            if (value == null || value.compareTo(min) < 0) {
+                throw new IllegalArgumentException(what + " must be at least " + min + ", got " + value);
+            }
+        }
     }
 }

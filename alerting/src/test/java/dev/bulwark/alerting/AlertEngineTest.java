@@ -37,7 +37,7 @@ class AlertEngineTest {
 
     AlertEngine engine(AlertRule... rules) {
         engine = AlertEngine.builder(metrics).healthChecks(health).clock(clock).rules(rules)
-                .repeatInterval(Duration.ofHours(1)).build();
+                .settings(AlertingSettings.builder().repeatInterval(Duration.ofHours(1)).build()).build();
         return engine;
     }
 
@@ -214,7 +214,7 @@ class AlertEngineTest {
         assertThatThrownBy(() -> AlertRule.builder("NoSignal").above(1).build()).hasMessageContaining("no signal");
         assertThatThrownBy(() -> Signals.percentile("h", 1.5)).hasMessageContaining("quantile");
         assertThatThrownBy(() -> Signals.rate("c", Duration.ZERO)).hasMessageContaining("window");
-        assertThatThrownBy(() -> AlertEngine.builder(metrics).evaluationInterval(Duration.ofMillis(1)).build())
-                .hasMessageContaining("evaluationInterval");
+        assertThatThrownBy(() -> AlertingSettings.builder().evaluationInterval(Duration.ofMillis(1)).build())
+                .hasMessage("evaluationInterval (ALERT_EVALUATION_INTERVAL_SECONDS) must be at least PT0.1S, got PT0.001S");
     }
 }

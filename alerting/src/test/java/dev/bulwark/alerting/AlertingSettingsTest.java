@@ -25,6 +25,67 @@ class AlertingSettingsTest {
     }
 
     @Test
+    void defaultsAreTheNamedConstantsAndTheEnvironmentCanSetEveryKnob() {
+        AlertingSettings d = AlertingSettings.defaults();
+        assertThat(d.notifiers()).isEmpty();
+        assertThat(d.evaluationInterval()).isEqualTo(AlertingSettings.DEFAULT_EVALUATION_INTERVAL);
+        assertThat(d.repeatInterval()).isEqualTo(AlertingSettings.DEFAULT_REPEAT_INTERVAL);
+        assertThat(d.resolvedRetention()).isEqualTo(AlertingSettings.DEFAULT_RESOLVED_RETENTION);
+        assertThat(d.queueCapacity()).isEqualTo(AlertingSettings.DEFAULT_QUEUE_CAPACITY);
+        assertThat(d.maxAttempts()).isEqualTo(AlertingSettings.DEFAULT_MAX_ATTEMPTS);
+        assertThat(d.initialBackoff()).isEqualTo(AlertingSettings.DEFAULT_INITIAL_BACKOFF);
+        assertThat(d.maxBackoff()).isEqualTo(AlertingSettings.DEFAULT_MAX_BACKOFF);
+
+        AlertingSettings s = AlertingSettings.fromEnvironment(Map.of("ALERT_LOG", "false",
+                "ALERT_RESOLVED_RETENTION_MINUTES", "2", "ALERT_QUEUE_CAPACITY", "7", "ALERT_RETRY_ATTEMPTS", "3",
+                "ALERT_RETRY_INITIAL_BACKOFF_MS", "50", "ALERT_RETRY_MAX_BACKOFF_MS", "500"));
+        assertThat(s.describe()).containsEntry("resolvedRetentionMs", 120_000L).containsEntry("queueCapacity", 7)
+                .containsEntry("maxAttempts", 3).containsEntry("initialBackoffMs", 50L).containsEntry("maxBackoffMs", 500L);
+    }
+
+    @Test
+    void toBuilderKeepsEverythingButWhatIsChanged() {
+        AlertingSettings base = AlertingSettings.builder().notifier(new LogNotifier()).queueCapacity(5).build();
+        AlertingSettings changed = base.toBuilder().maxAttempts(2).build();
+        assertThat(changed.notifiers()).extracting(Notifier::name).containsExactly("log");
+        assertThat(changed.queueCapacity()).isEqualTo(5);
+        assertThat(changed.maxAttempts()).isEqualTo(2);
+        assertThat(base.maxAttempts()).isEqualTo(AlertingSettings.DEFAULT_MAX_ATTEMPTS);
+    }
+
+    @Test
+    void invalidKnobsNameTheSettingAndItsVariable() {
+        assertThatThrownBy(() -> AlertingSettings.builder().maxBackoff(Duration.ofMillis(10))
+                .initialBackoff(Duration.ofSeconds(1)).build())
+                .hasMessage("maxBackoff (ALERT_RETRY_MAX_BACKOFF_MS) must be at least PT1S, got PT0.01S");
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_QUEUE_CAPACITY", "0")))
+                .hasMessage("queueCapacity (ALERT_QUEUE_CAPACITY) must be at least 1, got 0");
+        assertThatThrownBy(() -> AlertingSettings.builder().notifier(new LogNotifier()).notifier(new LogNotifier()).build())
+                .hasMessageContaining("two notifiers are named 'log'");
+    }
+
+    @Test
+    void theEngineRunsItsThreadsOnTheCallersFactory() {
+        java.util.List<String> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "service-thread-" + made.size());
+            t.setDaemon(true);
+            made.add(t.getName());
+            return t;
+        };
+        com.codahale.metrics.MetricRegistry metrics = new com.codahale.metrics.MetricRegistry();
+        try (AlertEngine engine = AlertEngine.builder(metrics).threadFactory(factory)
+                .settings(AlertingSettings.builder().notifier(new LogNotifier())
+                        .evaluationInterval(Duration.ofMillis(100)).build()).build()) {
+            engine.start();
+            engine.sendTestAlert();
+            dev.bulwark.testsupport.Poll.until(Duration.ofSeconds(5), "evaluation and delivery threads",
+                    () -> made.size() >= 2);
+        }
+        assertThat(made).allMatch(n -> n.startsWith("service-thread-"));
+    }
+
+    @Test
     void onlyTheLogNotifierByDefault() {
         assertThat(AlertingSettings.fromEnvironment(Map.of()).notifiers()).extracting(Notifier::name).containsExactly("log");
         assertThat(AlertingSettings.fromEnvironment(Map.of("ALERT_LOG", "false")).notifiers()).isEmpty();

@@ -45,8 +45,9 @@ class AlertmanagerIT {
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         try (AlertEngine engine = AlertEngine.builder(metrics)
-                .notifier(new AlertmanagerNotifier(URI.create(TestServices.alertmanagerUrl()), "http://bulwark.test/admin/alerts",
-                        Duration.ofSeconds(1)))
+                .settings(AlertingSettings.builder().notifier(new AlertmanagerNotifier(
+                        URI.create(TestServices.alertmanagerUrl()), "http://bulwark.test/admin/alerts", Duration.ofSeconds(1)))
+                        .build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).label("run", run).build())
                 .build()) {
             engine.evaluate();

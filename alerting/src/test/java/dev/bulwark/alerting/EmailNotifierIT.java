@@ -43,7 +43,8 @@ class EmailNotifierIT {
         metrics.register("queue.depth", (Gauge<Integer>) () -> 500);
         EmailNotifier email = EmailNotifier.smtp("127.0.0.1", port, "alerts@bulwark.test", List.of("oncall@bulwark.test"),
                 null, null).withoutTlsForLocalTesting();
-        try (AlertEngine engine = AlertEngine.builder(metrics).notifier(email)
+        try (AlertEngine engine = AlertEngine.builder(metrics)
+                .settings(AlertingSettings.builder().notifier(email).build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
             engine.evaluate();
 

@@ -55,7 +55,8 @@ class ResendAndSlackTest {
         metrics.register("depth", (Gauge<Integer>) () -> 500);
         Recording am = new Recording("am", Duration.ofMinutes(1));
         Recording plain = new Recording("plain", Duration.ZERO);
-        try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).notifier(am).notifier(plain)
+        try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock)
+                .settings(AlertingSettings.builder().notifier(am).notifier(plain).build())
                 .rules(RulePack.highQueueDepth("depth", 100).forDuration(Duration.ZERO).build()).build()) {
             engine.evaluate();
             Poll.until(Duration.ofSeconds(5), "first delivery", () -> am.received.size() >= 1 && plain.received.size() == 1);

@@ -51,8 +51,9 @@ class WebhookDeliveryIT {
         };
         WebhookNotifier webhook = new WebhookNotifier("webhook", URI.create("http://127.0.0.1:" + port + "/alerts"), SECRET,
                 Duration.ofMillis(500), Clock.systemUTC());
-        try (AlertEngine engine = AlertEngine.builder(metrics).notifier(webhook).notifier(inMemory)
-                .retries(40, Duration.ofMillis(100), Duration.ofMillis(400))
+        try (AlertEngine engine = AlertEngine.builder(metrics)
+                .settings(AlertingSettings.builder().notifier(webhook).notifier(inMemory).maxAttempts(40)
+                        .initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(400)).build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
 
             assertThat(engine.evaluate()).hasSize(1);
@@ -117,8 +118,9 @@ class WebhookDeliveryIT {
         }
         MetricRegistry metrics = new MetricRegistry();
         try (AlertEngine engine = AlertEngine.builder(metrics)
-                .notifier(new WebhookNotifier(URI.create("http://127.0.0.1:" + port + "/")))
-                .retries(3, Duration.ofMillis(10), Duration.ofMillis(20)).build()) {
+                .settings(AlertingSettings.builder().notifier(new WebhookNotifier(URI.create("http://127.0.0.1:" + port + "/")))
+                        .maxAttempts(3).initialBackoff(Duration.ofMillis(10)).maxBackoff(Duration.ofMillis(20)).build())
+                .build()) {
             assertThat(engine.sendTestAlert()).isEqualTo(1);
 
             Poll.until(Duration.ofSeconds(10), "dropped after 3 attempts",

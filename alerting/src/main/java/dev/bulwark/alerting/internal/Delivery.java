@@ -4,11 +4,11 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import dev.bulwark.alerting.Notification;
 import dev.bulwark.alerting.Notifier;
-import dev.bulwark.core.internal.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,21 +37,24 @@ public final class Delivery implements AutoCloseable {
     private final Counter dropped;
 
     /**
+     * A delivery for one notifier, with its own thread, bounded queue and retry policy.
+     *
      * @param notifier where to deliver
      * @param metrics registry for {@code bulwark.alerting.notifications.*}
      * @param capacity most groups waiting (queued or between retries)
      * @param maxAttempts attempts per group, ≥ 1
      * @param initialBackoff delay before the first retry
      * @param maxBackoff cap on the delay
+     * @param threads makes the delivery's one thread
      */
     public Delivery(Notifier notifier, MetricRegistry metrics, int capacity, int maxAttempts, Duration initialBackoff,
-            Duration maxBackoff) {
+            Duration maxBackoff, ThreadFactory threads) {
         this.notifier = notifier;
         this.capacity = capacity;
         this.maxAttempts = maxAttempts;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, Threads.daemon("bulwark-alert-" + notifier.name()));
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, threads);
         ex.setRemoveOnCancelPolicy(true);
         this.executor = ex;
         String prefix = "bulwark.alerting.notifications.";

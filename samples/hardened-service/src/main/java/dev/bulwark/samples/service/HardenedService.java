@@ -177,8 +177,7 @@ public final class HardenedService implements AutoCloseable {
                 Long.parseLong(env.getOrDefault("ALERT_POOL_EXHAUSTED_FOR_SECONDS", "60")));
         metrics.meter("bulwark.http.requests");
         metrics.meter("bulwark.http.responses.5xx");
-        return AlertingSettings.fromEnvironment(env)
-                .applyTo(AlertEngine.builder(metrics).healthChecks(healthChecks))
+        return AlertEngine.builder(metrics).settings(AlertingSettings.fromEnvironment(env)).healthChecks(healthChecks)
                 .rules(RulePack.backendDown("bulwark.pool." + poolName).build(),
                         RulePack.highErrorRate("bulwark.http.responses.5xx", "bulwark.http.requests").build(),
                         RulePack.dbPoolExhausted(poolName).forDuration(poolFor).build(),
