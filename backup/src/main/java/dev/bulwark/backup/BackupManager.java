@@ -5,6 +5,7 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheck;
 import dev.bulwark.backup.internal.Counting;
+import dev.bulwark.backup.internal.LocalBackupStore;
 import dev.bulwark.backup.internal.ManifestJson;
 import dev.bulwark.core.internal.Sha256;
 import java.io.IOException;
@@ -43,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * BackupSettings settings = BackupSettings.fromEnvironment();
- * BackupManager backups = BackupManager.builder(new PgDumpSource(url, user, password, settings), settings.openStore())
- *         .settings(settings).metrics(registry).lock(new PostgresAdvisoryLock(dataSource)).build();
+ * BackupManager backups = BackupManager.builder(BackupSource.postgres(url, user, password, settings), settings.openStore())
+ *         .settings(settings).metrics(registry).lock(BackupLock.postgres(dataSource)).build();
  * Manifest m = backups.backup();              // source -> zstd -> (Tink) -> SHA-256 -> store
  * VerifyResult v = backups.verify(m.id());    // checksum, decrypt, decompress
  * RestoreResult r = backups.restoreTest(m.id()); // restore into scratch, compare counts
@@ -672,9 +673,7 @@ public final class BackupManager {
         private Builder(BackupSource source, BackupStore store) {
             this.source = Objects.requireNonNull(source, "source");
             this.store = Objects.requireNonNull(store, "store");
-            if (store instanceof LocalBackupStore) {
-                locks.add(((LocalBackupStore) store).fileLock());
-            }
+            store.hostLock().ifPresent(locks::add);
         }
 
         /** @param v settings (default: all defaults) @return this */

@@ -257,9 +257,9 @@ public final class BackupSettings {
      */
     public BackupStore openStore() {
         if (s3Bucket != null) {
-            return S3BackupStore.create(this);
+            return BackupStore.s3(this);
         }
-        return new LocalBackupStore(directory);
+        return BackupStore.local(directory);
     }
 
     @Override

@@ -1,14 +1,60 @@
 package dev.bulwark.backup;
 
+import dev.bulwark.backup.internal.DirectorySource;
+import dev.bulwark.backup.internal.H2Source;
+import dev.bulwark.backup.internal.PgDumpSource;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Something that can be dumped into a stream and restored from it: a PostgreSQL database
- * ({@link PgDumpSource}), an H2 database ({@link H2Source}) or a directory ({@link DirectorySource}).
+ * ({@link #postgres}), an H2 database ({@link #h2}), a directory ({@link #directory}) or an
+ * implementation of the service's own.
  */
 public interface BackupSource {
+
+    /**
+     * A PostgreSQL database dumped with {@code pg_dump --format=custom} from one exported snapshot
+     * (row counts taken in the same snapshot) and restored with {@code pg_restore
+     * --single-transaction} into a new database. The password reaches the tools only through
+     * {@code PGPASSWORD}; {@code pg_dump}'s major version must be at least the server's.
+     *
+     * @param jdbcUrl {@code jdbc:postgresql://host:port/database}
+     * @param user database user
+     * @param password its password (never logged)
+     * @param settings where {@code pg_dump} / {@code pg_restore} are ({@code BACKUP_PG_DUMP}, {@code BACKUP_PG_RESTORE})
+     * @return the source
+     * @throws IllegalArgumentException when the URL is not a PostgreSQL JDBC URL
+     */
+    static BackupSource postgres(String jdbcUrl, String user, String password, BackupSettings settings) {
+        return new PgDumpSource(jdbcUrl, user, password, settings);
+    }
+
+    /**
+     * An H2 database dumped with {@code SCRIPT} (streamed row by row) and restored with
+     * {@code RUNSCRIPT}; a restore test uses an in-memory scratch database.
+     *
+     * @param jdbcUrl {@code jdbc:h2:...}
+     * @param user database user
+     * @param password its password (never logged)
+     * @return the source
+     */
+    static BackupSource h2(String jdbcUrl, String user, String password) {
+        return new H2Source(jdbcUrl, user, password);
+    }
+
+    /**
+     * A directory archived as a POSIX tar (path traversal refused on restore; restored only
+     * into a new, empty directory).
+     *
+     * @param directory what to back up
+     * @return the source
+     */
+    static BackupSource directory(Path directory) {
+        return new DirectorySource(directory);
+    }
 
     /** @return the kind recorded in manifests, e.g. {@code postgresql} */
     String kind();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.backup.internal.H2Source;
+import dev.bulwark.backup.internal.LocalBackupStore;
 import dev.bulwark.backup.internal.ManifestJson;
 import dev.bulwark.testsupport.MutableClock;
 import java.io.IOException;

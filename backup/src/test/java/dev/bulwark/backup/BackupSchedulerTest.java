@@ -2,6 +2,8 @@ package dev.bulwark.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.backup.internal.DirectorySource;
+import dev.bulwark.backup.internal.LocalBackupStore;
 import dev.bulwark.testsupport.MutableClock;
 import dev.bulwark.testsupport.Poll;
 import java.nio.file.Files;

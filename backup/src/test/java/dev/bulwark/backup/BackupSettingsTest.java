@@ -3,6 +3,8 @@ package dev.bulwark.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.backup.internal.LocalBackupStore;
+import dev.bulwark.backup.internal.PgDumpSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,6 +2,8 @@ package dev.bulwark.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.bulwark.backup.internal.LocalBackupStore;
+import dev.bulwark.backup.internal.PgDumpSource;
 import dev.bulwark.testsupport.RequiresService;
 import dev.bulwark.testsupport.Service;
 import java.io.IOException;

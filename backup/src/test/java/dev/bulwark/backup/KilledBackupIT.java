@@ -3,6 +3,8 @@ package dev.bulwark.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.backup.internal.DirectorySource;
+import dev.bulwark.backup.internal.LocalBackupStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

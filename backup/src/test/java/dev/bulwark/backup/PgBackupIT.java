@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.backup.internal.LocalBackupStore;
+import dev.bulwark.backup.internal.PgDumpSource;
+import dev.bulwark.backup.internal.PostgresAdvisoryLock;
 import dev.bulwark.testsupport.RequiresService;
 import dev.bulwark.testsupport.Service;
 import dev.bulwark.testsupport.ThrowawayPostgres;

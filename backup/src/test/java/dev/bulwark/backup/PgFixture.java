@@ -1,5 +1,6 @@
 package dev.bulwark.backup;
 
+import dev.bulwark.backup.internal.PgDumpSource;
 import dev.bulwark.testsupport.TestServices;
 import java.security.SecureRandom;
 import java.sql.Connection;

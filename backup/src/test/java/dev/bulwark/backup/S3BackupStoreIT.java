@@ -3,6 +3,8 @@ package dev.bulwark.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.backup.internal.DirectorySource;
+import dev.bulwark.backup.internal.S3BackupStore;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.bulwark.backup;
 
+import dev.bulwark.backup.internal.LocalBackupStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;

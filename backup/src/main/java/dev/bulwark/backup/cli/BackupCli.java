@@ -4,19 +4,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.backup.BackupAlreadyRunningException;
 import dev.bulwark.backup.BackupEncryption;
 import dev.bulwark.backup.BackupException;
+import dev.bulwark.backup.BackupLock;
 import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.BackupSource;
-import dev.bulwark.backup.DirectorySource;
 import dev.bulwark.backup.DrillReport;
-import dev.bulwark.backup.H2Source;
 import dev.bulwark.backup.Manifest;
-import dev.bulwark.backup.PgDumpSource;
-import dev.bulwark.backup.PostgresAdvisoryLock;
 import dev.bulwark.backup.RestoreResult;
 import dev.bulwark.backup.Retention;
 import dev.bulwark.backup.VerifyResult;
 import dev.bulwark.backup.internal.ManifestJson;
+import dev.bulwark.backup.internal.PgDumpSource;
 import dev.bulwark.core.internal.Env;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -136,7 +134,7 @@ public final class BackupCli {
             throw new UsageException("set DB_URL or BACKUP_SOURCE_DIR, not both");
         }
         if (dir != null) {
-            return new DirectorySource(Path.of(dir));
+            return BackupSource.directory(Path.of(dir));
         }
         if (url == null) {
             throw new UsageException("nothing to back up: set DB_URL (jdbc:postgresql://... or jdbc:h2:...)"
@@ -148,10 +146,10 @@ public final class BackupCli {
         }
         String password = env.get("DB_PASSWORD");
         if (url.startsWith("jdbc:postgresql:")) {
-            return new PgDumpSource(url, user, password, settings);
+            return BackupSource.postgres(url, user, password, settings);
         }
         if (url.startsWith("jdbc:h2:")) {
-            return new H2Source(url, user, password);
+            return BackupSource.h2(url, user, password);
         }
         throw new UsageException("DB_URL must be a jdbc:postgresql: or jdbc:h2: URL");
     }
@@ -164,7 +162,7 @@ public final class BackupCli {
             ds.setURL(var("DB_URL"));
             ds.setUser(var("DB_USER"));
             ds.setPassword(env.get("DB_PASSWORD"));
-            b.lock(new PostgresAdvisoryLock(ds));
+            b.lock(BackupLock.postgres(ds));
         }
         return b.build();
     }

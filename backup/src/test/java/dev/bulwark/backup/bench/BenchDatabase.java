@@ -1,5 +1,7 @@
 package dev.bulwark.backup.bench;
 
+import dev.bulwark.backup.internal.LocalBackupStore;
+import dev.bulwark.backup.internal.PgDumpSource;
 import dev.bulwark.testsupport.TestServices;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,9 +30,9 @@ final class BenchDatabase {
                     dev.bulwark.backup.BackupEncryption.generateKeyset()));
         }
         dev.bulwark.backup.BackupSettings settings = b.build();
-        return dev.bulwark.backup.BackupManager.builder(new dev.bulwark.backup.PgDumpSource(url(db),
+        return dev.bulwark.backup.BackupManager.builder(new dev.bulwark.backup.internal.PgDumpSource(url(db),
                 TestServices.postgresUser(), TestServices.postgresPassword(), settings),
-                new dev.bulwark.backup.LocalBackupStore(dir)).settings(settings).build();
+                new dev.bulwark.backup.internal.LocalBackupStore(dir)).settings(settings).build();
     }
 
     static long sizeBytes(String db) throws SQLException {

@@ -6,14 +6,12 @@ import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import dev.bulwark.backup.BackupAlreadyRunningException;
 import dev.bulwark.backup.BackupException;
+import dev.bulwark.backup.BackupLock;
 import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.BackupScheduler;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.BackupSource;
-import dev.bulwark.backup.H2Source;
 import dev.bulwark.backup.Manifest;
-import dev.bulwark.backup.PgDumpSource;
-import dev.bulwark.backup.PostgresAdvisoryLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
@@ -163,11 +161,11 @@ public final class HardenedService implements AutoCloseable {
     private BackupManager backupManager(PoolSettings poolSettings, BackupSettings settings) {
         com.zaxxer.hikari.HikariDataSource ds = pool.dataSource();
         BackupSource source = poolSettings.embedded()
-                ? new H2Source(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword())
-                : new PgDumpSource(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword(), settings);
+                ? BackupSource.h2(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword())
+                : BackupSource.postgres(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword(), settings);
         BackupManager.Builder b = BackupManager.builder(source, settings.openStore()).settings(settings).metrics(metrics);
         if (!poolSettings.embedded()) {
-            b.lock(new PostgresAdvisoryLock(ds));
+            b.lock(BackupLock.postgres(ds));
         }
         return b.build();
     }

@@ -1,5 +1,8 @@
-package dev.bulwark.backup;
+package dev.bulwark.backup.internal;
 
+import dev.bulwark.backup.BackupException;
+import dev.bulwark.backup.BackupSource;
+import dev.bulwark.backup.RestoreTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

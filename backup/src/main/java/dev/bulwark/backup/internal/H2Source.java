@@ -1,6 +1,8 @@
-package dev.bulwark.backup;
+package dev.bulwark.backup.internal;
 
-import dev.bulwark.backup.internal.RowCounts;
+import dev.bulwark.backup.BackupException;
+import dev.bulwark.backup.BackupSource;
+import dev.bulwark.backup.RestoreTarget;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,8 @@
-package dev.bulwark.backup;
+package dev.bulwark.backup.internal;
 
+import dev.bulwark.backup.BackupException;
+import dev.bulwark.backup.BackupLock;
+import dev.bulwark.backup.BackupStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -62,7 +65,15 @@ public final class LocalBackupStore implements BackupStore {
         return directory;
     }
 
-    static String checkName(String name) {
+    /**
+     * Checks an object name: 1 to 201 letters, digits, {@code .-_}, not starting with a dot (no
+     * path can be smuggled in through a backup id).
+     *
+     * @param name the name
+     * @return the same name
+     * @throws IllegalArgumentException naming the rule when it does not hold
+     */
+    public static String checkName(String name) {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("object name '" + name + "' must be 1-201 letters, digits, '.', '-', '_'"
@@ -145,7 +156,12 @@ public final class LocalBackupStore implements BackupStore {
      *
      * @return the lock
      */
-    public BackupLock fileLock() {
+    @Override
+    public Optional<BackupLock> hostLock() {
+        return Optional.of(fileLock());
+    }
+
+    private BackupLock fileLock() {
         return new BackupLock() {
             @Override
             public Optional<Held> tryAcquire() {

@@ -1,5 +1,7 @@
-package dev.bulwark.backup;
+package dev.bulwark.backup.internal;
 
+import dev.bulwark.backup.BackupSettings;
+import dev.bulwark.backup.BackupStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,7 @@
-package dev.bulwark.backup;
+package dev.bulwark.backup.internal;
 
+import dev.bulwark.backup.BackupException;
+import dev.bulwark.backup.BackupLock;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,9 @@
-package dev.bulwark.backup;
+package dev.bulwark.backup.internal;
 
-import dev.bulwark.backup.internal.RowCounts;
-import dev.bulwark.backup.internal.Tool;
+import dev.bulwark.backup.BackupException;
+import dev.bulwark.backup.BackupSettings;
+import dev.bulwark.backup.BackupSource;
+import dev.bulwark.backup.RestoreTarget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -142,7 +144,7 @@ public final class PgDumpSource implements BackupSource {
      * @param pgDumpVersion output of {@code pg_dump --version}
      * @param serverVersion {@code SHOW server_version}
      */
-    static void checkVersions(String pgDumpVersion, String serverVersion) {
+    public static void checkVersions(String pgDumpVersion, String serverVersion) {
         Matcher d = MAJOR.matcher(pgDumpVersion.replaceAll("^[^0-9]*", ""));
         Matcher s = MAJOR.matcher(serverVersion);
         if (d.lookingAt() && s.lookingAt()) {
