@@ -14,6 +14,6 @@ if [[ ! -f "$cp_file" || ! -f "$classes/dev/bulwark/backup/cli/BackupCli.class" 
       -Dmaven.javadoc.skip=true -Djacoco.skip=true -Denforcer.skip=true) >&2
 fi
 # shellcheck disable=SC2086
-exec java ${BACKUP_JAVA_OPTS:--Xmx256m} -Dorg.slf4j.simpleLogger.defaultLogLevel="${BACKUP_LOG_LEVEL:-info}" \
+exec java ${BACKUP_JAVA_OPTS:--Xmx256m} -Dbulwark.backup.cli.name=scripts/backup.sh -Dorg.slf4j.simpleLogger.defaultLogLevel="${BACKUP_LOG_LEVEL:-info}" \
   -Dorg.slf4j.simpleLogger.logFile=System.err \
   -cp "$classes:$(cat "$cp_file")" dev.bulwark.backup.cli.BackupCli "$@"

@@ -59,7 +59,7 @@ public final class BackupEncryption {
             return new BackupEncryption(TinkJsonProtoKeysetFormat.parseKeyset(json, InsecureSecretKeyAccess.get()));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalArgumentException("the backup keyset is not a Tink JSON keyset of streaming AEAD keys"
-                    + " (make one with 'scripts/backup.sh keygen'): " + e.getClass().getSimpleName(), e);
+                    + " (make one with BackupEncryption.generateKeyset() or the backup CLI's 'keygen' command): " + e.getClass().getSimpleName(), e);
         }
     }
 

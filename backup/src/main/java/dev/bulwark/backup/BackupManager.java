@@ -4,34 +4,20 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheck;
-import dev.bulwark.backup.internal.Counting;
-import dev.bulwark.backup.internal.LocalBackupStore;
-import dev.bulwark.backup.internal.ManifestJson;
-import dev.bulwark.core.internal.Sha256;
+import dev.bulwark.backup.internal.BackupRestorer;
+import dev.bulwark.backup.internal.BackupVerifier;
+import dev.bulwark.backup.internal.BackupWriter;
+import dev.bulwark.backup.internal.Catalog;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.nio.file.NoSuchFileException;
-import java.security.DigestInputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -58,9 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupManager {
     private static final Logger LOG = LoggerFactory.getLogger(BackupManager.class);
-    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final BackupSource source;
     private final BackupStore store;
@@ -68,7 +51,10 @@ public final class BackupManager {
     private final Clock clock;
     private final List<BackupLock> locks;
     private final ReentrantLock localLock = new ReentrantLock();
-    private final String host;
+    private final Catalog catalog;
+    private final BackupWriter writer;
+    private final BackupVerifier verifier;
+    private final BackupRestorer restorer;
 
     private final AtomicReference<Manifest> newestGood = new AtomicReference<>();
     private final AtomicReference<Manifest> lastRun = new AtomicReference<>();
@@ -84,7 +70,10 @@ public final class BackupManager {
         this.settings = b.settings;
         this.clock = b.clock;
         this.locks = List.copyOf(b.locks);
-        this.host = hostName();
+        this.catalog = new Catalog(store);
+        this.writer = new BackupWriter(source, catalog, settings, clock, hostName());
+        this.verifier = new BackupVerifier(catalog, settings);
+        this.restorer = new BackupRestorer(source, catalog, verifier, clock);
         MetricRegistry r = b.registry == null ? new MetricRegistry() : b.registry;
         String p = "bulwark.backup.";
         completed = r.counter(p + "completed");
@@ -110,6 +99,8 @@ public final class BackupManager {
     }
 
     /**
+     * A builder for a manager of one source's backups in one store.
+     *
      * @param source what to back up
      * @param store where backups go
      * @return a builder
@@ -126,22 +117,20 @@ public final class BackupManager {
         }
     }
 
-    /** @return the settings */
+    /** The settings this manager was built with. */
     public BackupSettings settings() {
         return settings;
     }
 
-    /** @return the source */
+    /** What is backed up. */
     public BackupSource source() {
         return source;
     }
 
-    /** @return the store */
+    /** Where backups go. */
     public BackupStore store() {
         return store;
     }
-
-    // ---------------------------------------------------------------- backup
 
     /**
      * Takes a backup now.
@@ -153,149 +142,32 @@ public final class BackupManager {
     public Manifest backup() {
         Locked locked = lock();
         try {
-            cleanUpAbandoned();
-            return runBackup();
+            catalog.cleanUpAbandoned(clock);
+            return writer.write(this::finished);
         } finally {
             locked.close();
         }
     }
 
-    private Manifest runBackup() {
-        Instant start = clock.instant();
-        String id = ID_TIME.format(start) + "-" + HexFormat.of().formatHex(random(3));
-        Compression compression = settings.compression();
-        Optional<BackupEncryption> enc = settings.encryption();
-        String data = id + ".dump" + compression.extension() + (enc.isPresent() ? ".tink" : "");
-        Manifest running = new Manifest(Manifest.FORMAT_VERSION, id, Manifest.Status.RUNNING, source.kind(),
-                source.name(), Map.of(), start, null, 0, 0, null, compression.label(),
-                enc.isPresent() ? BackupEncryption.SCHEME : "none", enc.map(BackupEncryption::keyId).orElse(null),
-                data, Map.of(), null, host);
-        LOG.info("backup {} of {} {} started into {}", id, source.kind(), source.name(), store);
-        boolean dataCommitted = false;
-        try {
-            Map<String, String> versions = new LinkedHashMap<>(source.toolVersions());
-            versions.put("bulwark-backup", version(BackupManager.class));
-            if (compression == Compression.ZSTD) {
-                versions.put("zstd-jni", version(com.github.luben.zstd.Zstd.class));
-            }
-            enc.ifPresent(e -> versions.put("tink", version(com.google.crypto.tink.StreamingAead.class)));
-            running = running.withToolVersions(versions);
-            writeManifest(running);
-            MessageDigest sha = Sha256.newDigest();
-            Counting.Out stored;
-            Counting.Out raw;
-            Map<String, Long> counts;
-            try (BackupStore.Upload upload = store.create(data)) {
-                stored = new Counting.Out(new DigestOutputStream(new Counting.NonClosing(upload.stream()), sha));
-                OutputStream chain = stored;
-                if (enc.isPresent()) {
-                    chain = enc.get().encrypt(chain, id);
-                }
-                chain = compression.compress(chain, settings.zstdLevel());
-                raw = new Counting.Out(chain);
-                try (OutputStream out = raw) {
-                    counts = source.dump(out);
-                }
-                upload.commit();
-                dataCommitted = true;
-            }
-            Instant end = clock.instant();
-            Manifest done = new Manifest(running.formatVersion(), id, Manifest.Status.COMPLETE, running.sourceKind(),
-                    running.database(), versions, start, end, raw.count(), stored.count(),
-                    HexFormat.of().formatHex(sha.digest()), running.compression(), running.encryption(),
-                    running.keyId(), data, counts, null, host);
-            writeManifest(done);
-            newestGood.set(done);
-            lastRun.set(done);
-            lastSuccessEpoch.set(end.getEpochSecond());
+    private void finished(Manifest m) {
+        lastRun.set(m);
+        if (m.complete()) {
+            newestGood.set(m);
+            lastSuccessEpoch.set(m.finishedAt().getEpochSecond());
             completed.inc();
-            LOG.info("backup {} complete: {} bytes raw, {} stored, {} ms, sha256 {}", id, done.rawBytes(),
-                    done.storedBytes(), done.duration().toMillis(), done.sha256());
-            return done;
-        } catch (IOException | RuntimeException e) {
-            String reason = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-            Manifest failed = running.failed(clock.instant(), reason);
-            lastRun.set(failed);
+        } else {
             failures.inc();
-            LOG.error("backup {} of {} {} failed: {}", id, source.kind(), source.name(), reason);
-            try {
-                if (dataCommitted) {
-                    store.delete(data);
-                }
-                writeManifest(failed);
-            } catch (IOException | RuntimeException again) {
-                LOG.error("backup {}: could not record the failure in {}: {}", id, store, again.getMessage());
-            }
-            throw new BackupException("backup " + id + " of " + source.kind() + " " + source.name() + " failed: "
-                    + reason, e);
         }
     }
-
-    private static String version(Class<?> c) {
-        String v = c.getPackage() == null ? null : c.getPackage().getImplementationVersion();
-        return v == null ? "unknown" : v;
-    }
-
-    private static byte[] random(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
-    }
-
-    private void writeManifest(Manifest m) throws IOException {
-        try (BackupStore.Upload upload = store.create(m.manifestObject())) {
-            upload.stream().write(ManifestJson.write(m));
-            upload.commit();
-        }
-    }
-
-    /** Runs with the lock held: marks runs abandoned by a dead process as failed and removes their data. */
-    private void cleanUpAbandoned() {
-        try {
-            int leftovers = store.cleanUpIncomplete();
-            if (leftovers > 0) {
-                LOG.warn("removed {} incomplete upload(s) left in {} by an interrupted run", leftovers, store);
-            }
-            for (Manifest m : list()) {
-                if (m.status() == Manifest.Status.RUNNING) {
-                    store.delete(m.dataObject());
-                    writeManifest(m.failed(clock.instant(), "abandoned: the process running it ended before it"
-                            + " completed; partial data removed"));
-                    LOG.warn("backup {} was abandoned by a process that died; marked failed, partial data removed",
-                            m.id());
-                }
-            }
-        } catch (IOException e) {
-            throw new BackupException("cannot clean up interrupted backups in " + store + ": " + e.getMessage(), e);
-        }
-    }
-
-    // ---------------------------------------------------------------- list
 
     /**
-     * @return every manifest in the store (complete, failed, running), newest first
+     * Every manifest in the store (complete, failed, running), newest first.
+     *
+     * @return the manifests
      * @throws BackupException when the store cannot be read
      */
     public List<Manifest> list() {
-        List<Manifest> out = new ArrayList<>();
-        try {
-            for (String name : store.list()) {
-                if (!name.endsWith(Manifest.SUFFIX)) {
-                    continue;
-                }
-                try (InputStream in = store.open(name)) {
-                    out.add(ManifestJson.read(in.readAllBytes()));
-                } catch (NoSuchFileException gone) {
-                    // deleted between list and read
-                } catch (IOException e) {
-                    LOG.warn("unreadable manifest {} in {} ignored: {}", name, store, e.getMessage());
-                }
-            }
-        } catch (IOException e) {
-            throw new BackupException("cannot list backups in " + store + ": " + e.getMessage(), e);
-        }
-        out.sort(Comparator.comparing(Manifest::startedAt).thenComparing(Manifest::id).reversed());
-        return out;
+        return catalog.list();
     }
 
     /**
@@ -304,7 +176,7 @@ public final class BackupManager {
      * @return the newest complete backup, if any
      */
     public Optional<Manifest> refresh() {
-        return remember(list());
+        return remember(catalog.list());
     }
 
     /** Updates the newest-good-backup state from a listing (newest first). */
@@ -315,129 +187,43 @@ public final class BackupManager {
         return newest;
     }
 
-    /** @return the newest complete backup known to this manager (without reading the store) */
+    /** The newest complete backup known to this manager (without reading the store). */
     public Optional<Manifest> newestGood() {
         return Optional.ofNullable(newestGood.get());
     }
 
-    /** @return age of the newest complete backup: the RPO currently achieved */
+    /** The age of the newest complete backup: the RPO currently achieved. */
     public Optional<Duration> newestGoodAge() {
         return newestGood().map(m -> Duration.between(m.finishedAt(), clock.instant()));
     }
 
     /**
+     * The manifest of one backup.
+     *
      * @param id backup id
      * @return its manifest
      * @throws BackupException when there is none
      */
     public Manifest manifest(String id) {
-        Objects.requireNonNull(id, "id");
-        try {
-            LocalBackupStore.checkName(id + Manifest.SUFFIX);
-        } catch (IllegalArgumentException e) {
-            throw new BackupException("'" + id + "' is not a backup id; list them with 'scripts/backup.sh list'");
-        }
-        try (InputStream in = store.open(id + Manifest.SUFFIX)) {
-            return ManifestJson.read(in.readAllBytes());
-        } catch (NoSuchFileException e) {
-            throw new BackupException("no backup '" + id + "' in " + store + "; list them with 'scripts/backup.sh list'");
-        } catch (IOException e) {
-            throw new BackupException("cannot read the manifest of " + id + " in " + store + ": " + e.getMessage(), e);
-        }
+        return catalog.manifest(id);
     }
-
-    // ---------------------------------------------------------------- verify
 
     /**
      * Checks a stored backup: manifest complete, SHA-256 and size of the stored bytes, and that
-     * it decrypts and decompresses to the recorded raw size.
+     * it decrypts and decompresses to the recorded raw size. A bad outcome is logged and counted
+     * in {@code bulwark.backup.verify_failures}.
      *
      * @param id backup id
      * @return what was found (never throws for a bad backup)
      */
     public VerifyResult verify(String id) {
-        Manifest m;
-        try {
-            m = manifest(id);
-        } catch (BackupException e) {
-            return fail(new VerifyResult(id, VerifyResult.Outcome.MISSING, e.getMessage()));
+        VerifyResult r = verifier.verify(id);
+        if (!r.ok()) {
+            verifyFailures.inc();
+            LOG.warn("verify {}: {} - {}", r.id(), r.outcome(), r.detail());
         }
-        if (!m.complete()) {
-            return fail(new VerifyResult(id, VerifyResult.Outcome.INCOMPLETE, "status " + m.status()
-                    + (m.error() == null ? "" : ": " + m.error())));
-        }
-        MessageDigest sha = Sha256.newDigest();
-        long storedCount;
-        long rawCount = -1;
-        IOException decodeError = null;
-        try (InputStream in = store.open(m.dataObject());
-                Counting.In stored = new Counting.In(new DigestInputStream(in, sha))) {
-            try (Counting.In raw = new Counting.In(decode(m, new Counting.NonClosingIn(stored)))) {
-                raw.transferTo(OutputStream.nullOutputStream());
-                rawCount = raw.count();
-            } catch (IOException | RuntimeException e) {
-                decodeError = e instanceof IOException ? (IOException) e : new IOException(e.getMessage(), e);
-            }
-            stored.transferTo(OutputStream.nullOutputStream());
-            storedCount = stored.count();
-        } catch (NoSuchFileException e) {
-            return fail(new VerifyResult(id, VerifyResult.Outcome.MISSING, "data object " + m.dataObject() + " is missing"));
-        } catch (IOException e) {
-            return fail(new VerifyResult(id, VerifyResult.Outcome.MISSING, "data object " + m.dataObject()
-                    + " cannot be read: " + e.getMessage()));
-        }
-        String actual = HexFormat.of().formatHex(sha.digest());
-        if (!actual.equals(m.sha256()) || storedCount != m.storedBytes()) {
-            return fail(new VerifyResult(id, VerifyResult.Outcome.CORRUPT, "stored data differs from the manifest:"
-                    + " sha256 " + actual + " (" + storedCount + " bytes), expected " + m.sha256() + " ("
-                    + m.storedBytes() + " bytes)"));
-        }
-        if (decodeError != null) {
-            if (m.keyId() != null) {
-                return fail(new VerifyResult(id, VerifyResult.Outcome.WRONG_KEY, keyProblem(m, decodeError)));
-            }
-            return fail(new VerifyResult(id, VerifyResult.Outcome.CORRUPT, "checksum matches but the data does not"
-                    + " decompress: " + decodeError.getMessage()));
-        }
-        if (rawCount != m.rawBytes()) {
-            return fail(new VerifyResult(id, VerifyResult.Outcome.CORRUPT, "decoded size " + rawCount
-                    + " differs from the recorded " + m.rawBytes()));
-        }
-        return new VerifyResult(id, VerifyResult.Outcome.OK, "sha256 " + actual + ", " + m.storedBytes()
-                + " bytes stored, " + m.rawBytes() + " bytes decoded");
-    }
-
-    private VerifyResult fail(VerifyResult r) {
-        verifyFailures.inc();
-        LOG.warn("verify {}: {} - {}", r.id(), r.outcome(), r.detail());
         return r;
     }
-
-    private String keyProblem(Manifest m, Exception e) {
-        Optional<BackupEncryption> enc = settings.encryption();
-        if (enc.isEmpty()) {
-            return "backup " + m.id() + " is encrypted with key " + m.keyId()
-                    + "; configure the keyset that holds it (BACKUP_ENCRYPTION_KEYSET_FILE)";
-        }
-        if (!enc.get().keyIds().contains(m.keyId())) {
-            return "backup " + m.id() + " is encrypted with key " + m.keyId() + " but the configured keyset holds "
-                    + enc.get().keyIds() + "; configure the keyset that holds key " + m.keyId()
-                    + " (BACKUP_ENCRYPTION_KEYSET_FILE)";
-        }
-        return "backup " + m.id() + " cannot be decrypted with key " + m.keyId() + ": "
-                + (e == null ? "" : e.getMessage());
-    }
-
-    private InputStream decode(Manifest m, InputStream stored) throws IOException {
-        InputStream in = stored;
-        if (m.keyId() != null) {
-            BackupEncryption enc = settings.encryption().orElseThrow(() -> new IOException(keyProblem(m, null)));
-            in = enc.decrypt(in, m.id());
-        }
-        return Compression.fromLabel(m.compression()).decompress(in);
-    }
-
-    // ---------------------------------------------------------------- restore
 
     /**
      * Restores a backup into a scratch target (a temporary database), compares the counts with
@@ -448,94 +234,38 @@ public final class BackupManager {
      * @throws BackupException when the backup is not restorable (corrupt, incomplete, wrong key)
      */
     public RestoreResult restoreTest(String id) {
-        return restore(id, null, false);
+        return restorer.restore(id, null, false);
     }
 
     /**
-     * Restores a backup into a new target.
+     * Restores a backup into a new target, after checking that its manifest is complete and its
+     * checksum matches.
      *
      * @param id backup id
      * @param target a new target (database name, JDBC URL or directory, by source), or
      *     {@code null} for a scratch target discarded after the count comparison
-     * @param force restore even if the manifest is not complete or the checksum does not match
      * @return the comparison of counts
-     * @throws BackupException when refused or failed; a target whose restore failed is removed
+     * @throws BackupException when refused (incomplete, corrupt, key missing) or failed; a target
+     *     whose restore failed is removed
      */
-    public RestoreResult restore(String id, String target, boolean force) {
-        Manifest m = manifest(id);
-        if (!m.complete() && !force) {
-            throw new BackupException("backup " + id + " is " + m.status() + ", not complete"
-                    + (m.error() == null ? "" : " (" + m.error() + ")") + "; refusing to restore it (use --force)");
-        }
-        if (m.keyId() != null && (settings.encryption().isEmpty()
-                || !settings.encryption().get().keyIds().contains(m.keyId()))) {
-            throw new BackupException(keyProblem(m, null) + "; nothing was restored");
-        }
-        VerifyResult check = checksum(m);
-        if (!check.ok()) {
-            if (!force) {
-                throw new BackupException("backup " + id + " is " + check.outcome() + ": " + check.detail()
-                        + "; refusing to restore it (restore an older backup, or use --force)");
-            }
-            LOG.warn("restoring backup {} although it is {}: forced", id, check.outcome());
-        }
-        Instant start = clock.instant();
-        RestoreTarget t = source.restoreTarget(target);
-        boolean keep = false;
-        try {
-            try (InputStream in = decode(m, store.open(m.dataObject()))) {
-                t.restore(in);
-            }
-            Map<String, Long> actual = t.counts();
-            List<String> mismatches = new ArrayList<>();
-            for (String key : new TreeSet<>(m.counts().keySet())) {
-                Long got = actual.get(key);
-                if (!m.counts().get(key).equals(got)) {
-                    mismatches.add(key + ": expected " + m.counts().get(key) + ", found " + got);
-                }
-            }
-            for (String key : new TreeSet<>(actual.keySet())) {
-                if (!m.counts().containsKey(key)) {
-                    mismatches.add(key + ": not in the backup, found " + actual.get(key));
-                }
-            }
-            Duration took = Duration.between(start, clock.instant());
-            RestoreResult r = new RestoreResult(id, t.describe(), took, m.counts(), actual, mismatches);
-            keep = target != null;
-            LOG.info("restored backup {} into {} in {} ms: {}", id, t.describe(), took.toMillis(),
-                    r.ok() ? "counts match" : "MISMATCH " + mismatches);
-            return r;
-        } catch (IOException | RuntimeException e) {
-            String why = e.getMessage();
-            if (m.keyId() != null && why != null && why.contains("No matching key")) {
-                why = keyProblem(m, e);
-            }
-            throw new BackupException("restore of backup " + id + " into " + t.describe() + " failed: " + why
-                    + "; the target was removed", e);
-        } finally {
-            if (!keep) {
-                t.discard();
-            }
-        }
+    public RestoreResult restore(String id, String target) {
+        return restorer.restore(id, target, false);
     }
 
-    private VerifyResult checksum(Manifest m) {
-        MessageDigest sha = Sha256.newDigest();
-        long n;
-        try (InputStream in = store.open(m.dataObject());
-                Counting.In c = new Counting.In(new DigestInputStream(in, sha))) {
-            c.transferTo(OutputStream.nullOutputStream());
-            n = c.count();
-        } catch (IOException e) {
-            return new VerifyResult(m.id(), VerifyResult.Outcome.MISSING, "data object " + m.dataObject()
-                    + " cannot be read: " + e.getMessage());
-        }
-        String actual = HexFormat.of().formatHex(sha.digest());
-        if (!actual.equals(m.sha256()) || n != m.storedBytes()) {
-            return new VerifyResult(m.id(), VerifyResult.Outcome.CORRUPT, "sha256 " + actual + " (" + n
-                    + " bytes), expected " + m.sha256() + " (" + m.storedBytes() + " bytes)");
-        }
-        return new VerifyResult(m.id(), VerifyResult.Outcome.OK, "checksum matches");
+    /**
+     * Restores a backup into a new target even though its manifest is not complete or its
+     * checksum does not match: the last resort when no good backup is left. Logged as a warning.
+     * A missing encryption key still refuses.
+     *
+     * @param id backup id
+     * @param target a new target (database name, JDBC URL or directory, by source), or
+     *     {@code null} for a scratch target discarded after the count comparison
+     * @return the comparison of counts
+     * @throws BackupException when the restore failed; the target is then removed
+     */
+    public RestoreResult forceRestore(String id, String target) {
+        LOG.warn("forced restore of backup {} into {}: its completeness and checksum are not enforced", id, target);
+        return restorer.restore(id, target, true);
     }
 
     // ---------------------------------------------------------------- prune
@@ -549,7 +279,7 @@ public final class BackupManager {
     public Retention.Plan prune() {
         Locked locked = lock();
         try {
-            List<Manifest> all = list();
+            List<Manifest> all = catalog.list();
             Retention.Plan plan = settings.retention().plan(all, clock.instant(), settings.schedule().zone());
             for (Manifest m : plan.delete()) {
                 try {
@@ -587,7 +317,7 @@ public final class BackupManager {
         Manifest newest = backup();
         disaster.run();
         Instant struck = clock.instant();
-        RestoreResult r = restore(newest.id(), target, false);
+        RestoreResult r = restorer.restore(newest.id(), target, false);
         Duration restoreTime = Duration.between(struck, clock.instant());
         Duration age = Duration.between(newest.finishedAt(), struck);
         DrillReport report = new DrillReport(newest.id(), age.truncatedTo(ChronoUnit.MILLIS), settings.rpo(),

@@ -78,7 +78,7 @@ public final class BackupSettings {
         this.s3PathStyle = b.s3PathStyle;
         if (s3Bucket != null && encryption == null && !allowUnencryptedRemote) {
             throw new IllegalArgumentException("backups to S3 (BACKUP_S3_BUCKET=" + s3Bucket + ") must be encrypted:"
-                    + " set BACKUP_ENCRYPTION_KEYSET_FILE (make a keyset with 'scripts/backup.sh keygen'), or opt out"
+                    + " set BACKUP_ENCRYPTION_KEYSET_FILE (make a keyset with BackupEncryption.generateKeyset() or the backup CLI's 'keygen' command), or opt out"
                     + " explicitly with BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE=true");
         }
         if (b.rpo.compareTo(Duration.ofMinutes(1)) < 0) {

@@ -90,13 +90,35 @@ public record Manifest(
         return id + SUFFIX;
     }
 
-    /** @return this manifest with the tool versions recorded */
-    Manifest withToolVersions(Map<String, String> versions) {
+    /**
+     * A copy with the versions of the tools involved recorded.
+     *
+     * @param versions tool name to version
+     * @return the copy
+     */
+    public Manifest withToolVersions(Map<String, String> versions) {
         return new Manifest(formatVersion, id, status, sourceKind, database, versions, startedAt, finishedAt,
                 rawBytes, storedBytes, sha256, compression, encryption, keyId, dataObject, counts, error, host);
     }
 
     /**
+     * A copy of this running manifest marked complete, with what the run measured.
+     *
+     * @param finished end time
+     * @param raw bytes the source produced
+     * @param stored bytes in the store
+     * @param sha256Hex hex SHA-256 of the stored bytes
+     * @param sourceCounts what the source counted in its snapshot
+     * @return the complete manifest
+     */
+    public Manifest complete(Instant finished, long raw, long stored, String sha256Hex, Map<String, Long> sourceCounts) {
+        return new Manifest(formatVersion, id, Status.COMPLETE, sourceKind, database, toolVersions, startedAt,
+                finished, raw, stored, sha256Hex, compression, encryption, keyId, dataObject, sourceCounts, null, host);
+    }
+
+    /**
+     * A copy marked failed, with the reason.
+     *
      * @param finished end time
      * @param reason why it failed
      * @return this manifest marked failed

@@ -114,11 +114,11 @@ class BackupManagerTest {
         assertThat(verify.outcome()).isEqualTo(VerifyResult.Outcome.WRONG_KEY);
         assertThat(verify.detail()).contains("key " + manifest.keyId()).contains("BACKUP_ENCRYPTION_KEYSET_FILE")
                 .doesNotContain("\"value\"");
-        assertThatThrownBy(() -> reader.restore(manifest.id(), target, false))
+        assertThatThrownBy(() -> reader.restore(manifest.id(), target))
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("encrypted with key " + manifest.keyId())
                 .hasMessageContaining("nothing was restored");
-        assertThatThrownBy(() -> reader.restore(manifest.id(), target, true))
+        assertThatThrownBy(() -> reader.forceRestore(manifest.id(), target))
                 .hasMessageContaining("nothing was restored");
     }
 
@@ -139,7 +139,7 @@ class BackupManagerTest {
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("CORRUPT")
                 .hasMessageContaining("refusing to restore it");
-        assertThatThrownBy(() -> m.restore(manifest.id(), null, true))
+        assertThatThrownBy(() -> m.forceRestore(manifest.id(), null))
                 .as("forced restore of corrupt zstd data fails in decompression, and says so")
                 .isInstanceOf(BackupException.class)
                 .hasMessageContaining("the target was removed");
@@ -296,7 +296,7 @@ class BackupManagerTest {
         BackupManager m = manager(BackupSettings.builder().build());
         assertThatThrownBy(() -> m.restoreTest("20990101T000000Z-000000"))
                 .hasMessageContaining("no backup '20990101T000000Z-000000'")
-                .hasMessageContaining("scripts/backup.sh list");
+                .hasMessageContaining("list the backups to find one");
         assertThatThrownBy(() -> m.manifest("../etc/passwd")).hasMessageContaining("is not a backup id");
         assertThat(m.verify("20990101T000000Z-000000").outcome()).isEqualTo(VerifyResult.Outcome.MISSING);
     }
@@ -305,7 +305,7 @@ class BackupManagerTest {
     void restoreNeverOverwritesAnExistingDatabase() {
         BackupManager m = manager(BackupSettings.builder().build());
         Manifest manifest = m.backup();
-        assertThatThrownBy(() -> m.restore(manifest.id(), h2Url, false))
+        assertThatThrownBy(() -> m.restore(manifest.id(), h2Url))
                 .hasMessageContaining("already has tables");
     }
 

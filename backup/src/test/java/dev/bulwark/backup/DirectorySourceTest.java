@@ -28,7 +28,7 @@ class DirectorySourceTest {
                 new LocalBackupStore(tmp.resolve("store"))).build();
 
         Manifest manifest = m.backup();
-        RestoreResult r = m.restore(manifest.id(), tmp.resolve("restored").toString(), false);
+        RestoreResult r = m.restore(manifest.id(), tmp.resolve("restored").toString());
 
         assertThat(manifest.counts()).containsEntry("files", 2L).containsEntry("bytes", 100_005L);
         assertThat(r.ok()).isTrue();

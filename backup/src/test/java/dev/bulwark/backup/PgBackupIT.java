@@ -175,7 +175,7 @@ class PgBackupIT {
     void restoreRefusesAnExistingDatabase() {
         BackupManager m = manager(BackupSettings.builder().build(), db.password);
         Manifest manifest = m.backup();
-        assertThatThrownBy(() -> m.restore(manifest.id(), db.database, false))
+        assertThatThrownBy(() -> m.restore(manifest.id(), db.database))
                 .hasMessageContaining("already exists").hasMessageContaining("never overwrites");
     }
 }

@@ -91,7 +91,7 @@ class S3BackupStoreIT {
                 .extracting(o -> o.key()).containsExactlyInAnyOrder("prod/files/" + manifest.dataObject(),
                         "prod/files/" + manifest.manifestObject());
         assertThat(m.verify(manifest.id()).ok()).isTrue();
-        RestoreResult r = m.restore(manifest.id(), tmp.resolve("restored").toString(), false);
+        RestoreResult r = m.restore(manifest.id(), tmp.resolve("restored").toString());
         assertThat(r.ok()).isTrue();
         assertThat(Files.readAllBytes(tmp.resolve("restored/uploads.bin"))).isEqualTo(noise);
         assertThat(m.list()).hasSize(1);

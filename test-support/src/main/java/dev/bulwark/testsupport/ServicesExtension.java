@@ -56,7 +56,7 @@ public final class ServicesExtension implements ExecutionCondition {
         for (Availability availability : down) {
             reason.append(' ').append(availability.service()).append(" (").append(availability.detail()).append(')');
         }
-        reason.append(". Run 'sudo bash scripts/test-services.sh' to install and start them.");
+        reason.append(". Run 'bash scripts/test-services.sh' as root to install and start them.");
         if (services.servicesRequired()) {
             throw new MissingServiceException(reason
                     + " Failing instead of skipping because " + TestServices.REQUIRE_SERVICES + "=true.");

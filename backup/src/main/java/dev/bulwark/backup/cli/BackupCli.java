@@ -38,8 +38,10 @@ import java.util.Optional;
  * backup is running.
  */
 public final class BackupCli {
+    /** How the CLI is invoked, for its messages: {@code -Dbulwark.backup.cli.name}, else the class. */
+    static final String NAME = System.getProperty("bulwark.backup.cli.name", "java dev.bulwark.backup.cli.BackupCli");
     static final String USAGE = String.join("\n",
-            "usage: scripts/backup.sh <command> [options]",
+            "usage: " + NAME + " <command> [options]",
             "  backup                          take a backup now",
             "  list [--json]                   list backups (newest first) with status and checksum",
             "  verify [ID | --latest | --all]  check checksums, decryption and decompression",
@@ -51,7 +53,7 @@ public final class BackupCli {
             "                                  report restore time vs RTO and backup age vs RPO",
             "  keygen --out FILE               write a new encryption keyset (Tink JSON, owner-only)",
             "source: DB_URL/DB_USER/DB_PASSWORD (jdbc:postgresql:... or jdbc:h2:...) or BACKUP_SOURCE_DIR",
-            "settings: BACKUP_* (see backup/README.md)");
+            "settings: BACKUP_* (see the bulwark-backup README)");
 
     private final Map<String, String> env;
     private final PrintStream out;
@@ -199,14 +201,14 @@ public final class BackupCli {
     private String pickId(BackupManager m, List<String> rest) {
         if (rest.contains("--latest")) {
             return m.refresh().map(Manifest::id).orElseThrow(() ->
-                    new BackupException("no good backup in " + m.store() + "; take one with 'scripts/backup.sh backup'"));
+                    new BackupException("no good backup in " + m.store() + "; take one with '" + NAME + " backup'"));
         }
         for (String a : rest) {
             if (!a.startsWith("--")) {
                 return a;
             }
         }
-        throw new UsageException("name a backup id (see 'scripts/backup.sh list') or --latest");
+        throw new UsageException("name a backup id (see '" + NAME + " list') or --latest");
     }
 
     private int verify(BackupManager m, List<String> rest) {
@@ -241,7 +243,8 @@ public final class BackupCli {
         List<String> idArgs = new ArrayList<>(rest);
         idArgs.remove(t + 1);
         idArgs.remove(t);
-        return report(m.restore(pickId(m, idArgs), target, rest.contains("--force")));
+        String id = pickId(m, idArgs);
+        return report(rest.contains("--force") ? m.forceRestore(id, target) : m.restore(id, target));
     }
 
     private int report(RestoreResult r) {

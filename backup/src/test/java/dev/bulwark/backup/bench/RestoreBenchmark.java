@@ -95,7 +95,7 @@ public class RestoreBenchmark {
             }
             return target;
         }
-        RestoreResult r = manager.restore(backupId, target, false);
+        RestoreResult r = manager.restore(backupId, target);
         if (!r.ok()) {
             throw new IllegalStateException(r.mismatches().toString());
         }

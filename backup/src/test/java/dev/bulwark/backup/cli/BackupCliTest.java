@@ -68,7 +68,7 @@ class BackupCliTest {
     @Test
     void usageAndConfigurationErrorsExitWithTwoAndSayWhatToDo() {
         assertThat(run()).isEqualTo(2);
-        assertThat(err()).contains("usage: scripts/backup.sh");
+        assertThat(err()).contains("usage: " + BackupCli.NAME + " <command>");
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err()).contains("unknown command 'frobnicate'");
         assertThat(run("restore", "--latest")).isEqualTo(2);
