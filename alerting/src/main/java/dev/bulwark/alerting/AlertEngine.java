@@ -68,6 +68,8 @@ public final class AlertEngine implements AutoCloseable {
     private final Counter evaluations;
     private final Timer evaluationTime;
     private final ScheduledExecutorService scheduler;
+    /** Guards the alert states; private, so no caller can hold it and stall evaluation. */
+    private final Object stateLock = new Object();
 
     private AlertEngine(Builder b) {
         AlertingSettings settings = b.settings;
@@ -136,7 +138,13 @@ public final class AlertEngine implements AutoCloseable {
      *
      * @return the notifications this evaluation produced
      */
-    public synchronized List<Notification> evaluate() {
+    public List<Notification> evaluate() {
+        synchronized (stateLock) {
+            return evaluateLocked();
+        }
+    }
+
+    private List<Notification> evaluateLocked() {
         Instant now = clock.instant();
         List<Notification> changes = new ArrayList<>();
         Timer.Context timing = evaluationTime.time();
@@ -179,11 +187,13 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     /** Alerts that are pending, firing, or resolved within the retention, most severe first. */
-    public synchronized List<Alert> activeAlerts() {
+    public List<Alert> activeAlerts() {
         Instant now = clock.instant();
         List<Alert> out = new ArrayList<>();
-        for (Tracked t : tracked) {
-            t.visible(now, out);
+        synchronized (stateLock) {
+            for (Tracked t : tracked) {
+                t.visible(now, out);
+            }
         }
         out.sort((a, b) -> a.severity() != b.severity() ? a.severity().compareTo(b.severity())
                 : a.name().compareTo(b.name()));
@@ -215,9 +225,11 @@ public final class AlertEngine implements AutoCloseable {
         return tracked.stream().map(t -> t.rule).toList();
     }
 
-    private synchronized long count(AlertState state) {
-        return tracked.stream().filter(t -> t.state == state).count()
-                + (state == AlertState.FIRING ? tracked.stream().filter(t -> t.error != null).count() : 0);
+    private long count(AlertState state) {
+        synchronized (stateLock) {
+            return tracked.stream().filter(t -> t.state == state).count()
+                    + (state == AlertState.FIRING ? tracked.stream().filter(t -> t.error != null).count() : 0);
+        }
     }
 
     /** Stops evaluating and delivering. */
