@@ -196,61 +196,113 @@ public final class AlertRule {
             this.name = name;
         }
 
-        /** @param signal what to read @return this */
+        /**
+         * Sets the signal the rule reads.
+         *
+         * @param signal what to read
+         * @return this
+         */
         public Builder signal(Signal signal) {
             this.signal = signal;
             return this;
         }
 
-        /** @param threshold fires when the value is above it @return this */
+        /**
+         * Fires when the value is above a threshold.
+         *
+         * @param threshold fires when the value is above it
+         * @return this
+         */
         public Builder above(double threshold) {
             this.comparison = Comparison.ABOVE;
             this.threshold = threshold;
             return this;
         }
 
-        /** @param threshold fires when the value is below it @return this */
+        /**
+         * Fires when the value is below a threshold.
+         *
+         * @param threshold fires when the value is below it
+         * @return this
+         */
         public Builder below(double threshold) {
             this.comparison = Comparison.BELOW;
             this.threshold = threshold;
             return this;
         }
 
-        /** @param duration grace period before firing, ≥ 0 @return this */
+        /**
+         * Sets the grace period before firing (the {@code for} duration).
+         *
+         * @param duration grace period before firing, ≥ 0
+         * @return this
+         */
         public Builder forDuration(Duration duration) {
             this.forDuration = duration;
             return this;
         }
 
-        /** @param duration keep firing this long after the condition clears, ≥ 0 @return this */
+        /**
+         * Keeps the alert firing this long after its condition clears (hysteresis).
+         *
+         * @param duration keep firing this long after the condition clears, ≥ 0
+         * @return this
+         */
         public Builder keepFiringFor(Duration duration) {
             this.keepFiringFor = duration;
             return this;
         }
 
-        /** @param severity severity (default warning) @return this */
+        /**
+         * Sets the severity (default warning).
+         *
+         * @param severity severity (default warning)
+         * @return this
+         */
         public Builder severity(Severity severity) {
             this.severity = severity;
             return this;
         }
 
-        /** @param key label name @param value label value @return this */
+        /**
+         * Adds a label.
+         *
+         * @param key label name
+         * @param value label value
+         * @return this
+         */
         public Builder label(String key, String value) {
             this.labels.put(key, value);
             return this;
         }
 
-        /** @param template summary template @return this */
+        /**
+         * Sets the summary annotation template.
+         *
+         * @param template summary template
+         * @return this
+         */
         public Builder summary(String template) {
             return annotation("summary", template);
         }
 
-        /** @param template description template @return this */
+        /**
+         * Sets the description annotation template.
+         *
+         * @param template description template
+         * @return this
+         */
         public Builder description(String template) {
             return annotation("description", template);
         }
 
-        /** @param key annotation name @param template its template @return this */
+        /**
+         * Adds an annotation template.
+         *
+         * @param key annotation name
+         * @param template its template
+         * @return this
+         */
         public Builder annotation(String key, String template) {
             this.annotations.put(key, template);
             return this;

@@ -20,12 +20,18 @@ public final class AlertmanagerNotifier implements Notifier {
     private final Duration resend;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** @param alertmanager base URL, e.g. {@code http://alertmanager:9093} */
+    /**
+     * A notifier to one Alertmanager, re-sending firing alerts every minute.
+     *
+     * @param alertmanager base URL, e.g. {@code http://alertmanager:9093}
+     */
     public AlertmanagerNotifier(URI alertmanager) {
         this(alertmanager, null, Duration.ofMinutes(1));
     }
 
     /**
+     * A notifier to one Alertmanager with a link back to the service and a re-send period.
+     *
      * @param alertmanager base URL, e.g. {@code http://alertmanager:9093}
      * @param generatorUrl link shown in Alertmanager back to the service, or null
      * @param resendFiring how often firing alerts are re-sent (≥ 1 s; keep it well below the

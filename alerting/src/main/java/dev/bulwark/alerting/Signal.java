@@ -29,7 +29,11 @@ public interface Signal {
     final class SignalException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        /** @param message what is wrong and how to fix it */
+        /**
+         * A signal that cannot be read, with what is wrong and how to fix it.
+         *
+         * @param message what is wrong and how to fix it
+         */
         public SignalException(String message) {
             super(message);
         }

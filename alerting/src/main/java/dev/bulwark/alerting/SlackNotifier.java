@@ -13,7 +13,11 @@ public final class SlackNotifier implements Notifier {
     private final URI url;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** @param incomingWebhook the Slack incoming-webhook URL (a secret: never logged) */
+    /**
+     * A notifier to a Slack incoming webhook.
+     *
+     * @param incomingWebhook the Slack incoming-webhook URL (a secret: never logged)
+     */
     public SlackNotifier(URI incomingWebhook) {
         this.url = WebhookNotifier.requireHttp(incomingWebhook, "Slack webhook url");
     }

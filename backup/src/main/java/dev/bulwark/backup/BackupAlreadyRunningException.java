@@ -5,6 +5,8 @@ public final class BackupAlreadyRunningException extends BackupException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Says that a backup or prune is already running and who holds the lock.
+     *
      * @param holder which lock is held (in this process, another process, another instance)
      */
     public BackupAlreadyRunningException(String holder) {

@@ -49,6 +49,8 @@ public final class BackupEncryption {
     }
 
     /**
+     * Returns the encryption.
+     *
      * @param json a Tink JSON keyset holding streaming AEAD keys (secret)
      * @return the encryption
      * @throws IllegalArgumentException when it is not such a keyset (the message never contains it)
@@ -64,6 +66,8 @@ public final class BackupEncryption {
     }
 
     /**
+     * Returns the encryption.
+     *
      * @param file a Tink JSON keyset file
      * @return the encryption
      * @throws IllegalArgumentException when the file cannot be read or holds no such keyset
@@ -77,6 +81,8 @@ public final class BackupEncryption {
     }
 
     /**
+     * Returns a new keyset with one fresh AES256_GCM_HKDF_1MB key, as Tink JSON (secret).
+     *
      * @return a new keyset with one fresh AES256_GCM_HKDF_1MB key, as Tink JSON (secret)
      */
     public static String generateKeyset() {
@@ -88,12 +94,12 @@ public final class BackupEncryption {
         }
     }
 
-    /** @return the id of the primary key, which new backups are encrypted with */
+    /** Returns the id of the primary key, which new backups are encrypted with. */
     public String keyId() {
         return Integer.toUnsignedString(keyset.getPrimary().getId());
     }
 
-    /** @return ids of all keys in the keyset (old keys decrypt older backups) */
+    /** Returns ids of all keys in the keyset (old keys decrypt older backups). */
     public List<String> keyIds() {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < keyset.size(); i++) {
@@ -103,6 +109,8 @@ public final class BackupEncryption {
     }
 
     /**
+     * Returns plaintext sink.
+     *
      * @param out ciphertext sink (closed with the returned stream)
      * @param backupId bound as associated data
      * @return plaintext sink
@@ -117,6 +125,8 @@ public final class BackupEncryption {
     }
 
     /**
+     * Returns plaintext; reading fails with an {@link IOException} on a wrong key or tampering.
+     *
      * @param in ciphertext (closed with the returned stream)
      * @param backupId the associated data it was encrypted with
      * @return plaintext; reading fails with an {@link IOException} on a wrong key or tampering
@@ -130,7 +140,7 @@ public final class BackupEncryption {
         }
     }
 
-    /** @return the key ids only, never key material */
+    /** Returns the key ids only, never key material. */
     @Override
     public String toString() {
         return "BackupEncryption[" + SCHEME + ", primary key " + keyId() + ", keys " + keyIds() + "]";

@@ -5,6 +5,8 @@ public class BackupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * A failure with a message that says what failed and how to fix it.
+     *
      * @param message what failed and how to fix it
      */
     public BackupException(String message) {
@@ -12,6 +14,8 @@ public class BackupException extends RuntimeException {
     }
 
     /**
+     * A failure with its message and underlying cause.
+     *
      * @param message what failed and how to fix it
      * @param cause the underlying failure
      */

@@ -43,7 +43,7 @@ public interface BackupLock {
      */
     Optional<Held> tryAcquire();
 
-    /** @return who this lock coordinates, for the "already running" message */
+    /** Returns who this lock coordinates, for the "already running" message. */
     String describe();
 
     /** A held lock. */

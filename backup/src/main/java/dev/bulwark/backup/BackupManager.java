@@ -329,8 +329,9 @@ public final class BackupManager {
     // ---------------------------------------------------------------- health
 
     /**
-     * @return a health check that is unhealthy when there is no good backup or the newest is
-     *     older than the RPO
+     * Returns a health check that is unhealthy when there is no good backup or the newest is older than the RPO.
+     *
+     * @return a health check that is unhealthy when there is no good backup or the newest is older than the RPO
      */
     public HealthCheck healthCheck() {
         return new HealthCheck() {
@@ -406,19 +407,34 @@ public final class BackupManager {
             store.hostLock().ifPresent(locks::add);
         }
 
-        /** @param v settings (default: all defaults) @return this */
+        /**
+         * Sets the settings (default: every default).
+         *
+         * @param v settings (default: all defaults)
+         * @return this
+         */
         public Builder settings(BackupSettings v) {
             this.settings = Objects.requireNonNull(v, "settings");
             return this;
         }
 
-        /** @param v clock (tests) @return this */
+        /**
+         * Sets the clock (tests pass a fake one).
+         *
+         * @param v clock (tests)
+         * @return this
+         */
         public Builder clock(Clock v) {
             this.clock = Objects.requireNonNull(v, "clock");
             return this;
         }
 
-        /** @param v registry for {@code bulwark.backup.*} metrics @return this */
+        /**
+         * Sets the registry of the {@code bulwark.backup.*} metrics.
+         *
+         * @param v registry for {@code bulwark.backup.*} metrics
+         * @return this
+         */
         public Builder metrics(MetricRegistry v) {
             this.registry = Objects.requireNonNull(v, "registry");
             return this;
@@ -436,7 +452,7 @@ public final class BackupManager {
             return this;
         }
 
-        /** @return the manager */
+        /** Returns the manager. */
         public BackupManager build() {
             return new BackupManager(this);
         }

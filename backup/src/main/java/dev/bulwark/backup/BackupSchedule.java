@@ -35,6 +35,8 @@ public final class BackupSchedule {
     }
 
     /**
+     * Returns the schedule.
+     *
      * @param expression {@code daily HH:MM}, {@code HH:MM}, a five-field cron expression or {@code off}
      * @param zone zone the times are in
      * @return the schedule
@@ -72,12 +74,14 @@ public final class BackupSchedule {
                 + problem + "; use 'daily HH:MM', a five-field cron expression like '30 2 * * *', or 'off'");
     }
 
-    /** @return whether backups are scheduled at all */
+    /** Returns whether backups are scheduled at all. */
     public boolean enabled() {
         return executionTime != null;
     }
 
     /**
+     * Returns the first scheduled time strictly after it, empty when off.
+     *
      * @param after an instant
      * @return the first scheduled time strictly after it, empty when off
      */
@@ -89,6 +93,8 @@ public final class BackupSchedule {
     }
 
     /**
+     * Returns the last scheduled time at or before it, empty when off.
+     *
      * @param atOrBefore an instant
      * @return the last scheduled time at or before it, empty when off
      */
@@ -103,7 +109,7 @@ public final class BackupSchedule {
         return executionTime.lastExecution(at).map(ZonedDateTime::toInstant);
     }
 
-    /** @return the zone times are in */
+    /** Returns the zone times are in. */
     public ZoneId zone() {
         return zone;
     }

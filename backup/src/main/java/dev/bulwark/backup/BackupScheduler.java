@@ -69,6 +69,8 @@ public final class BackupScheduler implements AutoCloseable {
     }
 
     /**
+     * Returns whether a scheduled run was missed (so one should run now).
+     *
      * @param schedule the schedule
      * @param newestGoodStart start of the newest good backup, if any
      * @param now the current time
@@ -82,7 +84,7 @@ public final class BackupScheduler implements AutoCloseable {
         return newestGoodStart.isEmpty() || newestGoodStart.get().isBefore(previous.get());
     }
 
-    /** @return when the next run is due (including jitter), empty when none is scheduled */
+    /** Returns when the next run is due (including jitter), empty when none is scheduled. */
     public Optional<Instant> nextRun() {
         return Optional.ofNullable(nextRun);
     }

@@ -93,7 +93,7 @@ public final class BackupSettings {
         this.pgRestore = b.pgRestore;
     }
 
-    /** @return a builder with the defaults */
+    /** Returns a builder with the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -167,92 +167,94 @@ public final class BackupSettings {
         }
     }
 
-    /** @return when scheduled backups run */
+    /** Returns when scheduled backups run. */
     public BackupSchedule schedule() {
         return schedule;
     }
 
-    /** @return the maximum random delay added to each scheduled run */
+    /** Returns the maximum random delay added to each scheduled run. */
     public Duration jitter() {
         return jitter;
     }
 
-    /** @return what to keep */
+    /** Returns what to keep. */
     public Retention retention() {
         return retention;
     }
 
-    /** @return the compression of new backups */
+    /** Returns the compression of new backups. */
     public Compression compression() {
         return compression;
     }
 
-    /** @return the zstd level */
+    /** Returns the zstd level. */
     public int zstdLevel() {
         return zstdLevel;
     }
 
-    /** @return the encryption, empty when backups are not encrypted */
+    /** Returns the encryption, empty when backups are not encrypted. */
     public Optional<BackupEncryption> encryption() {
         return Optional.ofNullable(encryption);
     }
 
-    /** @return whether S3 backups may be unencrypted (explicit, insecure opt-out) */
+    /** Returns whether S3 backups may be unencrypted (explicit, insecure opt-out). */
     public boolean allowUnencryptedRemote() {
         return allowUnencryptedRemote;
     }
 
-    /** @return the local backup directory (used when no bucket is set) */
+    /** Returns the local backup directory (used when no bucket is set). */
     public Path directory() {
         return directory;
     }
 
-    /** @return the S3 bucket, empty for the local store */
+    /** Returns the S3 bucket, empty for the local store. */
     public Optional<String> s3Bucket() {
         return Optional.ofNullable(s3Bucket);
     }
 
-    /** @return the key prefix inside the bucket */
+    /** Returns the key prefix inside the bucket. */
     public String s3Prefix() {
         return s3Prefix;
     }
 
-    /** @return the S3 endpoint override (S3-compatible servers), empty for AWS */
+    /** Returns the S3 endpoint override (S3-compatible servers), empty for AWS. */
     public Optional<String> s3Endpoint() {
         return Optional.ofNullable(s3Endpoint);
     }
 
-    /** @return the S3 region */
+    /** Returns the S3 region. */
     public String s3Region() {
         return s3Region;
     }
 
-    /** @return whether to use path-style S3 addressing (most S3-compatible servers need it) */
+    /** Returns whether to use path-style S3 addressing (most S3-compatible servers need it). */
     public boolean s3PathStyle() {
         return s3PathStyle;
     }
 
-    /** @return the recovery point objective */
+    /** Returns the recovery point objective. */
     public Duration rpo() {
         return rpo;
     }
 
-    /** @return the recovery time objective */
+    /** Returns the recovery time objective. */
     public Duration rto() {
         return rto;
     }
 
-    /** @return the pg_dump executable */
+    /** Returns the pg_dump executable. */
     public String pgDump() {
         return pgDump;
     }
 
-    /** @return the pg_restore executable */
+    /** Returns the pg_restore executable. */
     public String pgRestore() {
         return pgRestore;
     }
 
     /**
+     * Returns the store these settings name: S3 when a bucket is set, else the local directory.
+     *
      * @return the store these settings name: S3 when a bucket is set, else the local directory
      */
     public BackupStore openStore() {
@@ -295,115 +297,207 @@ public final class BackupSettings {
         private Builder() {
         }
 
-        /** @param v schedule expression (see {@link BackupSchedule#parse}) @return this */
+        /**
+         * Sets the schedule expression (see {@link BackupSchedule#parse}).
+         *
+         * @param v schedule expression (see {@link BackupSchedule#parse})
+         * @return this
+         */
         public Builder schedule(String v) {
             this.schedule = Objects.requireNonNull(v, "schedule");
             return this;
         }
 
-        /** @param v zone of the schedule and of GFS days @return this */
+        /**
+         * Sets the zone of the schedule and of GFS days.
+         *
+         * @param v zone of the schedule and of GFS days
+         * @return this
+         */
         public Builder zone(ZoneId v) {
             this.zone = Objects.requireNonNull(v, "zone");
             return this;
         }
 
-        /** @param v maximum random delay per scheduled run @return this */
+        /**
+         * Sets the maximum random delay per scheduled run.
+         *
+         * @param v maximum random delay per scheduled run
+         * @return this
+         */
         public Builder jitter(Duration v) {
             this.jitter = Objects.requireNonNull(v, "jitter");
             return this;
         }
 
-        /** @param v retention @return this */
+        /**
+         * Sets what to keep.
+         *
+         * @param v retention
+         * @return this
+         */
         public Builder retention(Retention v) {
             this.retention = Objects.requireNonNull(v, "retention");
             return this;
         }
 
-        /** @param v compression @return this */
+        /**
+         * Sets the compression of new backups.
+         *
+         * @param v compression
+         * @return this
+         */
         public Builder compression(Compression v) {
             this.compression = Objects.requireNonNull(v, "compression");
             return this;
         }
 
-        /** @param v zstd level 1..19 @return this */
+        /**
+         * Sets the zstd level, 1..19.
+         *
+         * @param v zstd level 1..19
+         * @return this
+         */
         public Builder zstdLevel(int v) {
             this.zstdLevel = v;
             return this;
         }
 
-        /** @param v encryption, or {@code null} for none @return this */
+        /**
+         * Sets the encryption, or {@code null} for none.
+         *
+         * @param v encryption, or {@code null} for none
+         * @return this
+         */
         public Builder encryption(BackupEncryption v) {
             this.encryption = v;
             return this;
         }
 
-        /** @param v allow unencrypted backups to S3 (insecure) @return this */
+        /**
+         * Allows unencrypted backups to S3 (an insecure, explicit opt-out).
+         *
+         * @param v allow unencrypted backups to S3 (insecure)
+         * @return this
+         */
         public Builder allowUnencryptedRemote(boolean v) {
             this.allowUnencryptedRemote = v;
             return this;
         }
 
-        /** @param v local backup directory @return this */
+        /**
+         * Sets the local backup directory.
+         *
+         * @param v local backup directory
+         * @return this
+         */
         public Builder directory(Path v) {
             this.directory = Objects.requireNonNull(v, "directory");
             return this;
         }
 
-        /** @param v S3 bucket (switches to the S3 store) @return this */
+        /**
+         * Sets the S3 bucket (switches to the S3 store).
+         *
+         * @param v S3 bucket (switches to the S3 store)
+         * @return this
+         */
         public Builder s3Bucket(String v) {
             this.s3Bucket = v;
             return this;
         }
 
-        /** @param v key prefix in the bucket @return this */
+        /**
+         * Sets the key prefix in the bucket.
+         *
+         * @param v key prefix in the bucket
+         * @return this
+         */
         public Builder s3Prefix(String v) {
             this.s3Prefix = v;
             return this;
         }
 
-        /** @param v endpoint URL of an S3-compatible server @return this */
+        /**
+         * Sets the endpoint URL of an S3-compatible server.
+         *
+         * @param v endpoint URL of an S3-compatible server
+         * @return this
+         */
         public Builder s3Endpoint(String v) {
             this.s3Endpoint = v;
             return this;
         }
 
-        /** @param v region @return this */
+        /**
+         * Sets the S3 region.
+         *
+         * @param v region
+         * @return this
+         */
         public Builder s3Region(String v) {
             this.s3Region = Objects.requireNonNull(v, "s3Region");
             return this;
         }
 
-        /** @param v path-style addressing @return this */
+        /**
+         * Sets whether S3 uses path-style addressing.
+         *
+         * @param v path-style addressing
+         * @return this
+         */
         public Builder s3PathStyle(boolean v) {
             this.s3PathStyle = v;
             return this;
         }
 
-        /** @param v recovery point objective @return this */
+        /**
+         * Sets the recovery point objective.
+         *
+         * @param v recovery point objective
+         * @return this
+         */
         public Builder rpo(Duration v) {
             this.rpo = Objects.requireNonNull(v, "rpo");
             return this;
         }
 
-        /** @param v recovery time objective @return this */
+        /**
+         * Sets the recovery time objective.
+         *
+         * @param v recovery time objective
+         * @return this
+         */
         public Builder rto(Duration v) {
             this.rto = Objects.requireNonNull(v, "rto");
             return this;
         }
 
-        /** @param v pg_dump executable (name on PATH or absolute path) @return this */
+        /**
+         * Sets the pg_dump executable (name on PATH or absolute path).
+         *
+         * @param v pg_dump executable (name on PATH or absolute path)
+         * @return this
+         */
         public Builder pgDump(String v) {
             this.pgDump = Objects.requireNonNull(v, "pgDump");
             return this;
         }
 
-        /** @param v pg_restore executable @return this */
+        /**
+         * Sets the pg_restore executable.
+         *
+         * @param v pg_restore executable
+         * @return this
+         */
         public Builder pgRestore(String v) {
             this.pgRestore = Objects.requireNonNull(v, "pgRestore");
             return this;
         }
 
         /**
+         * Returns the validated settings.
+         *
          * @return the validated settings
          * @throws IllegalArgumentException naming the setting when a value is invalid
          */

@@ -56,10 +56,10 @@ public interface BackupSource {
         return new DirectorySource(directory);
     }
 
-    /** @return the kind recorded in manifests, e.g. {@code postgresql} */
+    /** Returns the kind recorded in manifests, e.g. {@code postgresql}. */
     String kind();
 
-    /** @return what is backed up (database name, directory), never a password */
+    /** Returns what is backed up (database name, directory), never a password. */
     String name();
 
     /**
@@ -82,7 +82,7 @@ public interface BackupSource {
      */
     RestoreTarget restoreTarget(String target);
 
-    /** @return versions of the tools involved, for the manifest (empty when unknown) */
+    /** Returns versions of the tools involved, for the manifest (empty when unknown). */
     default Map<String, String> toolVersions() {
         return Map.of();
     }

@@ -59,6 +59,8 @@ public interface BackupStore {
     }
 
     /**
+     * Returns an upload; closing it without committing discards it.
+     *
      * @param name object name (letters, digits, {@code .-_})
      * @return an upload; closing it without committing discards it
      * @throws IOException when the store cannot be written
@@ -66,6 +68,8 @@ public interface BackupStore {
     Upload create(String name) throws IOException;
 
     /**
+     * Returns the object's bytes.
+     *
      * @param name object name
      * @return the object's bytes
      * @throws java.nio.file.NoSuchFileException when there is no such object
@@ -74,6 +78,8 @@ public interface BackupStore {
     InputStream open(String name) throws IOException;
 
     /**
+     * Returns the names of all committed objects.
+     *
      * @return the names of all committed objects
      * @throws IOException when the store cannot be listed
      */
@@ -98,7 +104,7 @@ public interface BackupStore {
 
     /** An object being written. */
     interface Upload extends Closeable {
-        /** @return where the bytes go */
+        /** Returns where the bytes go. */
         OutputStream stream();
 
         /**

@@ -24,17 +24,19 @@ public enum Compression {
         this.extension = extension;
     }
 
-    /** @return the file-name extension for this compression */
+    /** Returns the file-name extension for this compression. */
     public String extension() {
         return extension;
     }
 
-    /** @return the name used in settings and manifests */
+    /** Returns the name used in settings and manifests. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
 
     /**
+     * Returns the compression.
+     *
      * @param label {@code zstd}, {@code gzip} or {@code none} (any case)
      * @return the compression
      * @throws IllegalArgumentException for any other value
@@ -49,6 +51,8 @@ public enum Compression {
     }
 
     /**
+     * Returns the compressing stream.
+     *
      * @param out where compressed bytes go (closed with the returned stream)
      * @param level zstd level (1-19); ignored by the others
      * @return the compressing stream
@@ -68,6 +72,8 @@ public enum Compression {
     }
 
     /**
+     * Returns the decompressing stream.
+     *
      * @param in compressed bytes (closed with the returned stream)
      * @return the decompressing stream
      * @throws IOException when the data does not start like this compression

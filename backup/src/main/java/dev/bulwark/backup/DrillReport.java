@@ -15,12 +15,12 @@ import java.time.Duration;
 public record DrillReport(String backupId, Duration backupAge, Duration rpo, Duration restoreTime, Duration rto,
         RestoreResult restore) {
 
-    /** @return whether content matched and both objectives were met */
+    /** Returns whether content matched and both objectives were met. */
     public boolean passed() {
         return restore.ok() && backupAge.compareTo(rpo) <= 0 && restoreTime.compareTo(rto) <= 0;
     }
 
-    /** @return a one-line summary for logs and the CLI */
+    /** Returns a one-line summary for logs and the CLI. */
     public String summary() {
         return (passed() ? "PASSED" : "FAILED") + ": restored " + backupId + " into " + restore.target()
                 + " in " + restoreTime.toMillis() + " ms (RTO " + rto + "), backup age "

@@ -75,17 +75,17 @@ public record Manifest(
         counts = counts == null ? Map.of() : Map.copyOf(counts);
     }
 
-    /** @return whether the manifest claims a complete backup (the checksum still has to verify) */
+    /** Returns whether the manifest claims a complete backup (the checksum still has to verify). */
     public boolean complete() {
         return status == Status.COMPLETE;
     }
 
-    /** @return wall time of the run, or zero while running */
+    /** Returns wall time of the run, or zero while running. */
     public Duration duration() {
         return finishedAt == null ? Duration.ZERO : Duration.between(startedAt, finishedAt);
     }
 
-    /** @return the manifest's object name in the store */
+    /** Returns the manifest's object name in the store. */
     public String manifestObject() {
         return id + SUFFIX;
     }

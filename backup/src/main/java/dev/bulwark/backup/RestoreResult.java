@@ -24,7 +24,7 @@ public record RestoreResult(String id, String target, Duration duration, Map<Str
         mismatches = List.copyOf(mismatches);
     }
 
-    /** @return whether the restored copy matches the manifest */
+    /** Returns whether the restored copy matches the manifest. */
     public boolean ok() {
         return mismatches.isEmpty();
     }

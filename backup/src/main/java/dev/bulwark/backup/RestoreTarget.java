@@ -7,7 +7,7 @@ import java.util.Map;
 /** A fresh place a dump is restored into (see {@link BackupSource#restoreTarget(String)}). */
 public interface RestoreTarget {
 
-    /** @return what this is, for logs and reports (no passwords) */
+    /** Returns what this is, for logs and reports (no passwords). */
     String describe();
 
     /**
@@ -19,6 +19,8 @@ public interface RestoreTarget {
     void restore(InputStream dump) throws IOException;
 
     /**
+     * Returns the same counts {@link BackupSource#dump} returns, taken from the restored copy.
+     *
      * @return the same counts {@link BackupSource#dump} returns, taken from the restored copy
      * @throws IOException when they cannot be read
      */

@@ -62,6 +62,8 @@ public record Retention(int days, int keepNewest, int daily, int weekly, int mon
     }
 
     /**
+     * Returns the plan.
+     *
      * @param manifests all manifests in the store (any order); running ones are never touched
      * @param now the current time
      * @param zone zone that days, weeks and months are counted in

@@ -23,7 +23,7 @@ public record VerifyResult(String id, Outcome outcome, String detail) {
         WRONG_KEY
     }
 
-    /** @return whether the backup is good */
+    /** Returns whether the backup is good. */
     public boolean ok() {
         return outcome == Outcome.OK;
     }

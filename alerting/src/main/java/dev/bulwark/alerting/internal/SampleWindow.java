@@ -14,7 +14,11 @@ public final class SampleWindow {
     private final Duration window;
     private final Deque<Sample> samples = new ArrayDeque<>();
 
-    /** @param window how far back samples are kept */
+    /**
+     * A window of samples.
+     *
+     * @param window how far back samples are kept
+     */
     public SampleWindow(Duration window) {
         this.window = window;
     }
@@ -61,6 +65,8 @@ public final class SampleWindow {
     }
 
     /**
+     * Returns increase per second over the window, or NaN.
+     *
      * @param now sample time
      * @param value current cumulative count
      * @return increase per second over the window, or NaN

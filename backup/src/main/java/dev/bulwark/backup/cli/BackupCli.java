@@ -66,6 +66,8 @@ public final class BackupCli {
     }
 
     /**
+     * Runs one command and exits with its code (0 ok, 1 failed, 2 usage or configuration error, 3 another backup is running).
+     *
      * @param args command and options
      */
     public static void main(String[] args) {

@@ -15,7 +15,11 @@ public final class Counting {
     public static final class Out extends FilterOutputStream {
         private long count;
 
-        /** @param out delegate */
+        /**
+         * Counts what is written to a delegate.
+         *
+         * @param out delegate
+         */
         public Out(OutputStream out) {
             super(out);
         }
@@ -32,7 +36,7 @@ public final class Counting {
             count += len;
         }
 
-        /** @return bytes written */
+        /** Returns bytes written. */
         public long count() {
             return count;
         }
@@ -42,7 +46,11 @@ public final class Counting {
     public static final class In extends FilterInputStream {
         private long count;
 
-        /** @param in delegate */
+        /**
+         * Counts what is read from a delegate.
+         *
+         * @param in delegate
+         */
         public In(InputStream in) {
             super(in);
         }
@@ -65,7 +73,7 @@ public final class Counting {
             return n;
         }
 
-        /** @return bytes read */
+        /** Returns bytes read. */
         public long count() {
             return count;
         }
@@ -73,7 +81,11 @@ public final class Counting {
 
     /** Keeps the wrapped input open when this one is closed. */
     public static final class NonClosingIn extends FilterInputStream {
-        /** @param in delegate */
+        /**
+         * Hides close() from the delegate.
+         *
+         * @param in delegate
+         */
         public NonClosingIn(InputStream in) {
             super(in);
         }
@@ -86,7 +98,11 @@ public final class Counting {
 
     /** Keeps the wrapped stream open when this one is closed (flushes instead). */
     public static final class NonClosing extends FilterOutputStream {
-        /** @param out delegate */
+        /**
+         * Hides close() from the delegate.
+         *
+         * @param out delegate
+         */
         public NonClosing(OutputStream out) {
             super(out);
         }

@@ -31,6 +31,8 @@ public final class DirectorySource implements BackupSource {
     private final Path directory;
 
     /**
+     * A directory source archived as tar.
+     *
      * @param directory the directory to back up
      */
     public DirectorySource(Path directory) {

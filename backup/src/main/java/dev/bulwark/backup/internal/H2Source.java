@@ -37,6 +37,8 @@ public final class H2Source implements BackupSource {
     private final String password;
 
     /**
+     * An H2 source dumped with SCRIPT.
+     *
      * @param jdbcUrl {@code jdbc:h2:...} URL of the database
      * @param user user
      * @param password password (may be empty)

@@ -42,13 +42,15 @@ public final class LocalBackupStore implements BackupStore {
     private final Path directory;
 
     /**
+     * A store in a directory.
+     *
      * @param directory where backups go; created if missing
      */
     public LocalBackupStore(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
     }
 
-    /** @return the directory */
+    /** Returns the directory. */
     public Path directory() {
         return directory;
     }

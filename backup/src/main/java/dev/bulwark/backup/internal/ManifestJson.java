@@ -21,12 +21,14 @@ public final class ManifestJson {
     private ManifestJson() {
     }
 
-    /** @return a copy of the configured mapper (also used for reports) */
+    /** Returns a copy of the configured mapper (also used for reports). */
     public static ObjectMapper mapper() {
         return MAPPER.copy();
     }
 
     /**
+     * Returns its JSON bytes.
+     *
      * @param m manifest
      * @return its JSON bytes
      */
@@ -39,6 +41,8 @@ public final class ManifestJson {
     }
 
     /**
+     * Returns the manifest.
+     *
      * @param json bytes
      * @return the manifest
      * @throws IOException when it is not a manifest

@@ -50,6 +50,8 @@ public final class PgDumpSource implements BackupSource {
     private final String pgRestore;
 
     /**
+     * A PostgreSQL source dumped with pg_dump.
+     *
      * @param jdbcUrl {@code jdbc:postgresql://host[:port]/database[?params]}
      * @param user database user
      * @param password its password (may be null for trust/peer authentication)

@@ -23,6 +23,8 @@ public final class PostgresAdvisoryLock implements BackupLock {
     private final long key;
 
     /**
+     * An advisory lock on the default key.
+     *
      * @param dataSource a PostgreSQL data source (one connection is held while the lock is held)
      */
     public PostgresAdvisoryLock(DataSource dataSource) {
@@ -30,6 +32,8 @@ public final class PostgresAdvisoryLock implements BackupLock {
     }
 
     /**
+     * An advisory lock on the given key.
+     *
      * @param dataSource a PostgreSQL data source
      * @param key the advisory lock key shared by the instances
      */

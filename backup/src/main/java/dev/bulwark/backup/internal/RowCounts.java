@@ -15,6 +15,8 @@ public final class RowCounts {
     }
 
     /**
+     * Returns {@code schema.table} to row count, in the query's order.
+     *
      * @param c connection (its transaction decides which snapshot is counted)
      * @param tablesQuery a catalog query returning (schema, table) rows
      * @return {@code schema.table} to row count, in the query's order
@@ -39,6 +41,8 @@ public final class RowCounts {
     }
 
     /**
+     * Returns it as a double-quoted SQL identifier.
+     *
      * @param identifier a name from the catalog
      * @return it as a double-quoted SQL identifier
      */

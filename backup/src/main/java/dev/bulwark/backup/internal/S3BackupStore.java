@@ -44,6 +44,8 @@ public final class S3BackupStore implements BackupStore {
     private final String prefix;
 
     /**
+     * A store in a bucket, through a client the caller configured.
+     *
      * @param client a configured client (closed by the caller)
      * @param bucket bucket name
      * @param prefix key prefix ({@code ""} or e.g. {@code "prod/db/"})
@@ -56,6 +58,8 @@ public final class S3BackupStore implements BackupStore {
     }
 
     /**
+     * Returns a store with its own client (URLConnection HTTP client).
+     *
      * @param settings bucket, prefix, endpoint, region, path style
      * @return a store with its own client (URLConnection HTTP client)
      */
