@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.bulwark.testsupport.Poll;
 import dev.bulwark.testsupport.RequiresService;
 import dev.bulwark.testsupport.Service;
+import dev.bulwark.testsupport.TestServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -103,8 +105,13 @@ class HostProtectionIT {
     @Test
     void anOutputFloodDoesNotGrowTheEnginesDiskCopyBeyondOneMebibyte() throws Exception {
         Path containers = Path.of(docker("info", "-f", "{{.DockerRootDir}}"), "containers");
-        assertThat(Files.isReadable(containers)).as("this test measures " + containers
-                + " on the engine's host: run it as a user who can read it (root)").isTrue();
+        if (!Files.isReadable(containers)) {
+            String reason = "measures " + containers + " on the engine's host: needs a user who can read it (root)";
+            if (TestServices.fromEnvironment().servicesRequired()) {
+                throw new IllegalStateException(reason + "; BULWARK_REQUIRE_SERVICES=true");
+            }
+            Assumptions.abort(reason);
+        }
         Duration limit = Duration.ofSeconds(6);
         Future<SandboxResult> flood = background.submit(() -> sandbox.run(SandboxRequest.python(
                 "import os\nblock = b'x' * 65536\nwhile True:\n    os.write(1, block)", "").withTimeout(limit)));
