@@ -7,13 +7,13 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.AccessMode;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.LogConfig;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -37,17 +37,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs each request in a fresh Docker container (docker-java over the engine's Unix socket or
- * {@code DOCKER_HOST}): no network, read-only root, capped {@code /tmp} tmpfs, all capabilities
- * dropped, no-new-privileges, non-root user, pids / memory (swap = memory) / CPU limits, file-size
- * and open-file ulimits, the seccomp profile, optionally another OCI runtime. Input files are
- * copied into {@code /work} (never bind-mounted). The container is removed on every path; those
- * left by a crashed JVM are reaped when a runtime starts (label {@code dev.bulwark.sandbox.owner}).
+ * {@code DOCKER_HOST}): no network, read-only root, one capped tmpfs budget for {@code /tmp} and a
+ * small {@code /dev/shm}, all capabilities dropped, no-new-privileges, non-root user, an init as
+ * PID 1 that reaps zombies, pids / memory (swap = memory) / CPU limits, file-size, open-file, core
+ * (0) and locked-memory (0) ulimits, an engine-side output log capped at {@value #ENGINE_LOG_MAX}
+ * (the output itself is read from the attach stream), the seccomp profile, optionally another OCI
+ * runtime. Input files are copied into {@code /work} (never bind-mounted from the host; mounted
+ * read-only, noexec, nosuid, nodev). The container is removed on every path; those left by a
+ * crashed JVM are reaped when a runtime starts (label {@code dev.bulwark.sandbox.owner}).
  */
 public final class DockerSandboxRuntime implements SandboxRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerSandboxRuntime.class);
     static final String LABEL = "dev.bulwark.sandbox";
     static final String OWNER = "dev.bulwark.sandbox.owner";
+    /**
+     * Most the engine keeps of a container's output on its disk ({@code local} log driver, one
+     * file): the run's output is read from the attach stream, so this only bounds the engine's copy.
+     */
+    static final String ENGINE_LOG_MAX = "1m";
+    /** Largest {@code /dev/shm}; it is taken out of the tmpfs budget, so /tmp + /dev/shm = SANDBOX_TMPFS_MB. */
+    static final long SHM_MAX_BYTES = 1024L * 1024;
+    /** Mount options of the read-only input view at /work. */
+    static final String WORK_MOUNT_OPTIONS = "bind,ro,noexec,nosuid,nodev";
 
     private final SandboxSettings settings;
     private final DockerClient docker;
@@ -57,6 +69,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private final java.util.concurrent.BlockingQueue<String> warm = new java.util.concurrent.LinkedBlockingQueue<>();
     private volatile java.util.concurrent.ExecutorService warmer;
     private volatile boolean closed;
+    /** The runtime itself (1) plus runs in flight: the Docker client closes when this reaches 0. */
+    private final java.util.concurrent.atomic.AtomicInteger clientUsers = new java.util.concurrent.atomic.AtomicInteger(1);
 
     /**
      * Bootstrap of warm containers (working directory /tmp): reads a length-prefixed JSON header
@@ -164,6 +178,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 throw e;
             }
             warm.add(id);
+            if (closed && warm.remove(id)) {
+                remove(id); // close() drained the pool before this container was added
+            }
         } catch (RuntimeException e) {
             LOG.warn("Could not pre-create a warm sandbox container: {}", e.getMessage());
         }
@@ -209,19 +226,60 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
+    /**
+     * Runs a request; a run already in flight when {@link #close()} is called finishes (and its
+     * container is removed) before the engine connection closes, a run after it is refused.
+     */
     @Override
     public SandboxResult run(SandboxRequest request) {
-        Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
-        String warmId = warm.poll();
+        if (!useClient()) {
+            throw new SandboxException("the sandbox runtime is closed");
+        }
         try {
+            Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
+            String warmId = warm.poll();
             return warmId != null ? runWarm(warmId, request, limit) : runInVolume(request, limit);
         } catch (NotFoundException e) {
-            throw imageMissing(e);
+            throw goneDuringRun(e);
         } catch (SandboxException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new SandboxException("the sandbox run failed: " + e.getMessage(), e);
+        } finally {
+            releaseClient();
         }
+    }
+
+    private boolean useClient() {
+        for (int n = clientUsers.get(); n > 0 && !closed; n = clientUsers.get()) {
+            if (clientUsers.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void releaseClient() {
+        if (clientUsers.decrementAndGet() == 0) {
+            try {
+                docker.close();
+            } catch (IOException e) {
+                LOG.debug("closing the Docker client: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * A "not found" once the container exists: the image was there, so something removed the
+     * container or the input volume before the run ended.
+     */
+    private static SandboxException goneDuringRun(NotFoundException e) {
+        String message = String.valueOf(e.getMessage());
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        String what = lower.contains("no such container") ? "the sandbox container"
+                : lower.contains("volume") ? "the input volume" : "an object the run needs";
+        return new SandboxException(what + " disappeared from the engine before the run ended (removed by"
+                + " 'docker rm -f', 'docker system prune' or another process): " + message, e);
     }
 
     private SandboxException imageMissing(NotFoundException e) {
@@ -232,17 +290,25 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     /** Runs in a pre-started warm container, starts its replacement, removes it off the caller's path. */
     private SandboxResult runWarm(String id, SandboxRequest request, Duration limit) {
         java.util.concurrent.ExecutorService w = warmer;
-        if (w != null) {
-            w.execute(this::addWarm);
-        }
         try {
+            if (w != null) {
+                submit(w, this::addWarm); // refused once close() began: nothing to replace then
+            }
             return runCreated(id, warmPayload(request), limit, true);
         } finally {
-            if (w != null && !closed) {
-                w.execute(() -> remove(id)); // used exactly once
-            } else {
-                remove(id);
+            if (w == null || closed || !submit(w, () -> remove(id))) {
+                remove(id); // used exactly once; removed here when the pool is closing
             }
+        }
+    }
+
+    /** Hands a task to the pool's thread; false when the pool is shut down (close() raced this run). */
+    private static boolean submit(java.util.concurrent.ExecutorService w, Runnable task) {
+        try {
+            w.execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return false;
         }
     }
 
@@ -253,13 +319,25 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         if (request.files().isEmpty()) {
             return runWithInputs(null, request, limit);
         }
-        String volume = "bulwark-sandbox-" + UUID.randomUUID();
-        docker.createVolumeCmd().withName(volume).withLabels(Map.of(LABEL, "true", OWNER, owner)).exec();
+        // The data volume is filled (writable) by the helper; the run sees it through a second
+        // volume: a bind of the first's directory that the engine mounts read-only, noexec, nosuid,
+        // nodev (Docker's own volume options cannot say noexec).
+        String data = "bulwark-sandbox-" + UUID.randomUUID();
+        String view = data + "-ro";
+        Map<String, String> labels = Map.of(LABEL, "true", OWNER, owner);
+        docker.createVolumeCmd().withName(data).withLabels(labels).exec();
         try {
-            fill(volume, request);
-            return runWithInputs(volume, request, limit);
+            fill(data, request);
+            String dir = docker.inspectVolumeCmd(data).exec().getMountpoint();
+            if (dir == null || dir.isBlank()) {
+                throw new SandboxException("the engine reported no mount point for input volume " + data);
+            }
+            docker.createVolumeCmd().withName(view).withLabels(labels).withDriver("local")
+                    .withDriverOpts(Map.of("type", "none", "device", dir, "o", WORK_MOUNT_OPTIONS)).exec();
+            return runWithInputs(view, request, limit);
         } finally {
-            removeVolume(volume);
+            removeVolume(view);
+            removeVolume(data);
         }
     }
 
@@ -294,11 +372,16 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     }
 
     private void fill(String volume, SandboxRequest request) {
-        String helper = docker.createContainerCmd(settings.image()).withCmd("true")
-                .withLabels(Map.of(LABEL, "true", OWNER, owner)).withNetworkDisabled(true)
-                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")
-                        .withBinds(new Bind(volume, new Volume("/work"))))
-                .exec().getId();
+        String helper;
+        try {
+            helper = docker.createContainerCmd(settings.image()).withCmd("true")
+                    .withLabels(Map.of(LABEL, "true", OWNER, owner)).withNetworkDisabled(true)
+                    .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")
+                            .withBinds(new Bind(volume, new Volume("/work"))))
+                    .exec().getId();
+        } catch (NotFoundException e) {
+            throw imageMissing(e);
+        }
         try {
             docker.copyArchiveToContainerCmd(helper).withRemotePath("/work")
                     .withTarInputStream(new ByteArrayInputStream(tar(request.files(), settings.user()))).exec();
@@ -327,12 +410,22 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
+    /** The /dev/shm share of the tmpfs budget: 1 MiB, or a quarter of a smaller budget. */
+    static long shmBytes(long tmpfsBudget) {
+        return Math.min(SHM_MAX_BYTES, tmpfsBudget / 4);
+    }
+
     /** Creates (does not start) a container with every limit applied. */
     private String create(List<String> command, String workDir, String volume) {
+        long shm = shmBytes(settings.tmpfsBytes());
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
+                .withInit(true)
                 .withReadonlyRootfs(true)
-                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + settings.tmpfsBytes()))
+                .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + (settings.tmpfsBytes() - shm)))
+                .withShmSize(shm)
+                .withLogConfig(new LogConfig(LogConfig.LoggingType.LOCAL,
+                        Map.of("max-size", ENGINE_LOG_MAX, "max-file", "1", "compress", "false")))
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges", "seccomp=" + seccomp))
                 .withPidsLimit(settings.pids())
@@ -340,9 +433,12 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 .withMemorySwap(settings.memoryBytes())
                 .withNanoCPUs((long) (settings.cpus() * 1_000_000_000L))
                 .withUlimits(List.of(new Ulimit("fsize", settings.fileSizeBytes(), settings.fileSizeBytes()),
-                        new Ulimit("nofile", settings.openFiles(), settings.openFiles())));
+                        new Ulimit("nofile", settings.openFiles(), settings.openFiles()),
+                        new Ulimit("core", 0L, 0L), new Ulimit("memlock", 0L, 0L)));
         if (volume != null) {
-            host.withBinds(new Bind(volume, new Volume("/work"), AccessMode.ro));
+            // no ":ro" here: the engine would remount the bind read-only with only that flag and
+            // drop noexec, nosuid, nodev; the view volume's own mount is already read-only
+            host.withBinds(new Bind(volume, new Volume("/work")));
         }
         if (settings.runtime() != null) {
             host.withRuntime(settings.runtime());
@@ -369,82 +465,69 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private SandboxResult runCreated(String id, byte[] stdinBytes, Duration limit, boolean alreadyStarted) {
         CappedBuffer out = new CappedBuffer(settings.outputLimitBytes());
         CappedBuffer err = new CappedBuffer(settings.outputLimitBytes());
-        // logs=true replays anything written before the stream is up; awaitStarted below makes
-        // sure the stream is attached before the program can exit.
-        ResultCallback.Adapter<Frame> attach = docker.attachContainerCmd(id)
-                .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(true)
-                .exec(new ResultCallback.Adapter<>() {
-                    @Override
-                    public void onNext(Frame frame) {
-                        (frame.getStreamType() == StreamType.STDERR ? err : out).append(frame.getPayload());
-                    }
-                });
-        try {
-            if (!attach.awaitStarted(10, TimeUnit.SECONDS)) {
-                throw new SandboxException("could not attach to the output of sandbox container " + id);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while attaching to sandbox container " + id, e);
-        }
-        long started = System.nanoTime();
-        if (!alreadyStarted) {
-            docker.startContainerCmd(id).exec();
-        }
-        // Peak memory as the engine reports it: its stats stream samples about once a second, so
-        // a program shorter than that may show no sample (-1).
+        Output attach = null;
+        ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics> stats = null;
         java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);
-        ResultCallback.Adapter<com.github.dockerjava.api.model.Statistics> stats = docker.statsCmd(id)
-                .exec(new ResultCallback.Adapter<>() {
-                    @Override
-                    public void onNext(com.github.dockerjava.api.model.Statistics s) {
-                        com.github.dockerjava.api.model.MemoryStatsConfig m = s.getMemoryStats();
-                        if (m != null) {
-                            Long max = m.getMaxUsage();
-                            Long usage = m.getUsage();
-                            long v = max != null && max > 0 ? max : usage != null ? usage : -1;
-                            peak.accumulateAndGet(v, Math::max);
-                        }
-                    }
-                });
-        Thread stdin = new Thread(() -> {
-            try {
-                dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), tlsContext, id, stdinBytes);
-            } catch (IOException e) {
-                LOG.debug("stdin of sandbox container {} not delivered: {}", id, e.toString());
-            }
-        }, "bulwark-sandbox-stdin");
-        stdin.setDaemon(true);
-        stdin.start();
         boolean timedOut = false;
+        Duration duration;
         try {
-            docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
-                    .awaitStatusCode(limit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (DockerClientException e) {
-            timedOut = true;
-            try {
-                docker.killContainerCmd(id).exec();
-            } catch (RuntimeException ignored) {
-                // already gone
+            // Attached before the program starts (a warm bootstrap writes nothing before its stdin
+            // arrives), as the Docker CLI does; no replay of the engine's log (logs=false): that
+            // copy is capped, and a replay racing the live stream delivered output twice.
+            attach = docker.attachContainerCmd(id)
+                    .withStdOut(true).withStdErr(true).withFollowStream(true).withLogs(false)
+                    .exec(new Output(out, err));
+            awaitAttached(attach, id);
+            long started = System.nanoTime();
+            if (!alreadyStarted) {
+                docker.startContainerCmd(id).exec();
             }
-            docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
-        }
-        Duration duration = Duration.ofNanos(System.nanoTime() - started);
-        try {
-            stats.close();
-        } catch (IOException ignored) {
-            // the stream ends with the container
-        }
-        try {
-            attach.awaitCompletion(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // Peak memory as the engine reports it: its stats stream samples about once a second, so
+            // a program shorter than that may show no sample (-1).
+            stats = docker.statsCmd(id).exec(new ResultCallback.Adapter<>() {
+                @Override
+                public void onNext(com.github.dockerjava.api.model.Statistics s) {
+                    com.github.dockerjava.api.model.MemoryStatsConfig m = s.getMemoryStats();
+                    if (m != null) {
+                        Long max = m.getMaxUsage();
+                        Long usage = m.getUsage();
+                        long v = max != null && max > 0 ? max : usage != null ? usage : -1;
+                        peak.accumulateAndGet(v, Math::max);
+                    }
+                }
+            });
+            Thread stdin = new Thread(() -> {
+                try {
+                    dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), tlsContext, id, stdinBytes);
+                } catch (IOException e) {
+                    LOG.debug("stdin of sandbox container {} not delivered: {}", id, e.toString());
+                }
+            }, "bulwark-sandbox-stdin");
+            stdin.setDaemon(true);
+            stdin.start();
+            try {
+                docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
+                        .awaitStatusCode(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (DockerClientException e) {
+                timedOut = true;
+                try {
+                    docker.killContainerCmd(id).exec();
+                } catch (RuntimeException ignored) {
+                    // already gone
+                }
+                docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+            }
+            duration = Duration.ofNanos(System.nanoTime() - started);
+            closeQuietly(stats);
+            try {
+                attach.awaitCompletion(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         } finally {
-            try {
-                attach.close();
-            } catch (IOException ignored) {
-                // closing the stream of a finished container
-            }
+            // every path, including a failed attach, start or wait: no stream is left open
+            closeQuietly(stats);
+            closeQuietly(attach);
         }
         InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
         if (state == null) {
@@ -455,7 +538,62 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
         int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
         return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
-                duration, peak.get() > 0 ? peak.get() : -1);
+                duration, peak.get() > 0 ? peak.get() : -1, out.total(), err.total());
+    }
+
+    /** The attach stream's frames into the two capped buffers; remembers the engine's error. */
+    private static final class Output extends ResultCallback.Adapter<Frame> {
+        private final CappedBuffer out;
+        private final CappedBuffer err;
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        Output(CappedBuffer out, CappedBuffer err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            (frame.getStreamType() == StreamType.STDERR ? err : out).append(frame.getPayload());
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            failure.compareAndSet(null, throwable);
+            super.onError(throwable);
+        }
+    }
+
+    /** Waits for the attach stream; an engine error (the container is gone...) is thrown as it is. */
+    private static void awaitAttached(Output attach, String id) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            while (!attach.awaitStarted(50, TimeUnit.MILLISECONDS)) {
+                Throwable failed = attach.failure.get();
+                if (failed instanceof RuntimeException e) {
+                    throw e; // e.g. NotFoundException: reported as a container that disappeared
+                }
+                if (failed != null || System.nanoTime() > deadline) {
+                    throw new SandboxException("could not attach to the output of sandbox container " + id
+                            + (failed == null ? " within 10 s" : ": " + failed), failed);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while attaching to sandbox container " + id, e);
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable stream) {
+        if (stream == null) {
+            return;
+        }
+        try {
+            stream.close();
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("closing a stream of a finished sandbox container: {}", e.toString());
+        }
     }
 
     private void remove(String id) {
@@ -473,6 +611,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(bytes)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_STAR); // large uids in the header itself
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 TarArchiveEntry entry = new TarArchiveEntry(f.getKey());
                 entry.setSize(f.getValue().length);
@@ -489,9 +628,18 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         return bytes.toByteArray();
     }
 
+    /**
+     * Stops the warm pool and removes its idle containers; runs in flight finish first (the engine
+     * connection closes after the last of them). Idempotent.
+     */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         java.util.concurrent.ExecutorService w = warmer;
         if (w != null) {
             w.shutdown();
@@ -504,10 +652,6 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         for (String id = warm.poll(); id != null; id = warm.poll()) {
             remove(id);
         }
-        try {
-            docker.close();
-        } catch (IOException e) {
-            LOG.debug("closing the Docker client: {}", e.toString());
-        }
+        releaseClient();
     }
 }

@@ -18,8 +18,15 @@ import java.util.Objects;
  */
 public record SandboxRequest(List<String> command, Map<String, byte[]> files, byte[] stdin, Duration timeout) {
 
-    /** Most bytes of files plus stdin one request may carry. */
+    /**
+     * Most bytes one request may carry: stdin plus the files as they travel, in a tar archive (a
+     * 512-byte header per file, a second header and record for names of 100 bytes or more, each
+     * content padded to 512 bytes, the archive padded to 10 KiB records).
+     */
     public static final int MAX_INPUT_BYTES = 16 * 1024 * 1024;
+    private static final int TAR_BLOCK = 512;
+    /** End-of-archive blocks plus the worst-case padding to the last 10 KiB record. */
+    private static final int TAR_END = 2 * TAR_BLOCK + 10 * 1024;
 
     /** Validates and copies. */
     public SandboxRequest {
@@ -30,20 +37,40 @@ public record SandboxRequest(List<String> command, Map<String, byte[]> files, by
         command = List.copyOf(command);
         files = files == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(files));
         stdin = stdin == null ? new byte[0] : stdin.clone();
-        long total = stdin.length;
+        if (files.size() > MAX_INPUT_BYTES / TAR_BLOCK) {
+            throw new IllegalArgumentException(files.size() + " input files: their tar headers alone (" + TAR_BLOCK
+                    + " bytes each) exceed the input limit of " + MAX_INPUT_BYTES + " bytes");
+        }
+        long total = stdin.length + (files.isEmpty() ? 0 : TAR_END);
         for (Map.Entry<String, byte[]> f : files.entrySet()) {
             String name = f.getKey();
             if (name.isEmpty() || name.startsWith("/") || name.contains("..") || name.contains("\\") || name.length() > 200) {
                 throw new IllegalArgumentException("file name '" + name + "' must be a relative path without '..' (max 200 chars)");
             }
-            total += Objects.requireNonNull(f.getValue(), "content of " + name).length;
+            total += tarEntryBytes(name, Objects.requireNonNull(f.getValue(), "content of " + name).length);
         }
         if (total > MAX_INPUT_BYTES) {
-            throw new IllegalArgumentException("files and stdin add up to " + total + " bytes; at most " + MAX_INPUT_BYTES);
+            throw new IllegalArgumentException("files and stdin add up to " + total + " bytes as sent (tar: " + TAR_BLOCK
+                    + " bytes of header per file, contents padded to " + TAR_BLOCK + "-byte blocks); at most "
+                    + MAX_INPUT_BYTES + ": send fewer or smaller files");
         }
         if (timeout != null && (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0)) {
             throw new IllegalArgumentException("timeout must be between 1 ms and 1 hour, got " + timeout);
         }
+    }
+
+    /** Bytes one file takes in the tar archive: header, a PAX header for a long name, padded content. */
+    static long tarEntryBytes(String name, long size) {
+        long bytes = TAR_BLOCK + padded(size);
+        int nameBytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (nameBytes >= 100) {
+            bytes += TAR_BLOCK + padded(nameBytes + 64L); // POSIX extended header: "NNN path=<name>\n"
+        }
+        return bytes;
+    }
+
+    private static long padded(long size) {
+        return (size + TAR_BLOCK - 1) / TAR_BLOCK * TAR_BLOCK;
     }
 
     /**

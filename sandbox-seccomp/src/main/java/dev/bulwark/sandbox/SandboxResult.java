@@ -16,9 +16,30 @@ import java.time.Duration;
  * @param duration wall time from start to exit
  * @param peakMemoryBytes highest memory the engine's stats reported during the run (sampled about once a
  *        second), else -1
+ * @param stdoutBytes every byte the program wrote to standard output, kept or discarded
+ * @param stderrBytes every byte the program wrote to standard error, kept or discarded
  */
 public record SandboxResult(long exitCode, int signal, String stdout, String stderr, boolean stdoutTruncated,
-        boolean stderrTruncated, boolean timedOut, boolean oomKilled, Duration duration, long peakMemoryBytes) {
+        boolean stderrTruncated, boolean timedOut, boolean oomKilled, Duration duration, long peakMemoryBytes,
+        long stdoutBytes, long stderrBytes) {
+
+    /**
+     * Bytes the program wrote to standard output and error together: its output budget use.
+     *
+     * @return {@code stdoutBytes + stderrBytes}
+     */
+    public long outputBytes() {
+        return stdoutBytes + stderrBytes;
+    }
+
+    /**
+     * Whether the output cap was hit on either stream (the rest was discarded, never stored).
+     *
+     * @return {@code stdoutTruncated || stderrTruncated}
+     */
+    public boolean outputCapHit() {
+        return stdoutTruncated || stderrTruncated;
+    }
 
     /** True when the program exited 0 on its own. */
     public boolean succeeded() {

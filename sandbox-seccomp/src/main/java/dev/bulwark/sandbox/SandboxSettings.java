@@ -21,11 +21,11 @@ import java.util.Objects;
  *   <tr><td>{@code SANDBOX_CPUS}</td><td>1.0</td><td>0.1..64</td></tr>
  *   <tr><td>{@code SANDBOX_PIDS}</td><td>64</td><td>8..4096</td></tr>
  *   <tr><td>{@code SANDBOX_TIMEOUT_SECONDS}</td><td>10</td><td>1..3600</td></tr>
- *   <tr><td>{@code SANDBOX_TMPFS_MB}</td><td>64</td><td>1..4096 (/tmp)</td></tr>
+ *   <tr><td>{@code SANDBOX_TMPFS_MB}</td><td>64</td><td>1..4096 (/tmp + /dev/shm)</td></tr>
  *   <tr><td>{@code SANDBOX_OUTPUT_LIMIT_BYTES}</td><td>1048576</td><td>1 KiB..64 MiB, per stream</td></tr>
  *   <tr><td>{@code SANDBOX_FILE_SIZE_MB}</td><td>16</td><td>1..4096 (ulimit fsize)</td></tr>
  *   <tr><td>{@code SANDBOX_NOFILE}</td><td>256</td><td>16..65536 (ulimit nofile)</td></tr>
- *   <tr><td>{@code SANDBOX_USER}</td><td>{@code 10001:10001}</td><td>uid:gid, not 0</td></tr>
+ *   <tr><td>{@code SANDBOX_USER}</td><td>{@code 10001:10001}</td><td>numeric uid:gid, each 1..2147483647 (never 0, nor a name)</td></tr>
  *   <tr><td>{@code SANDBOX_RUNTIME}</td><td>engine default</td><td>OCI runtime name, e.g. runsc</td></tr>
  *   <tr><td>{@code SANDBOX_MAX_CONCURRENT}</td><td>cores</td><td>1..256</td></tr>
  *   <tr><td>{@code SANDBOX_QUEUE}</td><td>16</td><td>0..10000 waiting runs</td></tr>
@@ -41,11 +41,11 @@ import java.util.Objects;
  * @param cpus CPU quota in cores
  * @param pids process/thread limit
  * @param timeout default wall-clock limit
- * @param tmpfsBytes size of the /tmp tmpfs
+ * @param tmpfsBytes writable tmpfs budget: /tmp plus /dev/shm (1 MiB, or a quarter of a smaller budget)
  * @param outputLimitBytes cap per output stream
  * @param fileSizeBytes ulimit on file size
  * @param openFiles ulimit on open files
- * @param user uid:gid
+ * @param user numeric uid:gid, neither 0 (kept in canonical decimal form)
  * @param runtime OCI runtime name or null
  * @param maxConcurrent concurrent runs
  * @param queue runs allowed to wait for a slot
@@ -75,10 +75,7 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
         range("output limit (SANDBOX_OUTPUT_LIMIT_BYTES)", outputLimitBytes, 1024, 64 * MB);
         range("file size (SANDBOX_FILE_SIZE_MB)", fileSizeBytes / MB, 1, 4096);
         range("open files (SANDBOX_NOFILE)", openFiles, 16, 65_536);
-        if (user == null || !user.matches("\\d+:\\d+") || user.startsWith("0:") || user.endsWith(":0")) {
-            throw new IllegalArgumentException("user (SANDBOX_USER) must be a non-root uid:gid such as 10001:10001, got '"
-                    + user + "'");
-        }
+        user = nonRootUser(user);
         if (runtime != null && !runtime.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("runtime (SANDBOX_RUNTIME) must be an OCI runtime name such as runsc, got '"
                     + runtime + "'");
@@ -228,6 +225,25 @@ public record SandboxSettings(String image, String dockerHost, SeccompProfile pr
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a number, got '" + v + "'", e);
         }
+    }
+
+    /**
+     * Parses uid:gid numerically and refuses root in any spelling ({@code 0}, {@code 00}, a name
+     * such as {@code root}): the canonical decimal form is what the engine gets.
+     */
+    private static String nonRootUser(String user) {
+        String fix = "user (SANDBOX_USER) must be a numeric uid:gid, each 1.." + Integer.MAX_VALUE
+                + ", such as 10001:10001 (names and uid or gid 0 in any spelling are refused), got '" + user + "'";
+        if (user == null || !user.matches("[0-9]{1,10}:[0-9]{1,10}")) {
+            throw new IllegalArgumentException(fix);
+        }
+        int colon = user.indexOf(':');
+        long uid = Long.parseLong(user.substring(0, colon));
+        long gid = Long.parseLong(user.substring(colon + 1));
+        if (uid < 1 || gid < 1 || uid > Integer.MAX_VALUE || gid > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(fix);
+        }
+        return uid + ":" + gid;
     }
 
     private static void requireText(String value, String what) {

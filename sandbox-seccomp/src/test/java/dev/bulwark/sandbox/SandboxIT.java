@@ -147,9 +147,13 @@ class SandboxIT {
                 "    out[name] = [rc, ctypes.get_errno()]",
                 "print(json.dumps(out))"));
 
+        // ENOSYS (38) is the strict profile's answer for these calls by name: a capability check
+        // would answer EPERM (1), so an errno of 38 shows the filter refused them. personality
+        // with a flag is refused by the default action (EPERM); unfiltered it would succeed.
         r.fields().forEachRemaining(e -> {
             assertThat(e.getValue().get(0).asLong()).as(e.getKey() + " must fail").isEqualTo(-1);
-            assertThat(e.getValue().get(1).asInt()).as(e.getKey() + " errno").isIn(1, 38);
+            assertThat(e.getValue().get(1).asInt()).as(e.getKey() + " errno")
+                    .isEqualTo(e.getKey().equals("personality") ? 1 : 38);
         });
         assertThat(r.size()).isEqualTo(25);
     }
@@ -221,11 +225,11 @@ class SandboxIT {
         assertThat(r.get("uid").asInt()).isEqualTo(10001);
         assertThat(r.get("setuid").asText()).isEqualTo("refused");
         assertThat(r.get("docker_sock").asBoolean()).isFalse();
-        assertThat(r.get("pid1").asText()).isIn("python3", "unreadable");
+        assertThat(r.get("pid1").asText()).isIn("/sbin/docker-init", "unreadable");
     }
 
     @Test
-    void procOneIsTheSandboxedProgramNotTheHostInit() throws Exception {
+    void procOneIsTheContainersInitNotTheHostInit() throws Exception {
         JsonNode r = runJson(String.join("\n",
                 "import json",
                 "env = open('/proc/1/environ', 'rb').read().split(b'\\0')",
@@ -241,7 +245,9 @@ class SandboxIT {
         String image = "bulwark/sandbox-suid-test:1";
         if (new ProcessBuilder("docker", "image", "inspect", image).start().waitFor() != 0) {
             String name = "bulwark-suid-build-" + System.nanoTime();
-            Process build = new ProcessBuilder("docker", "run", "--name", name, "--user", "0:0", settings.image(),
+            // --network none: a test helper never needs a network (nor an engine that has a bridge)
+            Process build = new ProcessBuilder("docker", "run", "--network", "none", "--name", name, "--user", "0:0",
+                    settings.image(),
                     "python3", "-c", "import shutil, os; shutil.copy('/usr/bin/python3.11', '/usr/bin/suidpy');"
                             + " os.chown('/usr/bin/suidpy', 0, 0); os.chmod('/usr/bin/suidpy', 0o4755)")
                     .inheritIO().start();
@@ -329,7 +335,8 @@ class SandboxIT {
 
     @Test
     void containersAreRemovedAndOrphansReaped() throws Exception {
-        Process create = new ProcessBuilder("docker", "create", "--label", "dev.bulwark.sandbox=true", "--label",
+        Process create = new ProcessBuilder("docker", "create", "--network", "none", "--label", "dev.bulwark.sandbox=true",
+                "--label",
                 "dev.bulwark.sandbox.owner=999999999-crashed", settings.image(), "true").redirectErrorStream(true).start();
         assertThat(create.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(create.exitValue()).isZero();

@@ -35,6 +35,43 @@ class SeccompProfileTest {
     }
 
     @Test
+    void strictAllowsIoctlPrctlAndSocketpairOnlyForListedArguments() {
+        SeccompProfile strict = SeccompProfile.strict();
+
+        assertThat(unconditionallyAllowed(strict)).doesNotContain("ioctl", "prctl", "socketpair");
+        assertThat(allowedValues(strict, "ioctl", 1)).containsExactlyInAnyOrder(0x5401L, 0x5413L, 0x540FL, 0x5410L, 0x541BL,
+                0x5421L, 0x5450L, 0x5451L).doesNotContain(0x5412L /* TIOCSTI */, 0x541CL /* TIOCLINUX */);
+        assertThat(allowedValues(strict, "prctl", 0)).containsExactlyInAnyOrder(15L, 16L);
+        assertThat(allowedValues(strict, "socketpair", 0)).containsExactly(1L);
+    }
+
+    @Test
+    void strictAnswersEnosysForTheEscapeCallsByName() {
+        Set<String> enosys = SeccompProfile.strict().syscalls().stream()
+                .filter(r -> r.action().equals("SCMP_ACT_ERRNO") && Integer.valueOf(38).equals(r.errnoRet()) && r.args().isEmpty())
+                .flatMap(r -> r.names().stream()).collect(Collectors.toSet());
+
+        assertThat(enosys).contains("mount", "umount2", "ptrace", "unshare", "setns", "keyctl", "add_key", "bpf",
+                "perf_event_open", "userfaultfd", "io_uring_setup", "init_module", "kexec_load", "reboot", "swapon",
+                "pivot_root", "chroot", "settimeofday", "clock_settime", "clone3", "open_by_handle_at", "fsopen");
+    }
+
+    /** Values an ALLOW rule with one EQ condition on {@code index} permits for {@code name}. */
+    static Set<Long> allowedValues(SeccompProfile p, String name, int index) {
+        Set<Long> values = new java.util.HashSet<>();
+        for (SeccompProfile.Rule r : p.syscalls()) {
+            if (r.action().equals("SCMP_ACT_ALLOW") && r.names().contains(name)) {
+                assertThat(r.args()).as(name + " rule").hasSize(1);
+                SeccompProfile.Arg a = r.args().get(0);
+                assertThat(a.index()).isEqualTo(index);
+                assertThat(a.op()).isEqualTo("SCMP_CMP_EQ");
+                values.add(a.value());
+            }
+        }
+        return values;
+    }
+
+    @Test
     void permissiveAllowsByDefaultButRefusesTheDangerousCalls() {
         SeccompProfile permissive = SeccompProfile.permissive();
 

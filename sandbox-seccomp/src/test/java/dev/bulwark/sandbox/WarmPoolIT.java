@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The optional warm pool: pre-created containers, same limits and profile, each used once. */
+/** The optional warm pool: pre-created containers, same limits and profile, each used once; and close() during runs. */
 @RequiresService(Service.DOCKER)
 class WarmPoolIT {
 
@@ -59,6 +59,41 @@ class WarmPoolIT {
                     () -> runtime.warmReady() == 2 && count() == 2);
         }
         Poll.until(Duration.ofSeconds(30), "warm containers removed on close", () -> count() == 0);
+    }
+
+    @Test
+    void closeDuringARunLetsItFinishAndLeavesNoContainerBehind() throws Exception {
+        SandboxSettings settings = SandboxSettings.defaults()
+                .withLimits(96L * 1024 * 1024, 32, Duration.ofSeconds(20), 64 * 1024);
+        DockerSandboxRuntime runtime = new DockerSandboxRuntime(settings);
+        runtime.check();
+        java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<SandboxResult> run = caller.submit(() -> runtime.run(SandboxRequest.python(
+                    "import time\nprint('started', flush=True)\ntime.sleep(2)\nprint('done')", "")));
+            Poll.until(Duration.ofSeconds(30), "the run's container is running", () -> running() == 1);
+            runtime.close();
+
+            SandboxResult r = run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.stdout()).as(r.stderr()).isEqualTo("started\ndone\n");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.run(SandboxRequest.python("print(1)", "")))
+                    .isInstanceOf(SandboxException.class).hasMessageContaining("closed");
+            Poll.until(Duration.ofSeconds(30), "every container removed after close", () -> count() == 0);
+        } finally {
+            caller.shutdownNow();
+        }
+    }
+
+    private static int running() {
+        try {
+            Process p = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=" + DockerSandboxRuntime.LABEL,
+                    "--filter", "status=running").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return out.isEmpty() ? 0 : out.split("\\s+").length;
+        } catch (Exception e) {
+            return -1;
+        }
     }
 
     private static int count() {

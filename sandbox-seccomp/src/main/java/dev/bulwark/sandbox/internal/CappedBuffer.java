@@ -22,6 +22,11 @@ public final class CappedBuffer {
         discarded += data.length - keep;
     }
 
+    /** @return every byte appended, kept or discarded */
+    public synchronized long total() {
+        return bytes.size() + discarded;
+    }
+
     /** @return whether anything was discarded */
     public synchronized boolean truncated() {
         return discarded > 0;

@@ -117,12 +117,17 @@ public class SandboxBenchmark {
 
     @Benchmark
     public int dockerRunCli() throws Exception {
-        Process p = new ProcessBuilder("docker", "run", "--rm", "-i", "--network", "none", "--read-only",
-                "--tmpfs", "/tmp:rw,noexec,nosuid,nodev,size=" + settings.tmpfsBytes(), "--cap-drop", "ALL",
+        long shm = Math.min(1024L * 1024, settings.tmpfsBytes() / 4); // as DockerSandboxRuntime sizes /dev/shm
+        Process p = new ProcessBuilder("docker", "run", "--rm", "-i", "--network", "none", "--read-only", "--init",
+                "--tmpfs", "/tmp:rw,noexec,nosuid,nodev,size=" + (settings.tmpfsBytes() - shm),
+                "--shm-size", Long.toString(shm), "--log-driver", "local",
+                "--log-opt", "max-size=1m", "--log-opt", "max-file=1",
+                "--log-opt", "compress=false", "--cap-drop", "ALL",
                 "--security-opt", "no-new-privileges", "--security-opt", "seccomp=" + profile,
                 "--pids-limit", Long.toString(settings.pids()), "--memory", Long.toString(settings.memoryBytes()),
                 "--memory-swap", Long.toString(settings.memoryBytes()), "--cpus", Double.toString(settings.cpus()),
                 "--ulimit", "fsize=" + settings.fileSizeBytes(), "--ulimit", "nofile=" + settings.openFiles(),
+                "--ulimit", "core=0:0", "--ulimit", "memlock=0:0",
                 "--user", settings.user(), "--workdir", "/work", settings.image(), "python3", "-c", "print(1)")
                 .redirectErrorStream(true).start();
         p.getOutputStream().close();
