@@ -3,6 +3,9 @@
 #   scripts/release.sh modules
 #       the published modules' folders (bom and every reactor module whose pom does not set
 #       maven.deploy.skip), one a line
+#   scripts/release.sh set-version VERSION
+#       writes VERSION instead of the current version in every pom (project, parent and the
+#       bulwark.version properties of the BOM consumer)
 #   scripts/release.sh reproducible
 #       after a build of this tree (./mvnw verify or package): builds the published modules again
 #       from a copy of the tree at another path and compares every published file (jar, sources,
@@ -15,6 +18,8 @@
 #       checks a staging directory laid out as Maven Central expects: for every published module
 #       a pom, and for a jar module jar, sources, javadoc and SBOM; each file with a .asc that
 #       gpg --verify accepts and .md5/.sha1 that match; the POM metadata Central requires
+#   scripts/release.sh bundle STAGING_DIR ZIP
+#       zips a checked staging directory for upload to the Central Portal (no maven-metadata.xml)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -98,7 +103,7 @@ cmd_check() {
     local file=$1
     if [[ ! -f $file ]]; then problems+=("missing ${file#"$staging"/}"); return; fi
     if [[ ! -f $file.asc ]]; then problems+=("missing ${file#"$staging"/}.asc")
-    elif ! gpg --batch --quiet --verify "$file.asc" "$file" 2>/dev/null; then problems+=("bad signature ${file#"$staging"/}.asc"); fi
+    elif ! gpg --batch --quiet --verify "$file.asc" "$file" 2>/dev/null; then problems+=("signature does not verify (gpg --verify): ${file#"$staging"/}.asc"); fi
     local alg sum
     for alg in md5 sha1; do
       if [[ ! -f $file.$alg ]]; then problems+=("missing ${file#"$staging"/}.$alg"); continue; fi
@@ -177,10 +182,7 @@ cmd_dry_run() {
   local work="$out/tree"
   log "dry run of release $version in $work"
   copy_tree "$work"
-  (cd "$work" && ./mvnw -B -q versions:set -DnewVersion="$version" -DprocessAllModules=true -DgenerateBackupPoms=false) \
-    >"$out/versions.log" 2>&1 || { tail -30 "$out/versions.log" >&2; die "versions:set $version failed"; }
-  local left; left=$(cd "$work" && grep -l -- "$current" pom.xml $(published_modules | sed 's:$:/pom.xml:'))
-  [[ -z $left ]] || die "versions:set left $current in: $left"
+  (cd "$work" && bash scripts/release.sh set-version "$version") || die "could not set version $version"
   # A throwaway key in a throwaway GNUPGHOME; never the user's keyring.
   local gnupg; gnupg=$(mktemp -d /tmp/bulwark-gpg.XXXXXX)
   chmod 700 "$gnupg"
@@ -188,7 +190,7 @@ cmd_dry_run() {
   trap 'gpgconf --homedir "$GNUPGHOME" --kill all >/dev/null 2>&1; rm -rf "$GNUPGHOME"' EXIT
   gpg --batch --quiet --passphrase '' --quick-gen-key "Bulwark release dry run <dry-run@bulwark.invalid>" ed25519 sign 1d \
     2>"$out/gpg.log" || { cat "$out/gpg.log" >&2; die "gpg could not make a throwaway key"; }
-  local key; key=$(gpg --batch --with-colons --list-secret-keys | awk -F: '/^fpr/{print $10; exit}')
+  local key; key=$(gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '/^fpr/{print $10; exit}')
   log "throwaway signing key $key (GNUPGHOME $gnupg, deleted afterwards)"
   local extra=()
   local previous; previous=$(sed -n 's:.*<bulwark.previous.version>\(.*\)</bulwark.previous.version>.*:\1:p' pom.xml)
@@ -200,14 +202,47 @@ cmd_dry_run() {
   mvn_published "$work" -Prelease -Dgpg.keyname="$key" -Dbulwark.staging.dir="$out/staging" "${extra[@]}" deploy \
     >"$out/deploy.log" 2>&1 || { tail -40 "$out/deploy.log" >&2; die "./mvnw -Prelease deploy failed (log: $out/deploy.log)"; }
   cmd_check "$out/staging" "$version"
+  cmd_bundle "$out/staging" "$out/central-bundle-$version.zip"
   rm -rf "$work"
   log "dry run of $version: signed and staged in $out/staging"
 }
 
+cmd_bundle() { # the zip the Central Portal takes: the staged layout without maven-metadata.xml
+  local staging=${1:?usage: release.sh bundle STAGING_DIR ZIP} zip=${2:?usage: release.sh bundle STAGING_DIR ZIP}
+  python3 - "$staging" "$zip" <<'PY' || die "could not write $zip"
+import os, sys, zipfile
+staging, out = sys.argv[1], sys.argv[2]
+names = []
+for d, _, files in os.walk(staging):
+    for f in files:
+        if not f.startswith("maven-metadata.xml"):
+            names.append(os.path.relpath(os.path.join(d, f), staging))
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for n in sorted(names):
+        z.write(os.path.join(staging, n), n)
+print(f"[release] bundle {out}: {len(names)} files")
+PY
+}
+
+cmd_set_version() {
+  local new=${1:?usage: release.sh set-version VERSION} old; old=$(project_version)
+  [[ $new =~ ^[0-9]+\.[0-9]+\.[0-9]+(-SNAPSHOT)?$ ]] || die "version '$new' is not X.Y.Z or X.Y.Z-SNAPSHOT"
+  local poms; poms=$(find . -name pom.xml -not -path '*/target/*' -not -path './.git/*' | sort)
+  # Our own version only: in <version> (project, parent) and the bulwark.version properties.
+  # shellcheck disable=SC2086
+  sed -i -e "s:<version>${old//./\\.}</version>:<version>$new</version>:" \
+         -e "s:<bulwark.version>${old//./\\.}</bulwark.version>:<bulwark.version>$new</bulwark.version>:" $poms
+  local left; left=$(grep -l -F -- ">$old<" $poms)
+  [[ -z $left ]] || die "version $old is still written in: $left"
+  log "version $old -> $new in $(wc -w <<<"$poms") poms"
+}
+
 case ${1:-} in
   modules) published_modules ;;
+  set-version) shift; cmd_set_version "$@" ;;
   reproducible) cmd_reproducible ;;
   dry-run) shift; cmd_dry_run "$@" ;;
   check) shift; cmd_check "$@" ;;
-  *) sed -n '2,18p' "$0" >&2; exit 2 ;;
+  bundle) shift; cmd_bundle "$@" ;;
+  *) sed -n '2,/^[^#]/{/^#/p}' "$0" >&2; exit 2 ;;
 esac
