@@ -64,6 +64,23 @@ published_files() { # published_files MODULE_DIR
   (cd "$1/target" 2>/dev/null && ls -1 ./*.jar bom.json bom.xml 2>/dev/null | sed 's:^\./::')
 }
 
+jar_diff() { # jar_diff A B: the entries of two jars that differ (name, time, CRC, size), at most 20
+  python3 - "$1" "$2" <<'PY'
+import sys, zipfile
+def entries(path):
+    with zipfile.ZipFile(path) as z:
+        return {i.filename: (i.date_time, f"{i.CRC:08x}", i.file_size) for i in z.infolist()}
+a, b = entries(sys.argv[1]), entries(sys.argv[2])
+lines = []
+for name in sorted(set(a) | set(b)):
+    if a.get(name) != b.get(name):
+        lines.append(f"[release]     {name}: first {a.get(name, 'absent')}, second {b.get(name, 'absent')}")
+if not lines:
+    lines.append("[release]     same entries, times and CRCs: the zip structure (order, extra fields) differs")
+print("\n".join(lines[:20] + ([f"[release]     ... {len(lines) - 20} more"] if len(lines) > 20 else [])))
+PY
+}
+
 cmd_reproducible() {
   local m f missing=0 differ=0 same=0
   for m in $(published_modules); do
@@ -83,9 +100,7 @@ cmd_reproducible() {
         same=$((same + 1)); printf '[release]   identical  %s  %s/target/%s\n' "$(sha256sum <"$m/target/$f" | cut -c1-16)" "$m" "$f"
       else
         differ=1; log "  DIFFERS   $m/target/$f"
-        [[ $f == *.jar ]] && diff <(zipinfo -v "$m/target/$f" | grep -E '^Central directory entry|file last modified|32-bit CRC|^  [^ ].*$' ) \
-                                  <(zipinfo -v "$work/$m/target/$f" | grep -E '^Central directory entry|file last modified|32-bit CRC|^  [^ ].*$') | head -20
-        [[ $f != *.jar ]] && diff "$m/target/$f" "$work/$m/target/$f" | head -20
+        if [[ $f == *.jar ]]; then jar_diff "$m/target/$f" "$work/$m/target/$f"; else diff "$m/target/$f" "$work/$m/target/$f" | head -20; fi
       fi
     done
   done

@@ -46,8 +46,7 @@ need python3.11 python3.11
 need strace strace
 need openssl openssl
 need gpg gnupg            # release dry run (scripts/release.sh): signs with a throwaway key
-need python3 python3      # scripts/release.sh: POM metadata check, bundle
-need zipinfo unzip        # scripts/release.sh: which jar entries differ, if any
+need python3 python3      # scripts/release.sh: POM metadata check, jar comparison, bundle
 
 if ((${#missing[@]})); then
   if ! $can_install; then
