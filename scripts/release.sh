@@ -214,7 +214,10 @@ cmd_dry_run() {
   else
     log "API comparison off: bulwark.previous.version is empty (no release yet)"
   fi
-  mvn_published "$work" -Prelease -Dgpg.keyname="$key" -Dbulwark.staging.dir="$out/staging" "${extra[@]}" deploy \
+  # No install (deploy's lifecycle includes it) and a local repository of its own in front of the
+  # user's (read-only tail): the dry run's release version never lands in ~/.m2.
+  mvn_published "$work" -Prelease -Dgpg.keyname="$key" -Dbulwark.staging.dir="$out/staging" "${extra[@]}" \
+      -Dmaven.install.skip=true -Dmaven.repo.local="$out/m2" -Dmaven.repo.local.tail="$HOME/.m2/repository" deploy \
     >"$out/deploy.log" 2>&1 || { tail -40 "$out/deploy.log" >&2; die "./mvnw -Prelease deploy failed (log: $out/deploy.log)"; }
   cmd_check "$out/staging" "$version"
   cmd_bundle "$out/staging" "$out/central-bundle-$version.zip"
