@@ -48,9 +48,12 @@ artifact_id() { # the module's own artifactId (not its parent's)
 # A copy of the work tree (tracked and untracked-but-not-ignored files, no target/) in $1.
 copy_tree() {
   mkdir -p "$1"
-  git ls-files -z --cached --others --exclude-standard \
-    | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$1" \
-    || die "could not copy the work tree to $1"
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z --cached --others --exclude-standard \
+      | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$1"
+  else # not a git checkout: everything but build output
+    tar --exclude=./target --exclude='./*/target' --exclude='./*/*/target' --exclude=./data -cf - . | tar -xf - -C "$1"
+  fi || die "could not copy the work tree to $1"
 }
 
 mvn_published() { # mvn_published DIR ARGS...: builds the published modules (and what they need) in DIR
