@@ -107,7 +107,7 @@ cmd_reproducible() {
       fi
     done
   done
-  ((differ)) && die "the build is not reproducible: the files above differ between two builds of the same sources (second build kept in $work)"
+  ((differ)) && die "the build is not reproducible: the files above differ between two builds of the same sources (second build kept in $work; locally, a jar left by an earlier build with other settings also differs: ./mvnw clean first)"
   ((same > 0)) || die "no published file found to compare"
   rm -rf "$work" "$work.log"
   log "reproducible: $same published files byte-identical between two builds"
