@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gatling load test against the hardened sample on PostgreSQL (not part of ./mvnw verify):
 # 100 users ramped at 10/s, each looping login → /api/me ×10 → refresh for 60 s.
-# Needs the test PostgreSQL (sudo bash scripts/test-services.sh). Prints Gatling's statistics;
+# Needs the test PostgreSQL (bash scripts/test-services.sh, as root). Prints Gatling's statistics;
 # the HTML report is under samples/load-test/target/gatling/.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs (apt) and starts the services Bulwark's integration tests need. Idempotent.
-#   Docker engine, PostgreSQL (+ pg_dump/pg_restore), promtool, Alertmanager, chromium + chromedriver.
+# Installs (apt) and starts the services Bulwark's integration tests need. Idempotent. Run it as
+# root (it never calls sudo): `bash scripts/test-services.sh`.
+#   Docker engine (without its default bridge where the machine cannot create one), PostgreSQL
+#   (+ pg_dump/pg_restore), promtool, Alertmanager, chromium + chromedriver, gpg.
 # Prints what it found, installed and started. Exits non-zero, naming the service, when one
 # cannot be had. Where it is not root or not Debian/Ubuntu, it says which services it could not
 # provide and exits 0 only if all of them are already running.
@@ -21,7 +23,7 @@ AM_PORT="${BULWARK_ALERTMANAGER_PORT:-9093}"
 
 can_install=true
 if [[ $(id -u) -ne 0 ]]; then
-  log "not root: cannot install or start system services; only checking what is already there"
+  log "not root: cannot install or start system services; only checking what is already there (run it as root to provide them)"
   can_install=false
 elif ! command -v apt-get >/dev/null 2>&1; then
   log "not Debian/Ubuntu (no apt-get): cannot install packages; only checking what is already there"
@@ -43,6 +45,8 @@ need chromedriver chromium-driver
 need python3.11 python3.11
 need strace strace
 need openssl openssl
+need gpg gnupg            # release dry run (scripts/release.sh): signs with a throwaway key
+need python3 python3      # scripts/release.sh: POM metadata check, jar comparison, bundle
 
 if ((${#missing[@]})); then
   if ! $can_install; then
@@ -64,14 +68,47 @@ mkdir -p "$STATE_DIR"
 problems=()
 
 # --- Docker engine -----------------------------------------------------------
+# Where the engine cannot create its default bridge (no bridge module or iptables on a fresh
+# machine), dockerd exits at start or runs without the "bridge" network. The tests never need a
+# network (their containers run with --network none), so it is then started without a bridge.
+DOCKERD_LOG="$STATE_DIR/dockerd.log"
+start_dockerd() { # start_dockerd [ARGS...]: 0 once `docker info` answers; 1 if dockerd exited or 60 s passed
+  nohup dockerd "$@" >"$DOCKERD_LOG" 2>&1 &
+  DOCKERD_PID=$!
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && return 0
+    kill -0 "$DOCKERD_PID" 2>/dev/null || return 1
+    sleep 1
+  done
+  return 1
+}
+stop_dockerd() { # stops the dockerd that start_dockerd started (only that one), waiting up to 30 s
+  kill "$DOCKERD_PID" 2>/dev/null || return 0
+  for _ in $(seq 1 30); do kill -0 "$DOCKERD_PID" 2>/dev/null || return 0; sleep 1; done
+  kill -9 "$DOCKERD_PID" 2>/dev/null; sleep 1
+}
+start_engine() { # start_engine [ARGS...]: with the default bridge if it can be made, else without
+  if start_dockerd "$@" && docker network inspect bridge >/dev/null 2>&1; then return 0; fi
+  cp "$DOCKERD_LOG" "$DOCKERD_LOG.with-bridge"
+  local why
+  why=$(grep -iE 'failed to start daemon|level=(error|fatal)' "$DOCKERD_LOG.with-bridge" | grep -iE 'bridge|network|iptables' \
+    | tail -1 | sed 's/.*msg="\([^"]*\)".*/\1/')
+  [[ -n $why ]] || why='dockerd did not start or has no "bridge" network'
+  log "docker engine: no default bridge ($why; log: $DOCKERD_LOG.with-bridge)"
+  log "docker engine: starting it again without a bridge (--bridge=none --iptables=false)"
+  stop_dockerd
+  start_dockerd "$@" --bridge=none --iptables=false --ip-masq=false
+}
 if docker info >/dev/null 2>&1; then
   log "docker engine: already running"
 elif $can_install && command -v dockerd >/dev/null 2>&1; then
   log "docker engine: starting dockerd"
-  nohup dockerd >"$STATE_DIR/dockerd.log" 2>&1 &
-  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 1; done
-  if docker info >/dev/null 2>&1; then log "docker engine: started ($(docker version --format '{{.Server.Version}}'))"
-  else tail -20 "$STATE_DIR/dockerd.log" >&2; problems+=("docker engine did not answer 'docker info' within 60 s (log: $STATE_DIR/dockerd.log)"); fi
+  if start_engine; then
+    bridge="default bridge"; docker network inspect bridge >/dev/null 2>&1 || bridge="no bridge"
+    log "docker engine: started ($(docker version --format '{{.Server.Version}}'), $bridge)"
+  else
+    tail -20 "$DOCKERD_LOG" >&2; problems+=("docker engine did not answer 'docker info' within 60 s (log: $DOCKERD_LOG)")
+  fi
 else
   problems+=("docker engine")
 fi
