@@ -423,11 +423,15 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
             return;
         }
         HikariPoolMXBean mx = dataSource.getHikariPoolMXBean();
-        if (!atStart && (mx == null || mx.getIdleConnections() == 0)) {
-            return;  // every connection is busy: try again at the next sample rather than take one
+        if (!(mx instanceof HikariPool) || !atStart && (mx.getThreadsAwaitingConnection() > 0
+                || mx.getIdleConnections() == 0 && mx.getTotalConnections() >= settings.maximumPoolSize())) {
+            return;  // the application is waiting for connections: try again at the next sample
         }
         nextFleetCheck = now + settings.fleetCheckInterval().toMillis();
-        try (Connection c = atStart ? dataSource.getConnection() : ((HikariPool) mx).getConnection(0)) {
+        // An idle connection if there is one, else a new one (closed again as idle overflow).
+        long wait = atStart ? settings.acquireTimeout().toMillis()
+                : mx.getIdleConnections() > 0 ? 0 : Math.min(1000, settings.acquireTimeout().toMillis());
+        try (Connection c = ((HikariPool) mx).getConnection(wait)) {
             FleetCheck.Result result = fleetCheck.run(c, now);
             fleet = result;
             if (atStart && settings.maximumPoolSize() > result.limit()) {

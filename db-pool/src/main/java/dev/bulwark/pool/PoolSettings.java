@@ -303,7 +303,8 @@ public final class PoolSettings {
      * How long connections above {@link #poolSize()} stay open once they are no longer needed
      * ({@code DB_POOL_OVERFLOW_IDLE_MS}); 0 closes them at the first sample after the burst, as
      * SQLAlchemy closes an overflow connection when it is returned. The monitor checks every
-     * {@link #sampleInterval()}, so closing happens within this plus one sample interval.
+     * {@link #sampleInterval()} (and counts the in-use peak between two samples as needed), so
+     * closing happens within this plus two sample intervals.
      */
     public Duration overflowIdle() {
         return overflowIdle;
