@@ -428,10 +428,10 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
             return;  // the application is waiting for connections: try again at the next sample
         }
         nextFleetCheck = now + settings.fleetCheckInterval().toMillis();
-        // An idle connection if there is one, else a new one (closed again as idle overflow).
-        long wait = atStart ? settings.acquireTimeout().toMillis()
-                : mx.getIdleConnections() > 0 ? 0 : Math.min(1000, settings.acquireTimeout().toMillis());
-        try (Connection c = ((HikariPool) mx).getConnection(wait)) {
+        // An idle connection of the pool if there is one; else a connection of its own, so the
+        // check never waits in the pool's queue (nor shows up in its pending count).
+        try (Connection c = atStart ? ((HikariPool) mx).getConnection(settings.acquireTimeout().toMillis())
+                : mx.getIdleConnections() > 0 ? ((HikariPool) mx).getConnection(0) : directConnection()) {
             FleetCheck.Result result = fleetCheck.run(c, now);
             fleet = result;
             if (atStart && settings.maximumPoolSize() > result.limit()) {
@@ -454,6 +454,15 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
             LOG.warn("Pool {}: could not read PostgreSQL's connection limit and the replicas' connections: {}",
                     settings.poolName(), e.getMessage());
         }
+    }
+
+    private Connection directConnection() throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", settings.user());
+        props.setProperty("password", settings.password());
+        props.setProperty("ApplicationName", settings.applicationName());
+        props.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.validationTimeout().toSeconds())));
+        return java.sql.DriverManager.getConnection(settings.effectiveUrl(), props);
     }
 
     private void sampleQuietly() {

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * A strict parser of the Prometheus text exposition format (version 0.0.4) for tests: every
  * sample must follow the {@code # TYPE} line of its family, carry a name the type allows
- * (counter {@code _total}/{@code _created}; summary the bare name with a {@code quantile} label,
+ * (counter {@code _total}; summary the bare name with a {@code quantile} label,
  * {@code _sum}, {@code _count}; gauge the bare name), well-formed labels and a number.
  */
 final class Exposition {
@@ -77,7 +77,10 @@ final class Exposition {
         String base = f.name();
         switch (f.type()) {
             case "counter":
-                return name.equals(base + "_total") || name.equals(base + "_created");
+                // Text format 0.0.4 declares a counter under its sample name (foo_total), OpenMetrics under foo.
+                return base.endsWith("_total") ? name.equals(base)
+                        || name.equals(base.substring(0, base.length() - 6) + "_created")
+                        : name.equals(base + "_total") || name.equals(base + "_created");
             case "summary":
                 return name.equals(base) && labels.containsKey("quantile") || name.equals(base + "_sum")
                         || name.equals(base + "_count") || name.equals(base + "_created");

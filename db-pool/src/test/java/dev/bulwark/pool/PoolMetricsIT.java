@@ -108,9 +108,10 @@ class PoolMetricsIT {
             assertThat(families.get(name).type()).as(name).isEqualTo("gauge");
         }
         for (String name : COUNTERS) {
-            assertThat(families).as(name).containsKey(name);
-            assertThat(families.get(name).type()).as(name).isEqualTo("counter");
-            assertThat(families.get(name).samples()).as(name).allMatch(s -> s.name().equals(name + "_total"));
+            assertThat(families).as(name).containsKey(name + "_total");
+            assertThat(families.get(name + "_total").type()).as(name).isEqualTo("counter");
+            assertThat(families.get(name + "_total").samples()).as(name).isNotEmpty()
+                    .allMatch(s -> s.name().equals(name + "_total"));
         }
         for (String name : SUMMARIES) {
             assertThat(families.get(name).type()).as(name).isEqualTo("summary");
