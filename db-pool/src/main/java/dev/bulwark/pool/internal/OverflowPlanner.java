@@ -45,7 +45,7 @@ public final class OverflowPlanner {
         }
         window.addLast(new long[] {at, demand});
         long horizon = at - overflowIdle.toMillis();
-        while (window.size() > 1 && window.peekFirst()[0] < horizon) {
+        while (window.size() > 1 && window.peekFirst()[0] <= horizon) {
             window.pollFirst();
         }
         return (int) Math.min(maximum, Math.max(size, window.peekFirst()[1]));
