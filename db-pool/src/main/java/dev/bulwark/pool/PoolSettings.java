@@ -31,9 +31,9 @@ import java.util.regex.Pattern;
  */
 public final class PoolSettings {
 
-    /** Default steady size ({@code DB_POOL_SIZE}). */
+    /** Default number of connections kept open at rest ({@code DB_POOL_SIZE}). */
     public static final int DEFAULT_POOL_SIZE = 20;
-    /** Default burst above the steady size ({@code DB_MAX_OVERFLOW}). */
+    /** Default number of connections opened above it under a burst ({@code DB_MAX_OVERFLOW}). */
     public static final int DEFAULT_MAX_OVERFLOW = 40;
     /** Default acquire timeout ({@code DB_POOL_TIMEOUT_MS}). */
     public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
@@ -422,7 +422,7 @@ public final class PoolSettings {
             return this;
         }
 
-        /** @param poolSize steady connections, ≥ 0 ({@code DB_POOL_SIZE}) @return this */
+        /** @param poolSize connections kept open at rest, ≥ 0 ({@code DB_POOL_SIZE}) @return this */
         public Builder poolSize(int poolSize) {
             this.poolSize = poolSize;
             return this;
