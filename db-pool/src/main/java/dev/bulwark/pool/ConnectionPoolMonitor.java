@@ -428,8 +428,8 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
             return;  // the application is waiting for connections: try again at the next sample
         }
         nextFleetCheck = now + settings.fleetCheckInterval().toMillis();
-        // An idle connection of the pool if there is one; else a connection of its own, so the
-        // check never waits in the pool's queue (nor shows up in its pending count).
+        // An idle connection of the pool if there is one; else a short-lived connection of its own,
+        // so the check never waits in the pool's queue (nor shows up in its pending count).
         try (Connection c = atStart ? ((HikariPool) mx).getConnection(settings.acquireTimeout().toMillis())
                 : mx.getIdleConnections() > 0 ? ((HikariPool) mx).getConnection(0) : directConnection()) {
             FleetCheck.Result result = fleetCheck.run(c, now);
@@ -460,7 +460,8 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
         java.util.Properties props = new java.util.Properties();
         props.setProperty("user", settings.user());
         props.setProperty("password", settings.password());
-        props.setProperty("ApplicationName", settings.applicationName());
+        // Not named like the pool's connections: the pool's own count on the server stays within its maximum.
+        props.setProperty("ApplicationName", FleetCheck.checkName(settings.poolName(), settings.instance()));
         props.setProperty("connectTimeout", String.valueOf(Math.max(1, settings.validationTimeout().toSeconds())));
         return java.sql.DriverManager.getConnection(settings.effectiveUrl(), props);
     }

@@ -48,6 +48,19 @@ public final class FleetCheck {
     }
 
     /**
+     * The {@code application_name} of the check's own short-lived connection (used when the pool has
+     * no idle one): {@code <pool>~check:<instance>}, which the pool's prefix does not match.
+     *
+     * @param poolName pool name
+     * @param instance this replica's instance name
+     * @return the name, at most 63 characters
+     */
+    public static String checkName(String poolName, String instance) {
+        String name = poolName + "~check:" + instance;
+        return name.length() > 63 ? name.substring(0, 63) : name;
+    }
+
+    /**
      * Runs the check on a connection to the server.
      *
      * @param connection a connection of the pool
