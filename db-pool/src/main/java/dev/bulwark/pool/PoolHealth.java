@@ -15,27 +15,31 @@ import java.util.Map;
  * @param status overall state
  * @param reasons why the status is not {@code HEALTHY}; empty otherwise
  * @param pool pool name
+ * @param instance this replica's name ({@code DB_POOL_INSTANCE})
  * @param checkedAt when the snapshot was taken
- * @param minimumIdle steady connections ({@code DB_POOL_SIZE})
+ * @param minimumIdle connections kept at rest ({@code DB_POOL_SIZE})
  * @param maximumPoolSize most connections the pool may open
  * @param total open connections
  * @param active connections in use
  * @param idle open connections not in use
  * @param pending threads waiting for a connection
  * @param utilisation {@code active / maximumPoolSize}
- * @param peakActive most connections in use at once since the pool started
- * @param peakPending most threads seen waiting at once (sampled every {@code DB_POOL_SAMPLE_INTERVAL_MS})
+ * @param peakActive most connections in use at once within the peak window ({@code DB_POOL_PEAK_WINDOW_MS})
+ * @param peakPending most threads seen waiting at once within the peak window (sampled every {@code DB_POOL_SAMPLE_INTERVAL_MS})
  * @param acquireTimeouts {@code getConnection()} calls that timed out
  * @param acquireMillis time to acquire a connection, from Hikari's timer (recent window)
  * @param exhaustion exhaustion events
  * @param leaks leak suspicions
- * @param warnings problems found at start that did not stop the pool (e.g. size above the server's limit)
+ * @param overflow connections above {@code DB_POOL_SIZE}
+ * @param fleet the connection budget of all replicas on the server; null until checked or when not PostgreSQL
+ * @param warnings problems that do not stop the pool: size above the server's limit, replicas together above it
  * @param settings the pool's settings, without secrets
  */
 public record PoolHealth(
         Status status,
         List<String> reasons,
         String pool,
+        String instance,
         String checkedAt,
         int minimumIdle,
         int maximumPoolSize,
@@ -50,6 +54,8 @@ public record PoolHealth(
         AcquireTimes acquireMillis,
         Exhaustion exhaustion,
         Leaks leaks,
+        Overflow overflow,
+        Fleet fleet,
         List<String> warnings,
         Map<String, Object> settings) {
 
@@ -91,6 +97,36 @@ public record PoolHealth(
      * @param max maximum in the recent window
      */
     public record AcquireTimes(long count, double p50, double p95, double p99, double max) {
+    }
+
+    /**
+     * Connections above {@code DB_POOL_SIZE}, opened under a burst and closed after it.
+     *
+     * @param inUse overflow connections in use now: {@code max(0, active - DB_POOL_SIZE)}
+     * @param open overflow connections open now: {@code max(0, total - DB_POOL_SIZE)}
+     * @param opened connections opened above {@code DB_POOL_SIZE} so far
+     * @param retired idle overflow connections the monitor closed so far
+     * @param idleMs how long overflow stays open once not needed ({@code DB_POOL_OVERFLOW_IDLE_MS})
+     */
+    public record Overflow(int inUse, int open, long opened, long retired, long idleMs) {
+    }
+
+    /**
+     * The connection budget of all replicas of this pool on one PostgreSQL server, from
+     * {@code pg_stat_activity} (every connection is named {@code <pool>:<maximum>:<instance>}).
+     *
+     * @param applicationName this replica's {@code application_name}
+     * @param replicas replicas of this pool with connections open on the server (this one included)
+     * @param connections connections those replicas hold
+     * @param replicasMaximum their maximum pool sizes added up: what they may open together
+     * @param serverConnections client connections on the server, from any client
+     * @param serverLimit what the server allows ordinary users: {@code max_connections} minus the reserved slots
+     * @param maxConnections the server's {@code max_connections}
+     * @param reserved {@code superuser_reserved_connections} (+ {@code reserved_connections} on PostgreSQL 16+)
+     * @param checkedAt when the figures were read
+     */
+    public record Fleet(String applicationName, int replicas, int connections, int replicasMaximum,
+            int serverConnections, int serverLimit, int maxConnections, int reserved, String checkedAt) {
     }
 
     /**

@@ -13,9 +13,11 @@ import java.util.regex.Pattern;
  * Immutable settings of a monitored HikariCP pool: connection, sizing, timeouts and the monitor's
  * thresholds. Build with {@link #builder()} or read them with {@link #fromEnvironment()}.
  *
- * <p>Sizing follows the "steady + overflow" model: {@link #poolSize()} connections are kept open
- * (Hikari {@code minimumIdle}) and up to {@link #maxOverflow()} more are opened under load, so
- * Hikari's {@code maximumPoolSize} is {@code poolSize + maxOverflow}.
+ * <p>Sizing follows SQLAlchemy's "pool size + overflow" model: {@link #poolSize()} connections are
+ * kept open at rest, up to {@link #maxOverflow()} more are opened under a burst (Hikari's
+ * {@code maximumPoolSize} is {@code poolSize + maxOverflow}), and those are closed again once they
+ * have not been needed for {@link #overflowIdle()}. The monitor drives HikariCP's
+ * {@code minimumIdle} to get this; see {@link ConnectionPoolMonitor}.
  *
  * <p>Every value is validated when the settings are built; an error names the setting, its
  * environment variable, the bad value (never the password) and the accepted range.
@@ -29,9 +31,9 @@ import java.util.regex.Pattern;
  */
 public final class PoolSettings {
 
-    /** Default steady size ({@code DB_POOL_SIZE}). */
+    /** Default number of connections kept open at rest ({@code DB_POOL_SIZE}). */
     public static final int DEFAULT_POOL_SIZE = 20;
-    /** Default burst above the steady size ({@code DB_MAX_OVERFLOW}). */
+    /** Default number of connections opened above it under a burst ({@code DB_MAX_OVERFLOW}). */
     public static final int DEFAULT_MAX_OVERFLOW = 40;
     /** Default acquire timeout ({@code DB_POOL_TIMEOUT_MS}). */
     public static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
@@ -53,6 +55,12 @@ public final class PoolSettings {
     public static final Duration DEFAULT_UNHEALTHY_AFTER_EXHAUSTED = Duration.ofSeconds(10);
     /** Default interval at which the monitor samples the pool ({@code DB_POOL_SAMPLE_INTERVAL_MS}). */
     public static final Duration DEFAULT_SAMPLE_INTERVAL = Duration.ofMillis(250);
+    /** Default time overflow connections stay open once not needed ({@code DB_POOL_OVERFLOW_IDLE_MS}). */
+    public static final Duration DEFAULT_OVERFLOW_IDLE = Duration.ofSeconds(5);
+    /** Default interval of the fleet budget check on PostgreSQL ({@code DB_POOL_FLEET_CHECK_MS}). */
+    public static final Duration DEFAULT_FLEET_CHECK_INTERVAL = Duration.ofSeconds(10);
+    /** Default window of the peak and {@code _max} figures ({@code DB_POOL_PEAK_WINDOW_MS}), as Micrometer's. */
+    public static final Duration DEFAULT_PEAK_WINDOW = Duration.ofMinutes(2);
 
     /** Hikari's own lower bounds; below them Hikari silently substitutes its defaults. */
     static final Duration MIN_ACQUIRE_TIMEOUT = Duration.ofMillis(250);
@@ -62,6 +70,7 @@ public final class PoolSettings {
     static final Duration MIN_VALIDATION_TIMEOUT = Duration.ofMillis(250);
     static final Duration MIN_LEAK_DETECTION = Duration.ofSeconds(2);
 
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern URL_SECRET = Pattern.compile("(?i)(password|passwd|pwd)=[^&;]*");
 
     private final String url;
@@ -81,6 +90,10 @@ public final class PoolSettings {
     private final double degradedUtilisation;
     private final Duration unhealthyAfterExhausted;
     private final Duration sampleInterval;
+    private final Duration overflowIdle;
+    private final String instance;
+    private final Duration fleetCheckInterval;
+    private final Duration peakWindow;
 
     private PoolSettings(Builder b) {
         this.url = b.url;
@@ -100,6 +113,10 @@ public final class PoolSettings {
         this.degradedUtilisation = b.degradedUtilisation;
         this.unhealthyAfterExhausted = b.unhealthyAfterExhausted;
         this.sampleInterval = b.sampleInterval;
+        this.overflowIdle = b.overflowIdle;
+        this.instance = b.instance;
+        this.fleetCheckInterval = b.fleetCheckInterval;
+        this.peakWindow = b.peakWindow;
     }
 
     /** A builder with every default set. */
@@ -146,7 +163,24 @@ public final class PoolSettings {
         r.decimal("DB_POOL_DEGRADED_UTILISATION").ifPresent(b::degradedUtilisation);
         r.duration("DB_POOL_UNHEALTHY_EXHAUSTED_MS", ChronoUnit.MILLIS).ifPresent(b::unhealthyAfterExhausted);
         r.duration("DB_POOL_SAMPLE_INTERVAL_MS", ChronoUnit.MILLIS).ifPresent(b::sampleInterval);
+        r.duration("DB_POOL_OVERFLOW_IDLE_MS", ChronoUnit.MILLIS).ifPresent(b::overflowIdle);
+        r.duration("DB_POOL_FLEET_CHECK_MS", ChronoUnit.MILLIS).ifPresent(b::fleetCheckInterval);
+        r.duration("DB_POOL_PEAK_WINDOW_MS", ChronoUnit.MILLIS).ifPresent(b::peakWindow);
+        Optional<String> instance = r.string("DB_POOL_INSTANCE");
+        b.instance(instance.isPresent() ? instance.get() : defaultInstance(r.string("HOSTNAME").orElse(null)));
         return b.build();
+    }
+
+    /**
+     * The instance name used when {@code DB_POOL_INSTANCE} is unset: {@code <HOSTNAME>-<pid>} (the
+     * pod name in Kubernetes), or {@code pid-<pid>} without {@code HOSTNAME}; characters other than
+     * letters, digits, {@code _ . : -} become {@code _}.
+     */
+    static String defaultInstance(String hostname) {
+        long pid = ProcessHandle.current().pid();
+        String host = hostname == null || hostname.isBlank() ? "pid" : hostname.trim().replaceAll("[^A-Za-z0-9_.:-]", "_");
+        String name = host + "-" + pid;
+        return name.length() > 64 ? name.substring(name.length() - 64) : name;
     }
 
     /** JDBC URL; empty when the embedded H2 default is used. */
@@ -185,7 +219,7 @@ public final class PoolSettings {
         return poolName;
     }
 
-    /** Steady connections kept open: Hikari {@code minimumIdle} ({@code DB_POOL_SIZE}). */
+    /** Connections kept open at rest ({@code DB_POOL_SIZE}). */
     public int poolSize() {
         return poolSize;
     }
@@ -210,7 +244,11 @@ public final class PoolSettings {
         return maxLifetime;
     }
 
-    /** Idle time after which connections above the steady size close ({@code DB_POOL_IDLE_TIMEOUT_MS}). */
+    /**
+     * HikariCP's own {@code idleTimeout} ({@code DB_POOL_IDLE_TIMEOUT_MS}): a backstop that retires
+     * idle connections above the steady size on Hikari's 30-second housekeeping run. The monitor
+     * closes overflow sooner, after {@link #overflowIdle()}.
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
@@ -261,6 +299,47 @@ public final class PoolSettings {
         return sampleInterval;
     }
 
+    /**
+     * How long connections above {@link #poolSize()} stay open once they are no longer needed
+     * ({@code DB_POOL_OVERFLOW_IDLE_MS}); 0 closes them at the first sample after the burst, as
+     * SQLAlchemy closes an overflow connection when it is returned. The monitor checks every
+     * {@link #sampleInterval()} (and counts the in-use peak between two samples as needed), so
+     * closing happens within this plus two sample intervals.
+     */
+    public Duration overflowIdle() {
+        return overflowIdle;
+    }
+
+    /**
+     * This replica's name ({@code DB_POOL_INSTANCE}; default {@code <HOSTNAME>-<pid>}): part of
+     * every connection's {@code application_name}, so the replicas of one service can be told apart
+     * and counted together on the server.
+     */
+    public String instance() {
+        return instance;
+    }
+
+    /**
+     * The {@code application_name} every connection carries on PostgreSQL:
+     * {@code <pool>:<maximum pool size>:<instance>}, at most 63 characters.
+     */
+    public String applicationName() {
+        return dev.bulwark.pool.internal.FleetCheck.applicationName(poolName, maximumPoolSize(), instance);
+    }
+
+    /**
+     * How often the monitor reads, on PostgreSQL, the server's connection limit and the connections
+     * of every replica of this pool ({@code DB_POOL_FLEET_CHECK_MS}); 0 turns the check off.
+     */
+    public Duration fleetCheckInterval() {
+        return fleetCheckInterval;
+    }
+
+    /** Window of the peak figures and of the Prometheus {@code _max} gauges ({@code DB_POOL_PEAK_WINDOW_MS}). */
+    public Duration peakWindow() {
+        return peakWindow;
+    }
+
     /** The settings as name/value pairs for health output: no password, URL redacted. */
     public Map<String, Object> describe() {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
@@ -279,6 +358,10 @@ public final class PoolSettings {
         out.put("leakDetectionMs", leakDetection.toMillis());
         out.put("degradedUtilisation", degradedUtilisation);
         out.put("unhealthyAfterExhaustedMs", unhealthyAfterExhausted.toMillis());
+        out.put("overflowIdleMs", overflowIdle.toMillis());
+        out.put("instance", instance);
+        out.put("fleetCheckMs", fleetCheckInterval.toMillis());
+        out.put("peakWindowMs", peakWindow.toMillis());
         return out;
     }
 
@@ -307,6 +390,10 @@ public final class PoolSettings {
         private double degradedUtilisation = DEFAULT_DEGRADED_UTILISATION;
         private Duration unhealthyAfterExhausted = DEFAULT_UNHEALTHY_AFTER_EXHAUSTED;
         private Duration sampleInterval = DEFAULT_SAMPLE_INTERVAL;
+        private Duration overflowIdle = DEFAULT_OVERFLOW_IDLE;
+        private String instance = defaultInstance(System.getenv("HOSTNAME"));
+        private Duration fleetCheckInterval = DEFAULT_FLEET_CHECK_INTERVAL;
+        private Duration peakWindow = DEFAULT_PEAK_WINDOW;
 
         private Builder() {
         }
@@ -335,7 +422,7 @@ public final class PoolSettings {
             return this;
         }
 
-        /** @param poolSize steady connections, ≥ 0 ({@code DB_POOL_SIZE}) @return this */
+        /** @param poolSize connections kept open at rest, ≥ 0 ({@code DB_POOL_SIZE}) @return this */
         public Builder poolSize(int poolSize) {
             this.poolSize = poolSize;
             return this;
@@ -413,6 +500,30 @@ public final class PoolSettings {
             return this;
         }
 
+        /** @param idle overflow idle time, 0 to 3600000 ms ({@code DB_POOL_OVERFLOW_IDLE_MS}) @return this */
+        public Builder overflowIdle(Duration idle) {
+            this.overflowIdle = idle;
+            return this;
+        }
+
+        /** @param instance this replica's name, 1-64 of {@code [A-Za-z0-9_.:-]} ({@code DB_POOL_INSTANCE}) @return this */
+        public Builder instance(String instance) {
+            this.instance = instance;
+            return this;
+        }
+
+        /** @param interval fleet check interval, 0 (off) or 1000 to 3600000 ms ({@code DB_POOL_FLEET_CHECK_MS}) @return this */
+        public Builder fleetCheckInterval(Duration interval) {
+            this.fleetCheckInterval = interval;
+            return this;
+        }
+
+        /** @param window peak window, 1000 ms to 1 day ({@code DB_POOL_PEAK_WINDOW_MS}) @return this */
+        public Builder peakWindow(Duration window) {
+            this.peakWindow = window;
+            return this;
+        }
+
         /**
          * Validates and builds.
          *
@@ -468,6 +579,16 @@ public final class PoolSettings {
                 throw invalid("sampleInterval", "DB_POOL_SAMPLE_INTERVAL_MS", "must be at most 60000 ms, got "
                         + sampleInterval.toMillis() + " ms");
             }
+            atLeast("overflowIdle", "DB_POOL_OVERFLOW_IDLE_MS", overflowIdle, Duration.ZERO, false);
+            atMost("overflowIdle", "DB_POOL_OVERFLOW_IDLE_MS", overflowIdle, Duration.ofHours(1));
+            if (instance == null || !INSTANCE.matcher(instance).matches()) {
+                throw invalid("instance", "DB_POOL_INSTANCE", "must be 1-64 letters, digits, '_', '.', ':' or '-', got '"
+                        + instance + "'");
+            }
+            atLeast("fleetCheckInterval", "DB_POOL_FLEET_CHECK_MS", fleetCheckInterval, Duration.ofSeconds(1), true);
+            atMost("fleetCheckInterval", "DB_POOL_FLEET_CHECK_MS", fleetCheckInterval, Duration.ofHours(1));
+            atLeast("peakWindow", "DB_POOL_PEAK_WINDOW_MS", peakWindow, Duration.ofSeconds(1), false);
+            atMost("peakWindow", "DB_POOL_PEAK_WINDOW_MS", peakWindow, Duration.ofDays(1));
             return new PoolSettings(this);
         }
 
@@ -482,8 +603,17 @@ public final class PoolSettings {
                 return;
             }
             if (value.compareTo(min) < 0) {
-                throw invalid(field, variable, "must be ≥ " + min.toMillis() + " ms (HikariCP's minimum"
-                        + (zeroAllowed ? "; 0 turns it off" : "") + "), got " + value.toMillis() + " ms");
+                String why = field.equals("fleetCheckInterval") || field.equals("peakWindow") ? "" : "HikariCP's minimum";
+                String off = zeroAllowed ? "0 turns it off" : "";
+                String note = why.isEmpty() || off.isEmpty() ? why + off : why + "; " + off;
+                throw invalid(field, variable, "must be ≥ " + min.toMillis() + " ms" + (note.isEmpty() ? "" : " (" + note + ")")
+                        + ", got " + value.toMillis() + " ms");
+            }
+        }
+
+        private static void atMost(String field, String variable, Duration value, Duration max) {
+            if (value.compareTo(max) > 0) {
+                throw invalid(field, variable, "must be at most " + max.toMillis() + " ms, got " + value.toMillis() + " ms");
             }
         }
 

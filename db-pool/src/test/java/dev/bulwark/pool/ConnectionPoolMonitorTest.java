@@ -19,6 +19,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import dev.bulwark.testsupport.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +114,54 @@ class ConnectionPoolMonitorTest {
                     "hikaricp_connections_acquire_seconds_count{pool=\"orders\"} 1",
                     "bulwark_pool_utilisation{pool=\"orders\"}", "bulwark_pool_exhaustion_events_total{pool=\"orders\"} 0",
                     "bulwark_pool_peak_active{pool=\"orders\"} 1.0");
+        }
+    }
+
+    @Test
+    void peaksCoverTheWindowNotTheWholeLife() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+        PoolSettings settings = h2().peakWindow(Duration.ofMinutes(2)).sampleInterval(Duration.ofMinutes(1)).build();
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, metrics, null, clock)) {
+            List<Connection> held = new ArrayList<>();
+            held.add(pool.dataSource().getConnection());
+            held.add(pool.dataSource().getConnection());
+            for (Connection c : held) {
+                c.close();
+            }
+            pool.sample();
+            assertThat(pool.health().peakActive()).isEqualTo(2);
+            assertThat(metrics.getGauges().get("bulwark.pool.bulwark.peak_active").getValue()).isEqualTo(2);
+
+            clock.advance(Duration.ofMinutes(1));
+            pool.sample();
+            assertThat(pool.health().peakActive()).as("still within the window").isEqualTo(2);
+
+            clock.advance(Duration.ofMinutes(2));
+            pool.sample();
+            assertThat(pool.health().peakActive()).as("window passed").isZero();
+            assertThat(metrics.getGauges().get("bulwark.pool.bulwark.peak_active").getValue()).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void theMonitorsOwnBorrowsAreNotCounted() throws Exception {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(h2().overflowIdle(Duration.ZERO).build(), metrics)) {
+            List<Connection> held = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                held.add(pool.dataSource().getConnection());
+            }
+            for (Connection c : held) {
+                c.close();
+            }
+            pool.sample();   // sees the burst's peak of 3 since the previous sample
+            pool.sample();   // 0 needed now, and no idle time to wait for
+
+            PoolHealth health = pool.health();
+            assertThat(health.total()).as("overflow closed at once with DB_POOL_OVERFLOW_IDLE_MS=0").isEqualTo(1);
+            assertThat(health.overflow().retired()).isEqualTo(2);
+            assertThat(health.acquireMillis().count()).as("only the application's three borrows").isEqualTo(3);
+            assertThat(metrics.getTimers().get("bulwark.pool.Usage").getCount()).isEqualTo(3);
+            assertThat(health.acquireTimeouts()).isZero();
         }
     }
 

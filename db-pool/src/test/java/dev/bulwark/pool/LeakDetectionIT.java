@@ -32,7 +32,7 @@ class LeakDetectionIT {
             assertThat(leak.thread()).isEqualTo(Thread.currentThread().getName());
             assertThat(leak.thresholdMs()).isEqualTo(2000);
             assertThat(leak.stack()).anyMatch(frame -> frame.contains("LeakDetectionIT.leakyRepositoryCall"));
-            assertThat(metrics.getGauges().get("bulwark.pool.leaks.leak.suspicions").getValue()).isEqualTo(1L);
+            assertThat(metrics.getCounters().get("bulwark.pool.leaks.leak.suspicions").getCount()).isEqualTo(1L);
             assertThat(pool.health().leaks().enabled()).isTrue();
             assertThat(pool.dataSource()).isInstanceOf(com.zaxxer.hikari.HikariDataSource.class);
         }

@@ -139,4 +139,51 @@ class PoolSettingsTest {
         assertThatThrownBy(() -> PoolSettings.builder().acquireTimeout(Duration.ofMillis(10)).build())
                 .hasMessageStartingWith("acquireTimeout (DB_POOL_TIMEOUT_MS)");
     }
+
+    @Test
+    void readsTheOverflowFleetAndPeakVariables() {
+        PoolSettings s = env("DB_POOL_NAME", "orders", "DB_POOL_SIZE", "5", "DB_MAX_OVERFLOW", "7",
+                "DB_POOL_OVERFLOW_IDLE_MS", "1500", "DB_POOL_INSTANCE", "web-7f9c", "DB_POOL_FLEET_CHECK_MS", "2000",
+                "DB_POOL_PEAK_WINDOW_MS", "60000");
+
+        assertThat(s.overflowIdle()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(s.instance()).isEqualTo("web-7f9c");
+        assertThat(s.applicationName()).isEqualTo("orders:12:web-7f9c");
+        assertThat(s.fleetCheckInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.peakWindow()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(env().overflowIdle()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(env().fleetCheckInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(env().peakWindow()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void theInstanceDefaultsToHostnameAndPid() {
+        long pid = ProcessHandle.current().pid();
+
+        assertThat(env("HOSTNAME", "orders-api-5d8f").instance()).isEqualTo("orders-api-5d8f-" + pid);
+        assertThat(env("HOSTNAME", "odd host/name").instance()).isEqualTo("odd_host_name-" + pid);
+        assertThat(env("HOSTNAME", "").instance()).isEqualTo("pid-" + pid);
+    }
+
+    @Test
+    void theApplicationNameFitsPostgresSixtyThreeBytesByCuttingTheInstance() {
+        PoolSettings s = env("DB_POOL_NAME", "orders", "DB_POOL_INSTANCE", "i".repeat(64));
+
+        assertThat(s.applicationName()).hasSize(63).startsWith("orders:60:iii");
+    }
+
+    @Test
+    void refusesBadOverflowFleetAndInstanceValues() {
+        assertThatThrownBy(() -> env("DB_POOL_OVERFLOW_IDLE_MS", "-1"))
+                .hasMessageContaining("DB_POOL_OVERFLOW_IDLE_MS");
+        assertThatThrownBy(() -> env("DB_POOL_OVERFLOW_IDLE_MS", "3600001"))
+                .hasMessage("overflowIdle (DB_POOL_OVERFLOW_IDLE_MS) must be at most 3600000 ms, got 3600001 ms");
+        assertThatThrownBy(() -> env("DB_POOL_INSTANCE", "web 1"))
+                .hasMessage("instance (DB_POOL_INSTANCE) must be 1-64 letters, digits, '_', '.', ':' or '-', got 'web 1'");
+        assertThatThrownBy(() -> env("DB_POOL_FLEET_CHECK_MS", "500"))
+                .hasMessage("fleetCheckInterval (DB_POOL_FLEET_CHECK_MS) must be ≥ 1000 ms (0 turns it off), got 500 ms");
+        assertThat(env("DB_POOL_FLEET_CHECK_MS", "0").fleetCheckInterval()).isZero();
+        assertThatThrownBy(() -> env("DB_POOL_PEAK_WINDOW_MS", "10"))
+                .hasMessage("peakWindow (DB_POOL_PEAK_WINDOW_MS) must be ≥ 1000 ms, got 10 ms");
+    }
 }

@@ -1,5 +1,6 @@
 package dev.bulwark.pool.internal;
 
+import com.codahale.metrics.Counter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -17,7 +18,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +36,7 @@ public final class LeakDetector {
     private final Duration threshold;
     private final ScheduledExecutorService scheduler;
     private final Clock clock;
-    private final LongAdder suspicions = new LongAdder();
+    private final Counter suspicions = new Counter();
     private final Deque<Suspicion> recent = new ArrayDeque<>();
 
     /**
@@ -73,7 +73,7 @@ public final class LeakDetector {
                 recent.addLast(suspicion);
             }
             // Counted after it is listed, so a reader who sees the count also sees the entry.
-            suspicions.increment();
+            suspicions.inc();
             LOG.warn("Connection leak suspected in pool {}: held for more than {} ms by thread {}; borrowed at:",
                     poolName, threshold.toMillis(), borrower.getName(), borrowedAt);
         }, threshold.toMillis(), TimeUnit.MILLISECONDS);
@@ -84,7 +84,12 @@ public final class LeakDetector {
 
     /** Leak suspicions reported so far. */
     public long suspicions() {
-        return suspicions.sum();
+        return suspicions.getCount();
+    }
+
+    /** The suspicions as a dropwizard counter, for the registry. */
+    public Counter counter() {
+        return suspicions;
     }
 
     /** The latest suspicions, oldest first (at most ten). */
