@@ -44,7 +44,6 @@ import dev.bulwark.sandbox.SandboxResult;
 import dev.bulwark.sandbox.SandboxSettings;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
-import io.prometheus.metrics.instrumentation.dropwizard5.labels.CustomLabelMapper;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -150,8 +149,9 @@ public final class HardenedService implements AutoCloseable {
         this.sandbox = sb;
         this.sandboxUnavailable = why;
 
-        DropwizardExports.builder().dropwizardRegistry(metrics)
-                .customLabelMapper(new CustomLabelMapper(PoolPrometheus.mappings())).register(prometheus);
+        DropwizardExports.builder().dropwizardRegistry(metrics).metricFilter(PoolPrometheus.otherMetrics())
+                .register(prometheus);
+        PoolPrometheus.register(metrics, prometheus); // pool series as Micrometer's HikariCP binding has them
         routes();
         this.executor = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 4));
         server.setExecutor(executor);

@@ -169,7 +169,10 @@ class HardenedServiceIT {
 
         assertThat(text).contains("hikaricp_connections_active{pool=\"bulwark\"}", "hikaricp_connections_max{pool=\"bulwark\"} 5.0",
                 "bulwark_pool_exhaustion_events_total{pool=\"bulwark\"}", "bulwark_jwt_logins_total",
-                "bulwark_jwt_refused_csrf_origin_total", "bulwark_http_requests_total");
+                "bulwark_jwt_refused_csrf_origin_total", "bulwark_http_requests_total",
+                "hikaricp_connections_acquire_seconds_sum{pool=\"bulwark\"}",
+                "hikaricp_connections_acquire_seconds_max{pool=\"bulwark\"}",
+                "hikaricp_connections_timeout_total{pool=\"bulwark\"}");
     }
 
     @Test
