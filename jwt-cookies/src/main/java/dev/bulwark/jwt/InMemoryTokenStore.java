@@ -1,5 +1,6 @@
 package dev.bulwark.jwt;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -11,7 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryTokenStore implements TokenStore {
 
-    private record Family(String subject, String current, boolean revoked, Instant expiresAt) {
+    /** A family: its current refresh token, the one spent before it and when, revocation, expiry. */
+    private record Family(String subject, String current, String previous, Instant rotatedAt, boolean revoked,
+            Instant expiresAt) {
+        Family revoke() {
+            return new Family(subject, current, previous, rotatedAt, true, expiresAt);
+        }
     }
 
     private final Map<String, Family> families = new ConcurrentHashMap<>();
@@ -20,30 +26,39 @@ public final class InMemoryTokenStore implements TokenStore {
     @Override
     public void startFamily(String familyId, String subject, String tokenId, Instant expiresAt) {
         Objects.requireNonNull(familyId, "familyId");
-        families.put(familyId, new Family(subject, tokenId, false, expiresAt));
+        families.put(familyId, new Family(subject, tokenId, null, null, false, expiresAt));
     }
 
     @Override
-    public Rotation rotate(String familyId, String presentedId, String nextId, Instant expiresAt) {
-        Rotation[] outcome = {Rotation.UNKNOWN};
+    public RotationResult rotate(String familyId, String presentedId, String nextId, Instant now, Duration reuseGrace,
+            Instant expiresAt) {
+        Objects.requireNonNull(presentedId, "presentedId");
+        Objects.requireNonNull(nextId, "nextId");
+        RotationResult[] outcome = {RotationResult.refused(Rotation.UNKNOWN)};
+        // computeIfPresent runs atomically per family: the check and the change cannot interleave.
         families.computeIfPresent(familyId, (id, family) -> {
             if (family.revoked()) {
-                outcome[0] = Rotation.REVOKED;
+                outcome[0] = RotationResult.refused(Rotation.REVOKED);
                 return family;
             }
-            if (!family.current().equals(presentedId)) {
-                outcome[0] = Rotation.REUSED;
-                return new Family(family.subject(), family.current(), true, family.expiresAt());
+            if (family.current().equals(presentedId)) {
+                outcome[0] = RotationResult.issuing(Rotation.ROTATED, nextId);
+                return new Family(family.subject(), nextId, presentedId, now, false, expiresAt);
             }
-            outcome[0] = Rotation.ROTATED;
-            return new Family(family.subject(), nextId, false, expiresAt);
+            if (presentedId.equals(family.previous()) && !reuseGrace.isZero()
+                    && !now.isAfter(family.rotatedAt().plus(reuseGrace))) {
+                outcome[0] = RotationResult.issuing(Rotation.WITHIN_GRACE, family.current());
+                return family;
+            }
+            outcome[0] = RotationResult.refused(Rotation.REUSED);
+            return family.revoke();
         });
         return outcome[0];
     }
 
     @Override
     public void revokeFamily(String familyId) {
-        families.computeIfPresent(familyId, (id, f) -> new Family(f.subject(), f.current(), true, f.expiresAt()));
+        families.computeIfPresent(familyId, (id, f) -> f.revoke());
     }
 
     @Override
