@@ -353,20 +353,21 @@ public final class JwtCookieAuth {
             clearCookies(response);
             return refuse(Refusal.SESSION_IDLE);
         }
+        // Asked before the store moves on, so a validator that throws leaves the session as it was.
+        SessionValidator.Decision decision = validator.validate(new SessionValidator.Session(t.subject(), t.roles(),
+                t.familyId(), t.authTime(), t.issuedAt()));
+        if (decision.refused()) {
+            store.revokeFamily(t.familyId());
+            clearCookies(response);
+            LOG.info("Session of subject {} (family {}) refused at refresh by the session validator", t.subject(),
+                    t.familyId());
+            return refuse(Refusal.SESSION_REFUSED);
+        }
         TokenStore.RotationResult rotation = store.rotate(t.familyId(), t.tokenId(), Secrets.randomId(), now,
                 settings.refreshReuseGrace(), refreshExpiry(t.authTime(), now));
         switch (rotation.outcome()) {
             case ROTATED:
             case WITHIN_GRACE:
-                SessionValidator.Decision decision = validator.validate(new SessionValidator.Session(t.subject(), t.roles(),
-                        t.familyId(), t.authTime(), t.issuedAt()));
-                if (decision.refused()) {
-                    store.revokeFamily(t.familyId());
-                    clearCookies(response);
-                    LOG.info("Session of subject {} (family {}) refused at refresh by the session validator", t.subject(),
-                            t.familyId());
-                    return refuse(Refusal.SESSION_REFUSED);
-                }
                 String accessId = Secrets.randomId();
                 Login login = issue(t.subject(), decision.roles(), t.familyId(), rotation.currentTokenId(), accessId,
                         t.authTime(), now, response);

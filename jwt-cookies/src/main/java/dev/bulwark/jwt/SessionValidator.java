@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * Re-checks the user at every refresh, so that a disabled account or a changed role takes effect
  * within one access-token lifetime instead of living on in the refresh family. Called by
- * {@link JwtCookieAuth#refresh} after the session's lifetime, idle limit and rotation checks have
- * passed; it answers with the roles to write into the new tokens, or a refusal, which ends the
+ * {@link JwtCookieAuth#refresh} after the token, CSRF, session lifetime and idle checks have
+ * passed and before the refresh token is rotated; it answers with the roles to write into the new tokens, or a refusal, which ends the
  * session (the family is revoked, the cookies cleared, {@link Refusal#SESSION_REFUSED}).
  *
  * <pre>{@code

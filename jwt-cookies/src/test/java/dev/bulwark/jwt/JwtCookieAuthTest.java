@@ -458,6 +458,26 @@ class JwtCookieAuthTest {
     }
 
     @Test
+    void aSessionValidatorThatThrowsLeavesTheSessionAsItWas() {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        JwtCookieAuth checked = JwtCookieAuth.create(settings().build(), store, metrics, clock, s -> {
+            if (down.get()) {
+                throw new IllegalStateException("user directory unreachable");
+            }
+            return SessionValidator.Decision.allow(s.roles());
+        });
+        FakeHttp.Response session = new FakeHttp.Response();
+        checked.login("alice", List.of("trader"), session);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> refreshInto(checked, session, new FakeHttp.Response()))
+                .hasMessage("user directory unreachable");
+        down.set(false);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(refreshInto(checked, session, new FakeHttp.Response()).authenticated()).isTrue();
+    }
+
+    @Test
     void afterARefreshTheTokenIdNamesTheNewAccessToken() throws Exception {
         FakeHttp.Response session = login();
         FakeHttp.Response next = new FakeHttp.Response();
