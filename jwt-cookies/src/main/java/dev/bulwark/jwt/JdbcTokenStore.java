@@ -60,14 +60,37 @@ public final class JdbcTokenStore implements TokenStore {
                 st.execute("CREATE TABLE IF NOT EXISTS bulwark_token_family (family_id VARCHAR(64) PRIMARY KEY, "
                         + "subject VARCHAR(255) NOT NULL, current_token VARCHAR(64) NOT NULL, previous_token VARCHAR(64), "
                         + "rotated_at BIGINT, revoked BOOLEAN NOT NULL, expires_at BIGINT NOT NULL)");
-                st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS previous_token VARCHAR(64)");
-                st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS rotated_at BIGINT");
                 st.execute("CREATE TABLE IF NOT EXISTS bulwark_revoked_token (jti VARCHAR(64) PRIMARY KEY, "
                         + "expires_at BIGINT NOT NULL)");
             }
             return null;
         });
+        if (!hasGraceColumns()) {
+            // Only when missing: on PostgreSQL an ALTER TABLE takes an exclusive lock even when it
+            // ends up changing nothing, and every replica calls this at start.
+            transaction("add the grace columns to bulwark_token_family", c -> {
+                try (Statement st = c.createStatement()) {
+                    st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS previous_token VARCHAR(64)");
+                    st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS rotated_at BIGINT");
+                }
+                return null;
+            });
+        }
         return this;
+    }
+
+    /** Whether the family table has the columns added for the reuse grace (a table of an older version has not). */
+    private boolean hasGraceColumns() {
+        try {
+            return read("inspect bulwark_token_family", c -> {
+                try (Statement st = c.createStatement();
+                        ResultSet rs = st.executeQuery("SELECT previous_token, rotated_at FROM bulwark_token_family WHERE 1 = 0")) {
+                    return rs.getMetaData().getColumnCount() == 2;
+                }
+            });
+        } catch (TokenStoreException e) {
+            return false;
+        }
     }
 
     @Override
@@ -189,11 +212,18 @@ public final class JdbcTokenStore implements TokenStore {
      */
     private <T> T read(String what, Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
-            T result = work.run(c);
-            if (!c.getAutoCommit()) {
-                c.commit();
+            try {
+                T result = work.run(c);
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+                return result;
+            } catch (SQLException e) {
+                if (!c.getAutoCommit()) {
+                    rollbackQuietly(c, e);
+                }
+                throw e;
             }
-            return result;
         } catch (SQLException e) {
             throw new TokenStoreException("cannot " + what, e);
         }

@@ -64,6 +64,25 @@ class JdbcTokenStoreH2NoAutoCommitTest extends TokenStoreContract {
         }
     }
 
+    @Test
+    void createTablesUpgradesATableAnOlderVersionCreated() throws Exception {
+        String oldUrl = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        try (Connection c = DriverManager.getConnection(oldUrl); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE bulwark_token_family (family_id VARCHAR(64) PRIMARY KEY, subject VARCHAR(255) NOT NULL, "
+                    + "current_token VARCHAR(64) NOT NULL, revoked BOOLEAN NOT NULL, expires_at BIGINT NOT NULL)");
+            st.execute("INSERT INTO bulwark_token_family VALUES ('old-fam', 'alice', 'r1', FALSE, "
+                    + NOW.plusSeconds(600).toEpochMilli() + ")");
+        }
+        try (HikariDataSource oldPool = pool(oldUrl)) {
+            JdbcTokenStore store = new JdbcTokenStore(oldPool).createTables();
+
+            assertThat(store.rotate("old-fam", "r1", "r2", NOW, GRACE, NOW.plusSeconds(900)).outcome())
+                    .isEqualTo(TokenStore.Rotation.ROTATED);
+            assertThat(store.rotate("old-fam", "r1", "x", NOW, GRACE, NOW.plusSeconds(900)).currentTokenId()).isEqualTo("r2");
+            assertThat(new JdbcTokenStore(oldPool).createTables()).isNotNull();
+        }
+    }
+
     /** A data source handing out one connection whose close() does nothing, to watch its state. */
     private static DataSource single(Connection connection) {
         Connection unclosable = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
