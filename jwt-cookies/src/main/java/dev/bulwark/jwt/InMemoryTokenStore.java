@@ -2,6 +2,9 @@ package dev.bulwark.jwt;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,9 +17,13 @@ public final class InMemoryTokenStore implements TokenStore {
 
     /** A family: its current refresh token, the one spent before it and when, revocation, expiry. */
     private record Family(String subject, String current, String previous, Instant rotatedAt, boolean revoked,
-            Instant expiresAt) {
+            Instant expiresAt, Instant createdAt, String clientHint) {
         Family revoke() {
-            return new Family(subject, current, previous, rotatedAt, true, expiresAt);
+            return new Family(subject, current, previous, rotatedAt, true, expiresAt, createdAt, clientHint);
+        }
+
+        Instant lastUsedAt() {
+            return rotatedAt == null ? createdAt : rotatedAt;
         }
     }
 
@@ -24,9 +31,47 @@ public final class InMemoryTokenStore implements TokenStore {
     private final Map<String, Instant> revokedTokens = new ConcurrentHashMap<>();
 
     @Override
-    public void startFamily(String familyId, String subject, String tokenId, Instant expiresAt) {
+    public void startFamily(String familyId, String subject, String tokenId, Instant createdAt, Instant expiresAt,
+            String clientHint) {
         Objects.requireNonNull(familyId, "familyId");
-        families.put(familyId, new Family(subject, tokenId, null, null, false, expiresAt));
+        families.put(familyId, new Family(subject, tokenId, null, null, false, expiresAt, createdAt, clientHint));
+    }
+
+    @Override
+    public List<StoredSession> sessions(String subject, Instant now) {
+        List<StoredSession> out = new ArrayList<>();
+        families.forEach((id, f) -> {
+            if (f.subject().equals(subject) && !f.revoked() && f.expiresAt().isAfter(now)) {
+                out.add(new StoredSession(id, f.subject(), f.createdAt(), f.lastUsedAt(), f.expiresAt(), f.clientHint()));
+            }
+        });
+        out.sort(Comparator.comparing(StoredSession::createdAt, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(StoredSession::familyId));
+        return out;
+    }
+
+    @Override
+    public boolean endSession(String subject, String familyId) {
+        boolean[] ended = {false};
+        families.computeIfPresent(familyId, (id, f) -> {
+            if (!f.subject().equals(subject) || f.revoked()) {
+                return f;
+            }
+            ended[0] = true;
+            return f.revoke();
+        });
+        return ended[0];
+    }
+
+    @Override
+    public int endAllSessions(String subject) {
+        int ended = 0;
+        for (String id : List.copyOf(families.keySet())) {
+            if (endSession(subject, id)) {
+                ended++;
+            }
+        }
+        return ended;
     }
 
     @Override
@@ -43,7 +88,8 @@ public final class InMemoryTokenStore implements TokenStore {
             }
             if (family.current().equals(presentedId)) {
                 outcome[0] = RotationResult.issuing(Rotation.ROTATED, nextId);
-                return new Family(family.subject(), nextId, presentedId, now, false, expiresAt);
+                return new Family(family.subject(), nextId, presentedId, now, false, expiresAt, family.createdAt(),
+                        family.clientHint());
             }
             if (presentedId.equals(family.previous()) && !reuseGrace.isZero()
                     && !now.isAfter(family.rotatedAt().plus(reuseGrace))) {

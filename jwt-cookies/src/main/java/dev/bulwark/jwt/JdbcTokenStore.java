@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
 
@@ -24,8 +26,9 @@ import javax.sql.DataSource;
  *
  * <p>Tables (created, or given the columns added since, by {@link #createTables()} when asked):
  * {@code bulwark_token_family(family_id, subject, current_token, previous_token, rotated_at,
- * revoked, expires_at)} and {@code bulwark_revoked_token(jti, expires_at)}; times are epoch
- * milliseconds. Call {@link #purgeExpired(Instant)} from time to time ({@link JwtCookieAuth}
+ * revoked, expires_at, created_at, client_hint)} (indexed by subject, for session listing) and
+ * {@code bulwark_revoked_token(jti, expires_at)}; times are epoch milliseconds. Ending a session
+ * revokes its family row, so every instance refuses its tokens on their next request. Call {@link #purgeExpired(Instant)} from time to time ({@link JwtCookieAuth}
  * does it hourly from the login path).
  */
 public final class JdbcTokenStore implements TokenStore {
@@ -55,37 +58,46 @@ public final class JdbcTokenStore implements TokenStore {
      * @throws TokenStoreException when the database refuses
      */
     public JdbcTokenStore createTables() {
-        transaction("create the token tables", c -> {
-            try (Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS bulwark_token_family (family_id VARCHAR(64) PRIMARY KEY, "
-                        + "subject VARCHAR(255) NOT NULL, current_token VARCHAR(64) NOT NULL, previous_token VARCHAR(64), "
-                        + "rotated_at BIGINT, revoked BOOLEAN NOT NULL, expires_at BIGINT NOT NULL)");
-                st.execute("CREATE TABLE IF NOT EXISTS bulwark_revoked_token (jti VARCHAR(64) PRIMARY KEY, "
-                        + "expires_at BIGINT NOT NULL)");
-            }
-            return null;
-        });
-        if (!hasGraceColumns()) {
-            // Only when missing: on PostgreSQL an ALTER TABLE takes an exclusive lock even when it
-            // ends up changing nothing, and every replica calls this at start.
-            transaction("add the grace columns to bulwark_token_family", c -> {
+        if (hasCurrentColumns()) {
+            // The usual case at every start: nothing to change, no DDL lock taken on the family table.
+            transaction("create the token tables", c -> {
                 try (Statement st = c.createStatement()) {
-                    st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS previous_token VARCHAR(64)");
-                    st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS rotated_at BIGINT");
+                    st.execute(REVOKED_TABLE);
                 }
                 return null;
             });
+            return this;
         }
+        transaction("create or upgrade the token tables", c -> {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS bulwark_token_family (family_id VARCHAR(64) PRIMARY KEY, "
+                        + "subject VARCHAR(255) NOT NULL, current_token VARCHAR(64) NOT NULL, previous_token VARCHAR(64), "
+                        + "rotated_at BIGINT, revoked BOOLEAN NOT NULL, expires_at BIGINT NOT NULL, created_at BIGINT, "
+                        + "client_hint VARCHAR(255))");
+                // Columns added since the first version (a table an older version created lacks them).
+                st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS previous_token VARCHAR(64)");
+                st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS rotated_at BIGINT");
+                st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS created_at BIGINT");
+                st.execute("ALTER TABLE bulwark_token_family ADD COLUMN IF NOT EXISTS client_hint VARCHAR(255)");
+                st.execute("CREATE INDEX IF NOT EXISTS bulwark_token_family_subject ON bulwark_token_family (subject)");
+                st.execute(REVOKED_TABLE);
+            }
+            return null;
+        });
         return this;
     }
 
-    /** Whether the family table has the columns added for the reuse grace (a table of an older version has not). */
-    private boolean hasGraceColumns() {
+    private static final String REVOKED_TABLE = "CREATE TABLE IF NOT EXISTS bulwark_revoked_token (jti VARCHAR(64) "
+            + "PRIMARY KEY, expires_at BIGINT NOT NULL)";
+
+    /** Whether the family table exists with every column this version uses. */
+    private boolean hasCurrentColumns() {
         try {
             return read("inspect bulwark_token_family", c -> {
                 try (Statement st = c.createStatement();
-                        ResultSet rs = st.executeQuery("SELECT previous_token, rotated_at FROM bulwark_token_family WHERE 1 = 0")) {
-                    return rs.getMetaData().getColumnCount() == 2;
+                        ResultSet rs = st.executeQuery("SELECT previous_token, rotated_at, created_at, client_hint "
+                                + "FROM bulwark_token_family WHERE 1 = 0")) {
+                    return rs.getMetaData().getColumnCount() == 4;
                 }
             });
         } catch (TokenStoreException e) {
@@ -94,9 +106,50 @@ public final class JdbcTokenStore implements TokenStore {
     }
 
     @Override
-    public void startFamily(String familyId, String subject, String tokenId, Instant expiresAt) {
+    public void startFamily(String familyId, String subject, String tokenId, Instant createdAt, Instant expiresAt,
+            String clientHint) {
         update("start a token family", "INSERT INTO bulwark_token_family (family_id, subject, current_token, revoked, "
-                + "expires_at) VALUES (?, ?, ?, FALSE, ?)", familyId, subject, tokenId, expiresAt.toEpochMilli());
+                + "expires_at, created_at, client_hint) VALUES (?, ?, ?, FALSE, ?, ?, ?)", familyId, subject, tokenId,
+                expiresAt.toEpochMilli(), createdAt.toEpochMilli(), clientHint);
+    }
+
+    @Override
+    public List<StoredSession> sessions(String subject, Instant now) {
+        return read("list sessions", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT family_id, created_at, rotated_at, expires_at, client_hint "
+                    + "FROM bulwark_token_family WHERE subject = ? AND revoked = FALSE AND expires_at > ? "
+                    + "ORDER BY created_at, family_id")) {
+                ps.setString(1, subject);
+                ps.setLong(2, now.toEpochMilli());
+                List<StoredSession> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Instant created = instant(rs, 2);
+                        Instant rotated = instant(rs, 3);
+                        out.add(new StoredSession(rs.getString(1), subject, created, rotated == null ? created : rotated,
+                                Instant.ofEpochMilli(rs.getLong(4)), rs.getString(5)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        long millis = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(millis);
+    }
+
+    @Override
+    public boolean endSession(String subject, String familyId) {
+        return update("end a session", "UPDATE bulwark_token_family SET revoked = TRUE WHERE family_id = ? AND subject = ? "
+                + "AND revoked = FALSE", familyId, subject) == 1;
+    }
+
+    @Override
+    public int endAllSessions(String subject) {
+        return update("end every session of a subject", "UPDATE bulwark_token_family SET revoked = TRUE WHERE subject = ? "
+                + "AND revoked = FALSE", subject);
     }
 
     @Override
@@ -200,7 +253,11 @@ public final class JdbcTokenStore implements TokenStore {
     private static int execute(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
+                if (args[i] == null) {
+                    ps.setNull(i + 1, java.sql.Types.VARCHAR); // only text columns are optional
+                } else {
+                    ps.setObject(i + 1, args[i]);
+                }
             }
             return ps.executeUpdate();
         }

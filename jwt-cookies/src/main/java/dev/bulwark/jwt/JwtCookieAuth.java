@@ -188,6 +188,22 @@ public final class JwtCookieAuth {
      * @return what was issued (no token: they are only in HttpOnly cookies)
      */
     public Login login(String subject, Collection<String> roles, AuthResponse response) {
+        return login(subject, roles, null, response);
+    }
+
+    /**
+     * Starts a session as {@link #login(String, Collection, AuthResponse)} does, remembering
+     * what the client said it is (its {@code User-Agent}, shortened) for {@link #sessions}.
+     * When {@link JwtSettings#maxSessionsPerUser()} is set, the user's oldest sessions end so
+     * that the new one fits under the cap.
+     *
+     * @param subject the user
+     * @param roles the user's roles, written into the tokens
+     * @param request the login request, for its {@code User-Agent}; may be null
+     * @param response where the {@code Set-Cookie} headers go
+     * @return what was issued (no token: they are only in HttpOnly cookies)
+     */
+    public Login login(String subject, Collection<String> roles, AuthRequest request, AuthResponse response) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(roles, "roles");
         Objects.requireNonNull(response, "response");
@@ -201,10 +217,75 @@ public final class JwtCookieAuth {
         warnIfSigningKeysEnd(now);
         // auth_time travels as whole seconds in the JWT; the session is measured from that value.
         Instant authTime = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        store.startFamily(familyId, subject, refreshId, refreshExpiry(authTime, now));
+        if (settings.maxSessionsPerUser() > 0) {
+            List<TokenStore.StoredSession> live = store.sessions(subject, now);
+            for (int i = 0; i <= live.size() - settings.maxSessionsPerUser(); i++) {
+                store.endSession(subject, live.get(i).familyId());
+                LOG.info("Session {} of subject {} ended: over the cap of {} sessions per user", live.get(i).familyId(),
+                        subject, settings.maxSessionsPerUser());
+            }
+        }
+        store.startFamily(familyId, subject, refreshId, authTime, refreshExpiry(authTime, now), clientHint(request));
         Login login = issue(subject, List.copyOf(roles), familyId, refreshId, Secrets.randomId(), authTime, now, response);
         logins.inc();
         return login;
+    }
+
+    /** The client's {@code User-Agent}, shortened to 200 printable characters, or null. */
+    private static String clientHint(AuthRequest request) {
+        if (request == null) {
+            return null;
+        }
+        return request.header("User-Agent").map(ua -> {
+            String printable = ua.replaceAll("[^\\x20-\\x7E]", "").trim();
+            return printable.length() > 200 ? printable.substring(0, 200) : printable;
+        }).filter(ua -> !ua.isEmpty()).orElse(null);
+    }
+
+    /**
+     * Lists the caller's active sessions, oldest first, marking the one this request belongs to.
+     *
+     * @param caller an authenticated caller
+     * @return the sessions (never token material)
+     * @throws JdbcTokenStore.TokenStoreException when the token store is unreachable
+     */
+    public List<ActiveSession> sessions(Authentication caller) {
+        Objects.requireNonNull(caller, "caller");
+        List<ActiveSession> out = new java.util.ArrayList<>();
+        for (TokenStore.StoredSession s : store.sessions(caller.subject(), clock.instant())) {
+            out.add(new ActiveSession(s.familyId(), s.familyId().equals(caller.familyId()), s.createdAt(), s.lastUsedAt(),
+                    s.expiresAt(), s.clientHint()));
+        }
+        return out;
+    }
+
+    /**
+     * Ends one of the caller's sessions: its refresh and access tokens are refused at once, on
+     * every instance sharing the store (revocation is checked on every request, cached or not).
+     * A session of another user is never ended.
+     *
+     * @param caller an authenticated caller
+     * @param sessionId the session's id, from {@link #sessions}
+     * @return true when the caller had that live session and it is now ended
+     */
+    public boolean endSession(Authentication caller, String sessionId) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(sessionId, "sessionId");
+        return store.endSession(caller.subject(), sessionId);
+    }
+
+    /**
+     * Ends every session of a user (after a password change, when an account is disabled, or
+     * "log out everywhere"); their tokens are refused at once on every instance.
+     *
+     * @param subject the user
+     * @return sessions ended
+     */
+    public int endAllSessions(String subject) {
+        Objects.requireNonNull(subject, "subject");
+        int ended = store.endAllSessions(subject);
+        LOG.info("Ended all {} sessions of subject {}", ended, subject);
+        return ended;
     }
 
     /** Purges expired families and revocations at most once per {@link #PURGE_INTERVAL}; never fails a login. */

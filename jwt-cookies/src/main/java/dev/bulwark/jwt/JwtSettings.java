@@ -39,6 +39,8 @@ public final class JwtSettings {
      * honoured, for concurrent refreshes from several tabs ({@code JWT_REFRESH_REUSE_GRACE}, seconds; 0 = off).
      */
     public static final Duration DEFAULT_REFRESH_REUSE_GRACE = Duration.ofSeconds(5);
+    /** Default cap on a user's concurrent sessions; 0 = no cap ({@code JWT_MAX_SESSIONS_PER_USER}). */
+    public static final int DEFAULT_MAX_SESSIONS_PER_USER = 0;
     /** Default allowed clock skew for exp / nbf / iat ({@code JWT_CLOCK_SKEW_SECONDS}). */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     /** Default cap on a token's size, checked before parsing ({@code JWT_MAX_TOKEN_BYTES}). */
@@ -48,6 +50,7 @@ public final class JwtSettings {
     private static final int MIN_TOKEN_BYTES = 512;
     private static final int MAX_TOKEN_BYTES = 65_536;
     private static final int MAX_CACHE_SIZE = 1_000_000;
+    private static final int MAX_SESSIONS_CAP = 1_000;
     /** Larger than any accepted duration setting (10 years); bounds the parse before {@link Duration#ofSeconds}. */
     private static final long MAX_SECONDS = 10L * 366 * 24 * 3600;
     /** Default path the refresh cookie is scoped to ({@code JWT_REFRESH_PATH}). */
@@ -64,6 +67,7 @@ public final class JwtSettings {
     private final Duration sessionMaxAge;
     private final Duration sessionIdleTimeout;
     private final Duration refreshReuseGrace;
+    private final int maxSessionsPerUser;
     private final boolean bearerFallback;
     private final Set<String> allowedOrigins;
     private final String refreshPath;
@@ -82,6 +86,7 @@ public final class JwtSettings {
         this.sessionMaxAge = b.sessionMaxAge;
         this.sessionIdleTimeout = b.sessionIdleTimeout;
         this.refreshReuseGrace = b.refreshReuseGrace;
+        this.maxSessionsPerUser = b.maxSessionsPerUser;
         this.bearerFallback = b.bearerFallback;
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
         this.refreshPath = b.refreshPath;
@@ -129,6 +134,7 @@ public final class JwtSettings {
      *   <tr><td>{@code JWT_CLOCK_SKEW_SECONDS}</td><td>30</td></tr>
      *   <tr><td>{@code JWT_SESSION_MAX_AGE}, {@code JWT_SESSION_IDLE_TIMEOUT}</td><td>seconds: 2592000 (30 days) / 86400 (1 day)</td></tr>
      *   <tr><td>{@code JWT_REFRESH_REUSE_GRACE}</td><td>seconds, 0 disables: 5</td></tr>
+     *   <tr><td>{@code JWT_MAX_SESSIONS_PER_USER}</td><td>0 (no cap); at a login over the cap the oldest sessions end</td></tr>
      *   <tr><td>{@code JWT_BEARER_FALLBACK}</td><td>true</td></tr>
      *   <tr><td>{@code JWT_ALLOWED_ORIGINS}</td><td>comma-separated origins for CSRF (none)</td></tr>
      *   <tr><td>{@code JWT_REFRESH_PATH}</td><td>/auth</td></tr>
@@ -184,6 +190,9 @@ public final class JwtSettings {
         }
         if (present(env, "JWT_REFRESH_REUSE_GRACE")) {
             b.refreshReuseGrace(seconds(env, "JWT_REFRESH_REUSE_GRACE"));
+        }
+        if (present(env, "JWT_MAX_SESSIONS_PER_USER")) {
+            b.maxSessionsPerUser(intNumber(env, "JWT_MAX_SESSIONS_PER_USER", 0, MAX_SESSIONS_CAP));
         }
         if (present(env, "JWT_BEARER_FALLBACK")) {
             b.bearerFallback(bool(env, "JWT_BEARER_FALLBACK"));
@@ -301,6 +310,11 @@ public final class JwtSettings {
         return refreshReuseGrace;
     }
 
+    /** Most concurrent sessions per user (the oldest end at a login over the cap); 0 = no cap. */
+    public int maxSessionsPerUser() {
+        return maxSessionsPerUser;
+    }
+
     /** Whether {@code Authorization: Bearer} is accepted when no access cookie is present. */
     public boolean bearerFallback() {
         return bearerFallback;
@@ -360,7 +374,8 @@ public final class JwtSettings {
     public String toString() {
         return "JwtSettings{keys=" + keys + ", issuer=" + issuer + ", audience=" + audience + ", accessTtl=" + accessTtl
                 + ", refreshTtl=" + refreshTtl + ", clockSkew=" + clockSkew + ", sessionMaxAge=" + sessionMaxAge
-                + ", sessionIdleTimeout=" + sessionIdleTimeout + ", refreshReuseGrace=" + refreshReuseGrace + ", bearerFallback=" + bearerFallback
+                + ", sessionIdleTimeout=" + sessionIdleTimeout + ", refreshReuseGrace=" + refreshReuseGrace
+                + ", maxSessionsPerUser=" + maxSessionsPerUser + ", bearerFallback=" + bearerFallback
                 + ", allowedOrigins=" + allowedOrigins + ", refreshPath=" + refreshPath + ", fingerprint=" + fingerprint
                 + ", maxTokenBytes=" + maxTokenBytes + ", cacheSize=" + cacheSize + ", insecureCookies=" + insecureCookies
                 + "}";
@@ -377,6 +392,7 @@ public final class JwtSettings {
         private Duration sessionMaxAge = DEFAULT_SESSION_MAX_AGE;
         private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
         private Duration refreshReuseGrace = DEFAULT_REFRESH_REUSE_GRACE;
+        private int maxSessionsPerUser = DEFAULT_MAX_SESSIONS_PER_USER;
         private boolean bearerFallback = true;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private String refreshPath = DEFAULT_REFRESH_PATH;
@@ -454,6 +470,18 @@ public final class JwtSettings {
          */
         public Builder refreshReuseGrace(Duration grace) {
             this.refreshReuseGrace = grace;
+            return this;
+        }
+
+        /**
+         * Caps a user's concurrent sessions, 0 (no cap) to 1000 ({@code JWT_MAX_SESSIONS_PER_USER}):
+         * a login that would exceed it ends the user's oldest sessions.
+         *
+         * @param sessions the cap
+         * @return this
+         */
+        public Builder maxSessionsPerUser(int sessions) {
+            this.maxSessionsPerUser = sessions;
             return this;
         }
 
@@ -536,6 +564,10 @@ public final class JwtSettings {
             }
             if (maxTokenBytes < MIN_TOKEN_BYTES || maxTokenBytes > MAX_TOKEN_BYTES) {
                 throw new IllegalArgumentException("maxTokenBytes (JWT_MAX_TOKEN_BYTES) must be 512..65536, got " + maxTokenBytes);
+            }
+            if (maxSessionsPerUser < 0 || maxSessionsPerUser > MAX_SESSIONS_CAP) {
+                throw new IllegalArgumentException("maxSessionsPerUser (JWT_MAX_SESSIONS_PER_USER) must be 0..1000, got "
+                        + maxSessionsPerUser);
             }
             if (cacheSize < 0 || cacheSize > MAX_CACHE_SIZE) {
                 throw new IllegalArgumentException("cacheSize (JWT_CACHE_SIZE) must be 0..1000000, got " + cacheSize);

@@ -2,6 +2,7 @@ package dev.bulwark.jwt;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,14 +15,17 @@ import java.util.Objects;
 public interface TokenStore {
 
     /**
-     * Records a new login family whose first refresh token is {@code tokenId}.
+     * Records a new login family (a session) whose first refresh token is {@code tokenId}.
      *
      * @param familyId new family id
      * @param subject who logged in
      * @param tokenId the family's first refresh token id
+     * @param createdAt when the user logged in
      * @param expiresAt when the family's state may be forgotten
+     * @param clientHint what the client said it is (a shortened {@code User-Agent}), or null
      */
-    void startFamily(String familyId, String subject, String tokenId, Instant expiresAt);
+    void startFamily(String familyId, String subject, String tokenId, Instant createdAt, Instant expiresAt,
+            String clientHint);
 
     /**
      * Spends refresh token {@code presentedId} of the family and makes {@code nextId} current,
@@ -50,6 +54,47 @@ public interface TokenStore {
      * @param familyId the family
      */
     void revokeFamily(String familyId);
+
+    /**
+     * The subject's sessions that are neither revoked nor expired at {@code now}, oldest first.
+     *
+     * @param subject the user
+     * @param now the current time
+     * @return the sessions (never token material)
+     */
+    List<StoredSession> sessions(String subject, Instant now);
+
+    /**
+     * Ends one session of a subject: its family is revoked, so its refresh and access tokens are
+     * refused at once by every instance sharing the store.
+     *
+     * @param subject the user the session must belong to
+     * @param familyId the session
+     * @return true when a live session of that subject was ended
+     */
+    boolean endSession(String subject, String familyId);
+
+    /**
+     * Ends every session of a subject (password change, account disabled).
+     *
+     * @param subject the user
+     * @return sessions ended
+     */
+    int endAllSessions(String subject);
+
+    /**
+     * A session as the store keeps it.
+     *
+     * @param familyId the session's id (its login family)
+     * @param subject the user
+     * @param createdAt when the user logged in (null for sessions an older version started)
+     * @param lastUsedAt the last login or refresh (null for sessions an older version started)
+     * @param expiresAt when its current refresh token expires
+     * @param clientHint what the client said it is, or null
+     */
+    record StoredSession(String familyId, String subject, Instant createdAt, Instant lastUsedAt, Instant expiresAt,
+            String clientHint) {
+    }
 
     /**
      * Revokes one access token until it expires.

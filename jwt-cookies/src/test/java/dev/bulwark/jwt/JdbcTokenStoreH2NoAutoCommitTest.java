@@ -52,7 +52,7 @@ class JdbcTokenStoreH2NoAutoCommitTest extends TokenStoreContract {
             raw.setAutoCommit(false);
             JdbcTokenStore store = new JdbcTokenStore(single(raw));
 
-            store.startFamily("fam-1", "alice", "r1", NOW.plusSeconds(600));
+            store.startFamily("fam-1", "alice", "r1", NOW, NOW.plusSeconds(600), null);
             store.revokeFamily("fam-1");
 
             assertThat(raw.getAutoCommit()).isFalse();

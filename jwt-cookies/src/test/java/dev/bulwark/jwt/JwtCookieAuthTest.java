@@ -296,8 +296,23 @@ class JwtCookieAuthTest {
         InMemoryTokenStore counted = new InMemoryTokenStore();
         TokenStore counting = new TokenStore() {
             @Override
-            public void startFamily(String f, String s, String t, Instant e) {
-                counted.startFamily(f, s, t, e);
+            public void startFamily(String f, String s, String t, Instant c, Instant e, String h) {
+                counted.startFamily(f, s, t, c, e, h);
+            }
+
+            @Override
+            public List<StoredSession> sessions(String s, Instant now) {
+                return counted.sessions(s, now);
+            }
+
+            @Override
+            public boolean endSession(String s, String f) {
+                return counted.endSession(s, f);
+            }
+
+            @Override
+            public int endAllSessions(String s) {
+                return counted.endAllSessions(s);
             }
 
             @Override

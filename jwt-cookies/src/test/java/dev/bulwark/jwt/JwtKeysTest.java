@@ -238,6 +238,11 @@ class JwtKeysTest {
         assertThat(set.sessionMaxAge()).isEqualTo(java.time.Duration.ofDays(1));
         assertThat(set.sessionIdleTimeout()).isEqualTo(java.time.Duration.ofHours(1));
         assertThat(set.refreshReuseGrace()).isZero();
+        assertThat(defaults.maxSessionsPerUser()).isZero();
+        assertThat(JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_MAX_SESSIONS_PER_USER", "5"))
+                .maxSessionsPerUser()).isEqualTo(5);
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_MAX_SESSIONS_PER_USER", "-1")))
+                .hasMessage("JWT_MAX_SESSIONS_PER_USER must be 0..1000, got -1");
 
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_REFRESH_REUSE_GRACE", "61")))
                 .hasMessage("refreshReuseGrace (JWT_REFRESH_REUSE_GRACE) must be between 0 and 60 seconds, got 61 s");

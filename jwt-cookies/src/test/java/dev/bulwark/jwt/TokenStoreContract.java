@@ -46,7 +46,7 @@ abstract class TokenStoreContract {
     void rotatesTheCurrentTokenAndDetectsReuse() {
         TokenStore store = store();
         String family = id("fam");
-        store.startFamily(family, "alice", "r1", NOW.plusSeconds(600));
+        store.startFamily(family, "alice", "r1", NOW, NOW.plusSeconds(600), null);
 
         assertThat(rotate(store, family, "r1", "r2")).isEqualTo(TokenStore.Rotation.ROTATED);
         assertThat(rotate(store, family, "r2", "r3")).isEqualTo(TokenStore.Rotation.ROTATED);
@@ -61,7 +61,7 @@ abstract class TokenStoreContract {
         TokenStore store = store();
         String family = id("fam");
         String jti = id("jti");
-        store.startFamily(family, "alice", "r1", NOW.plusSeconds(600));
+        store.startFamily(family, "alice", "r1", NOW, NOW.plusSeconds(600), null);
         assertThat(store.isRevoked(jti, family)).isFalse();
 
         store.revokeToken(jti, NOW.plusSeconds(60));
@@ -79,8 +79,8 @@ abstract class TokenStoreContract {
         TokenStore store = store();
         String old = id("old");
         String live = id("live");
-        store.startFamily(old, "alice", "r1", NOW.minusSeconds(1));
-        store.startFamily(live, "alice", "r1", NOW.plusSeconds(600));
+        store.startFamily(old, "alice", "r1", NOW, NOW.minusSeconds(1), null);
+        store.startFamily(live, "alice", "r1", NOW, NOW.plusSeconds(600), null);
         store.revokeToken(id("jti-old"), NOW.minusSeconds(1));
 
         assertThat(store.purgeExpired(NOW)).isGreaterThanOrEqualTo(2);
@@ -92,7 +92,7 @@ abstract class TokenStoreContract {
     private List<TokenStore.RotationResult> raceEightRotations(String family, Duration grace) throws Exception {
         TokenStore a = store();
         TokenStore b = secondInstance();
-        a.startFamily(family, "alice", "r1", NOW.plusSeconds(600));
+        a.startFamily(family, "alice", "r1", NOW, NOW.plusSeconds(600), null);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             CountDownLatch start = new CountDownLatch(1);
@@ -151,7 +151,7 @@ abstract class TokenStoreContract {
     void thePreviousTokenIsHonouredUntilTheGraceEndsThenRevokesTheFamily() {
         TokenStore store = store();
         String family = id("fam");
-        store.startFamily(family, "alice", "r1", NOW.plusSeconds(600));
+        store.startFamily(family, "alice", "r1", NOW, NOW.plusSeconds(600), null);
         assertThat(rotate(store, family, "r1", "r2")).isEqualTo(TokenStore.Rotation.ROTATED);
 
         TokenStore.RotationResult inGrace = secondInstance().rotate(family, "r1", "x", NOW.plus(GRACE), GRACE,
@@ -171,7 +171,7 @@ abstract class TokenStoreContract {
     void onlyTheImmediatelyPreviousTokenHasAGrace() {
         TokenStore store = store();
         String family = id("fam");
-        store.startFamily(family, "alice", "r1", NOW.plusSeconds(600));
+        store.startFamily(family, "alice", "r1", NOW, NOW.plusSeconds(600), null);
         rotate(store, family, "r1", "r2");
         rotate(store, family, "r2", "r3");
 
@@ -183,7 +183,7 @@ abstract class TokenStoreContract {
     void aZeroGraceRevokesOnTheFirstReplay() {
         TokenStore store = store();
         String family = id("fam");
-        store.startFamily(family, "alice", "r1", NOW.plusSeconds(600));
+        store.startFamily(family, "alice", "r1", NOW, NOW.plusSeconds(600), null);
         rotate(store, family, "r1", "r2");
 
         assertThat(store.rotate(family, "r1", "x", NOW, Duration.ZERO, NOW.plusSeconds(900)).outcome())
@@ -279,5 +279,116 @@ abstract class TokenStoreContract {
         assertThat(instanceA.refresh(JwtCookieAuthTest.unsafe("POST", session), new FakeHttp.Response()).refusal())
                 .isEqualTo(Refusal.REFRESH_REUSED);
         assertThat(instanceB.authenticate(JwtCookieAuthTest.get(session)).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+    @Test
+    void listsASubjectsLiveSessionsOldestFirstWithoutTokenMaterial() {
+        TokenStore store = store();
+        String user = id("user");
+        String first = id("fam");
+        String second = id("fam");
+        String revoked = id("fam");
+        String expired = id("fam");
+        store.startFamily(second, user, "r2", NOW.minusSeconds(3600), NOW.plusSeconds(600), null);
+        store.startFamily(first, user, "r1", NOW.minusSeconds(7200), NOW.plusSeconds(600), "Firefox/140.0");
+        store.startFamily(revoked, user, "r3", NOW.minusSeconds(60), NOW.plusSeconds(600), null);
+        store.revokeFamily(revoked);
+        store.startFamily(expired, user, "r4", NOW.minusSeconds(60), NOW.minusSeconds(1), null);
+        store.startFamily(id("fam"), id("someone-else"), "r5", NOW, NOW.plusSeconds(600), null);
+        store.rotate(second, "r2", "r2b", NOW.minusSeconds(10), GRACE, NOW.plusSeconds(900));
+
+        List<TokenStore.StoredSession> sessions = secondInstance().sessions(user, NOW);
+
+        assertThat(sessions).extracting(TokenStore.StoredSession::familyId).containsExactly(first, second);
+        assertThat(sessions.get(0)).isEqualTo(new TokenStore.StoredSession(first, user, NOW.minusSeconds(7200),
+                NOW.minusSeconds(7200), NOW.plusSeconds(600), "Firefox/140.0"));
+        assertThat(sessions.get(1)).isEqualTo(new TokenStore.StoredSession(second, user, NOW.minusSeconds(3600),
+                NOW.minusSeconds(10), NOW.plusSeconds(900), null));
+    }
+
+    @Test
+    void endsASessionOnlyForItsOwner() {
+        TokenStore store = store();
+        String user = id("user");
+        String family = id("fam");
+        store.startFamily(family, user, "r1", NOW, NOW.plusSeconds(600), null);
+
+        assertThat(secondInstance().endSession(id("intruder"), family)).isFalse();
+        assertThat(store.isRevoked(id("jti"), family)).isFalse();
+        assertThat(secondInstance().endSession(user, family)).isTrue();
+        assertThat(store.isRevoked(id("jti"), family)).isTrue();
+        assertThat(secondInstance().endSession(user, family)).isFalse();
+        assertThat(rotate(store, family, "r1", "r2")).isEqualTo(TokenStore.Rotation.REVOKED);
+    }
+
+    @Test
+    void endsEverySessionOfOneSubject() {
+        TokenStore store = store();
+        String user = id("user");
+        String other = id("user");
+        String a = id("fam");
+        String b = id("fam");
+        String theirs = id("fam");
+        store.startFamily(a, user, "r1", NOW, NOW.plusSeconds(600), null);
+        store.startFamily(b, user, "r1", NOW, NOW.plusSeconds(600), null);
+        store.startFamily(theirs, other, "r1", NOW, NOW.plusSeconds(600), null);
+
+        assertThat(secondInstance().endAllSessions(user)).isEqualTo(2);
+
+        assertThat(store.isRevoked(id("jti"), a)).isTrue();
+        assertThat(store.isRevoked(id("jti"), b)).isTrue();
+        assertThat(store.isRevoked(id("jti"), theirs)).isFalse();
+        assertThat(store.sessions(user, NOW)).isEmpty();
+        assertThat(store.sessions(other, NOW)).hasSize(1);
+    }
+
+    @Test
+    void endingASessionRefusesItsTokensAtOnceOnEveryInstance() {
+        MutableClock clock = new MutableClock(NOW);
+        JwtCookieAuth instanceA = JwtCookieAuth.create(settings(), store(), new MetricRegistry(), clock);
+        JwtCookieAuth instanceB = JwtCookieAuth.create(settings(), secondInstance(), new MetricRegistry(), clock);
+        String user = id("user");
+        FakeHttp.Response laptop = new FakeHttp.Response();
+        FakeHttp.Response phone = new FakeHttp.Response();
+        instanceA.login(user, List.of(), new FakeHttp.Request("POST").header("User-Agent", "Laptop\u0007Browser"), laptop);
+        clock.advance(Duration.ofMinutes(1));
+        instanceA.login(user, List.of(), new FakeHttp.Request("POST").header("User-Agent", "Phone"), phone);
+        Authentication onLaptop = instanceB.authenticate(JwtCookieAuthTest.get(laptop)).authentication();
+        assertThat(instanceA.authenticate(JwtCookieAuthTest.get(phone)).authenticated()).isTrue(); // now cached on A
+
+        List<ActiveSession> sessions = instanceB.sessions(onLaptop);
+        assertThat(sessions).extracting(ActiveSession::clientHint).containsExactly("LaptopBrowser", "Phone");
+        assertThat(sessions).extracting(ActiveSession::current).containsExactly(true, false);
+        assertThat(sessions.get(1).createdAt()).isEqualTo(NOW.plusSeconds(60));
+
+        assertThat(instanceB.endSession(onLaptop, sessions.get(1).id())).isTrue();
+
+        assertThat(instanceA.authenticate(JwtCookieAuthTest.get(phone)).refusal()).isEqualTo(Refusal.REVOKED);
+        assertThat(instanceA.refresh(JwtCookieAuthTest.unsafe("POST", phone), new FakeHttp.Response()).refusal())
+                .isEqualTo(Refusal.REVOKED);
+        assertThat(instanceA.authenticate(JwtCookieAuthTest.get(laptop)).authenticated()).isTrue();
+
+        assertThat(instanceA.endAllSessions(user)).isEqualTo(1);
+        assertThat(instanceB.authenticate(JwtCookieAuthTest.get(laptop)).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void aLoginOverTheSessionCapEndsTheOldestSessions() {
+        MutableClock clock = new MutableClock(NOW);
+        JwtSettings capped = JwtSettings.builder(JwtKeys.hmac("k1", JwtCookieAuthTest.SECRET))
+                .allowOrigin(JwtCookieAuthTest.ORIGIN).maxSessionsPerUser(2).build();
+        JwtCookieAuth auth = JwtCookieAuth.create(capped, store(), new MetricRegistry(), clock);
+        String user = id("user");
+        List<FakeHttp.Response> devices = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            FakeHttp.Response device = new FakeHttp.Response();
+            auth.login(user, List.of(), device);
+            devices.add(device);
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        assertThat(auth.authenticate(JwtCookieAuthTest.get(devices.get(0))).refusal()).isEqualTo(Refusal.REVOKED);
+        assertThat(auth.authenticate(JwtCookieAuthTest.get(devices.get(1))).authenticated()).isTrue();
+        Authentication newest = auth.authenticate(JwtCookieAuthTest.get(devices.get(2))).authentication();
+        assertThat(auth.sessions(newest)).hasSize(2);
     }
 }
