@@ -36,16 +36,27 @@ import org.slf4j.LoggerFactory;
  * cookie is sent, and bearer fallback is on, the {@code Authorization: Bearer} header. A request
  * carrying both is judged by its cookie alone.
  *
- * <p><b>CSRF.</b> A cookie-authenticated {@code POST}, {@code PUT}, {@code PATCH} or
- * {@code DELETE} (and refresh and logout, which read cookies) must come from an allowed origin
- * ({@code Origin}, else the origin of {@code Referer}) <i>and</i> echo the readable CSRF cookie in
- * the {@code X-CSRF-Token} header; the token is also bound to the session (its hash is in the
- * JWT). Bearer-authenticated requests are exempt: browsers never add that header by themselves.
+ * <p><b>CSRF.</b> A cookie-authenticated request with any method but {@code GET}, {@code HEAD}
+ * and {@code OPTIONS} (and refresh, and every logout not made with a Bearer token) must come from
+ * an allowed origin ({@code Origin}; only when that header is absent, the origin of
+ * {@code Referer}; {@code Origin: null} is refused) <i>and</i> echo the readable CSRF cookie in the
+ * {@code X-CSRF-Token} header; the token is also bound to the session (its hash is in the JWT).
+ * Bearer-authenticated requests are exempt: browsers never add that header by themselves.
+ *
+ * <p><b>Sessions.</b> A login starts a session (a refresh family) whose login time
+ * ({@code auth_time}) every token of the family carries. A refresh is refused once
+ * {@link JwtSettings#sessionMaxAge()} has passed since the login ({@link Refusal#SESSION_EXPIRED})
+ * or when the presented refresh token is older than {@link JwtSettings#sessionIdleTimeout()}
+ * ({@link Refusal#SESSION_IDLE}); no token outlives the session. An optional
+ * {@link SessionValidator} re-checks the user and their roles at each refresh.
  */
 public final class JwtCookieAuth {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwtCookieAuth.class);
-    private static final Set<String> UNSAFE = Set.of("POST", "PUT", "PATCH", "DELETE");
+    /** Methods that must not change state; every other method is CSRF-checked. */
+    private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
+    /** A signing key ending within this is warned about (at start, then at most hourly from logins). */
+    static final java.time.Duration KEY_EXPIRY_WARNING = java.time.Duration.ofDays(7);
 
     private final JwtSettings settings;
     private final TokenStore store;
@@ -56,16 +67,21 @@ public final class JwtCookieAuth {
     private final Counter authenticated;
     private final Counter logins;
     private final Counter refreshes;
+    private final Counter graceRefreshes;
     private final Counter logouts;
     private final Counter cacheHits;
     private final java.util.concurrent.atomic.AtomicLong nextPurge = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong nextKeyCheck = new java.util.concurrent.atomic.AtomicLong();
+    private final SessionValidator validator;
     /** Expired store entries are purged at most this often, from the login path. */
     static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofHours(1);
 
-    private JwtCookieAuth(JwtSettings settings, TokenStore store, MetricRegistry metrics, Clock clock) {
+    private JwtCookieAuth(JwtSettings settings, TokenStore store, MetricRegistry metrics, Clock clock,
+            SessionValidator validator) {
         this.settings = settings;
         this.store = store;
         this.clock = clock;
+        this.validator = validator;
         this.codec = new TokenCodec(settings, clock);
         this.cache = new VerifiedTokenCache<>(settings.cacheSize());
         for (Refusal r : Refusal.values()) {
@@ -74,6 +90,7 @@ public final class JwtCookieAuth {
         this.authenticated = metrics.counter("bulwark.jwt.authenticated");
         this.logins = metrics.counter("bulwark.jwt.logins");
         this.refreshes = metrics.counter("bulwark.jwt.refreshes");
+        this.graceRefreshes = metrics.counter("bulwark.jwt.refreshes.grace");
         this.logouts = metrics.counter("bulwark.jwt.logouts");
         this.cacheHits = metrics.counter("bulwark.jwt.cache.hits");
     }
@@ -100,6 +117,23 @@ public final class JwtCookieAuth {
      * @return the authenticator
      */
     public static JwtCookieAuth create(JwtSettings settings, TokenStore store, MetricRegistry metrics, Clock clock) {
+        return create(settings, store, metrics, clock, SessionValidator.keepRoles());
+    }
+
+    /**
+     * Creates the authenticator with a validator that re-checks the user at every refresh.
+     *
+     * @param settings keys, lifetimes, cookie and CSRF settings
+     * @param store where families and revocations live
+     * @param metrics where {@code bulwark.jwt.*} counters go
+     * @param clock time source for issuing and checking tokens
+     * @param validator decides at each refresh whether the session goes on and with which roles
+     * @return the authenticator
+     * @throws IllegalArgumentException when no signing key is valid now
+     */
+    public static JwtCookieAuth create(JwtSettings settings, TokenStore store, MetricRegistry metrics, Clock clock,
+            SessionValidator validator) {
+        Objects.requireNonNull(validator, "validator");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(metrics, "metrics");
@@ -109,10 +143,33 @@ public final class JwtCookieAuth {
                     + "tokens travel over plain HTTP. Never use this outside local development.");
         }
         if (settings.allowedOrigins().isEmpty()) {
-            LOG.warn("JWT_ALLOWED_ORIGINS is empty: every cookie-authenticated POST/PUT/PATCH/DELETE will be refused "
-                    + "by the CSRF defence");
+            LOG.warn("JWT_ALLOWED_ORIGINS is empty: every cookie-authenticated unsafe request (any method but GET/HEAD/OPTIONS) "
+                    + "will be refused by the CSRF defence");
         }
-        return new JwtCookieAuth(settings, store, metrics, clock);
+        Instant now = clock.instant();
+        if (settings.keys().signing(now).isEmpty()) {
+            throw new IllegalArgumentException("JWT keys: no signing key is valid now (" + now + "); their JWK nbf/exp: "
+                    + settings.keys().describeSigners() + ". Add a current key to JWT_JWKS / JWT_JWKS_FILE");
+        }
+        JwtCookieAuth auth = new JwtCookieAuth(settings, store, metrics, clock, validator);
+        auth.warnIfSigningKeysEnd(now);
+        return auth;
+    }
+
+    /**
+     * Warns when every signing key will have expired within {@link #KEY_EXPIRY_WARNING}: after
+     * that no login or refresh can be signed. At most once an hour.
+     */
+    private void warnIfSigningKeysEnd(Instant now) {
+        long due = nextKeyCheck.get();
+        if (now.toEpochMilli() < due || !nextKeyCheck.compareAndSet(due, now.plus(PURGE_INTERVAL).toEpochMilli())) {
+            return;
+        }
+        Instant until = settings.keys().signingPossibleUntil(now);
+        if (until != null && until.isBefore(now.plus(KEY_EXPIRY_WARNING))) {
+            LOG.warn("JWT signing keys: the last signing key expires at {} ({}); add the next key to JWT_JWKS / "
+                    + "JWT_JWKS_FILE before then or logins and refreshes will fail", until, settings.keys().describeSigners());
+        }
     }
 
     /** The settings in force. */
@@ -131,6 +188,22 @@ public final class JwtCookieAuth {
      * @return what was issued (no token: they are only in HttpOnly cookies)
      */
     public Login login(String subject, Collection<String> roles, AuthResponse response) {
+        return login(subject, roles, null, response);
+    }
+
+    /**
+     * Starts a session as {@link #login(String, Collection, AuthResponse)} does, remembering
+     * what the client said it is (its {@code User-Agent}, shortened) for {@link #sessions}.
+     * When {@link JwtSettings#maxSessionsPerUser()} is set, the user's oldest sessions end so
+     * that the new one fits under the cap.
+     *
+     * @param subject the user
+     * @param roles the user's roles, written into the tokens
+     * @param request the login request, for its {@code User-Agent}; may be null
+     * @param response where the {@code Set-Cookie} headers go
+     * @return what was issued (no token: they are only in HttpOnly cookies)
+     */
+    public Login login(String subject, Collection<String> roles, AuthRequest request, AuthResponse response) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(roles, "roles");
         Objects.requireNonNull(response, "response");
@@ -141,10 +214,78 @@ public final class JwtCookieAuth {
         String refreshId = Secrets.randomId();
         Instant now = clock.instant();
         purgeIfDue(now);
-        store.startFamily(familyId, subject, refreshId, now.plus(settings.refreshTtl()));
-        Login login = issue(subject, List.copyOf(roles), familyId, refreshId, now, response);
+        warnIfSigningKeysEnd(now);
+        // auth_time travels as whole seconds in the JWT; the session is measured from that value.
+        Instant authTime = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        if (settings.maxSessionsPerUser() > 0) {
+            List<TokenStore.StoredSession> live = store.sessions(subject, now);
+            for (int i = 0; i <= live.size() - settings.maxSessionsPerUser(); i++) {
+                store.endSession(subject, live.get(i).familyId());
+                LOG.info("Session {} of subject {} ended: over the cap of {} sessions per user", live.get(i).familyId(),
+                        subject, settings.maxSessionsPerUser());
+            }
+        }
+        store.startFamily(familyId, subject, refreshId, authTime, refreshExpiry(authTime, now), clientHint(request));
+        Login login = issue(subject, List.copyOf(roles), familyId, refreshId, Secrets.randomId(), authTime, now, response);
         logins.inc();
         return login;
+    }
+
+    /** The client's {@code User-Agent}, shortened to 200 printable characters, or null. */
+    private static String clientHint(AuthRequest request) {
+        if (request == null) {
+            return null;
+        }
+        return request.header("User-Agent").map(ua -> {
+            String printable = ua.replaceAll("[^\\x20-\\x7E]", "").trim();
+            return printable.length() > 200 ? printable.substring(0, 200) : printable;
+        }).filter(ua -> !ua.isEmpty()).orElse(null);
+    }
+
+    /**
+     * Lists the caller's active sessions, oldest first, marking the one this request belongs to.
+     *
+     * @param caller an authenticated caller
+     * @return the sessions (never token material)
+     * @throws JdbcTokenStore.TokenStoreException when the token store is unreachable
+     */
+    public List<ActiveSession> sessions(Authentication caller) {
+        Objects.requireNonNull(caller, "caller");
+        List<ActiveSession> out = new java.util.ArrayList<>();
+        for (TokenStore.StoredSession s : store.sessions(caller.subject(), clock.instant())) {
+            out.add(new ActiveSession(s.familyId(), s.familyId().equals(caller.familyId()), s.createdAt(), s.lastUsedAt(),
+                    s.expiresAt(), s.clientHint()));
+        }
+        return out;
+    }
+
+    /**
+     * Ends one of the caller's sessions: its refresh and access tokens are refused at once, on
+     * every instance sharing the store (revocation is checked on every request, cached or not).
+     * A session of another user is never ended.
+     *
+     * @param caller an authenticated caller
+     * @param sessionId the session's id, from {@link #sessions}
+     * @return true when the caller had that live session and it is now ended
+     */
+    public boolean endSession(Authentication caller, String sessionId) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(sessionId, "sessionId");
+        return store.endSession(caller.subject(), sessionId);
+    }
+
+    /**
+     * Ends every session of a user (after a password change, when an account is disabled, or
+     * "log out everywhere"); their tokens are refused at once on every instance.
+     *
+     * @param subject the user
+     * @return sessions ended
+     */
+    public int endAllSessions(String subject) {
+        Objects.requireNonNull(subject, "subject");
+        int ended = store.endAllSessions(subject);
+        LOG.info("Ended all {} sessions of subject {}", ended, subject);
+        return ended;
     }
 
     /** Purges expired families and revocations at most once per {@link #PURGE_INTERVAL}; never fails a login. */
@@ -161,8 +302,21 @@ public final class JwtCookieAuth {
         }
     }
 
-    private Login issue(String subject, List<String> roles, String familyId, String refreshId, Instant now,
-            AuthResponse response) {
+    /** When the session ends: no token of the family is valid after it. */
+    private Instant sessionEnd(Instant authTime) {
+        return authTime.plus(settings.sessionMaxAge());
+    }
+
+    private Instant refreshExpiry(Instant authTime, Instant now) {
+        return earliest(now.plus(settings.refreshTtl()), sessionEnd(authTime));
+    }
+
+    private static Instant earliest(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
+    }
+
+    private Login issue(String subject, List<String> roles, String familyId, String refreshId, String accessId,
+            Instant authTime, Instant now, AuthResponse response) {
         String csrf = Secrets.randomToken();
         String fingerprint = settings.fingerprint() ? Secrets.randomToken() : null;
         Map<String, String> extra = new LinkedHashMap<>();
@@ -170,13 +324,15 @@ public final class JwtCookieAuth {
         if (fingerprint != null) {
             extra.put(TokenCodec.FINGERPRINT, Secrets.sha256(fingerprint));
         }
-        Instant accessExp = now.plus(settings.accessTtl());
-        Instant refreshExp = now.plus(settings.refreshTtl());
-        String access = codec.sign(TokenCodec.Use.ACCESS, subject, roles, Secrets.randomId(), familyId, now, accessExp, extra);
-        String refresh = codec.sign(TokenCodec.Use.REFRESH, subject, roles, refreshId, familyId, now, refreshExp, extra);
+        Instant accessExp = earliest(now.plus(settings.accessTtl()), sessionEnd(authTime));
+        Instant refreshExp = refreshExpiry(authTime, now);
+        String access = codec.sign(TokenCodec.Use.ACCESS, subject, roles, accessId, familyId, authTime, now, accessExp,
+                extra);
+        String refresh = codec.sign(TokenCodec.Use.REFRESH, subject, roles, refreshId, familyId, authTime, now, refreshExp,
+                extra);
         boolean secure = !settings.insecureCookies();
-        long accessAge = settings.accessTtl().toSeconds();
-        long refreshAge = settings.refreshTtl().toSeconds();
+        long accessAge = java.time.Duration.between(now, accessExp).toSeconds();
+        long refreshAge = java.time.Duration.between(now, refreshExp).toSeconds();
         response.addHeader("Set-Cookie", Cookies.setCookie(settings.accessCookie(), access, accessAge, "/", true, secure));
         response.addHeader("Set-Cookie", Cookies.setCookie(settings.refreshCookie(), refresh, refreshAge,
                 settings.refreshPath(), true, secure));
@@ -222,7 +378,7 @@ public final class JwtCookieAuth {
             return refuse(Refusal.REVOKED);
         }
         Refusal binding = fingerprint(request, t);
-        if (binding == null && via == Authentication.Via.COOKIE && UNSAFE.contains(method(request))) {
+        if (binding == null && via == Authentication.Via.COOKIE && !SAFE.contains(method(request))) {
             binding = csrf(request, t);
         }
         if (binding != null) {
@@ -235,7 +391,13 @@ public final class JwtCookieAuth {
     /**
      * Rotates the refresh token from its cookie: the presented one is spent, new access and
      * refresh tokens are set. A spent refresh token presented again revokes the whole family
-     * ({@link Refusal#REFRESH_REUSED}) and clears the cookies.
+     * ({@link Refusal#REFRESH_REUSED}) and clears the cookies, except the token spent just before
+     * the current one within {@link JwtSettings#refreshReuseGrace()} (two tabs refreshing at
+     * once): that request gets a new access token and the family's current refresh token again.
+     * Refused, with the cookies cleared, once the session's absolute lifetime is over
+     * ({@link Refusal#SESSION_EXPIRED}), when the token went unused past the idle limit
+     * ({@link Refusal#SESSION_IDLE}), or when the {@link SessionValidator} refuses
+     * ({@link Refusal#SESSION_REFUSED}, the family is revoked).
      *
      * @param request the refresh request (a POST to the refresh path)
      * @param response where the new cookies go
@@ -260,14 +422,42 @@ public final class JwtCookieAuth {
         if (binding != null) {
             return refuse(binding);
         }
-        String nextId = Secrets.randomId();
+        if (t.authTime() == null || t.issuedAt() == null || t.familyId() == null) {
+            return refuse(Refusal.MALFORMED);
+        }
         Instant now = clock.instant();
-        TokenStore.Rotation rotation = store.rotate(t.familyId(), t.tokenId(), nextId, now.plus(settings.refreshTtl()));
-        switch (rotation) {
+        if (!now.isBefore(sessionEnd(t.authTime()))) {
+            clearCookies(response);
+            return refuse(Refusal.SESSION_EXPIRED);
+        }
+        if (now.isAfter(t.issuedAt().plus(settings.sessionIdleTimeout()))) {
+            clearCookies(response);
+            return refuse(Refusal.SESSION_IDLE);
+        }
+        // Asked before the store moves on, so a validator that throws leaves the session as it was.
+        SessionValidator.Decision decision = validator.validate(new SessionValidator.Session(t.subject(), t.roles(),
+                t.familyId(), t.authTime(), t.issuedAt()));
+        if (decision.refused()) {
+            store.revokeFamily(t.familyId());
+            clearCookies(response);
+            LOG.info("Session of subject {} (family {}) refused at refresh by the session validator", t.subject(),
+                    t.familyId());
+            return refuse(Refusal.SESSION_REFUSED);
+        }
+        TokenStore.RotationResult rotation = store.rotate(t.familyId(), t.tokenId(), Secrets.randomId(), now,
+                settings.refreshReuseGrace(), refreshExpiry(t.authTime(), now));
+        switch (rotation.outcome()) {
             case ROTATED:
-                Login login = issue(t.subject(), t.roles(), t.familyId(), nextId, now, response);
+            case WITHIN_GRACE:
+                String accessId = Secrets.randomId();
+                Login login = issue(t.subject(), decision.roles(), t.familyId(), rotation.currentTokenId(), accessId,
+                        t.authTime(), now, response);
                 refreshes.inc();
-                return AuthResult.ok(new Authentication(t.subject(), t.roles(), nextId, t.familyId(),
+                if (rotation.outcome() == TokenStore.Rotation.WITHIN_GRACE) {
+                    graceRefreshes.inc();
+                    LOG.debug("Concurrent refresh within the reuse grace for family {}", t.familyId());
+                }
+                return AuthResult.ok(new Authentication(t.subject(), decision.roles(), accessId, t.familyId(),
                         login.accessExpiresAt(), Authentication.Via.COOKIE));
             case REUSED:
                 LOG.warn("Refresh token reuse detected for subject {} (family {}): family revoked", t.subject(),
@@ -282,36 +472,49 @@ public final class JwtCookieAuth {
 
     /**
      * Ends the session: revokes the access token and the login family (read from the access or
-     * the refresh cookie, signature checked, expiry not required) and clears every cookie with
-     * {@code Max-Age=0}. Cookie-carried logouts pass the CSRF defence first.
+     * the refresh cookie, or from the {@code Authorization: Bearer} header when no such cookie is
+     * sent; signature checked, expiry not required, so an expired token still ends its session)
+     * and clears every cookie with {@code Max-Age=0}. Every logout but a Bearer one passes the
+     * CSRF defence first, also when no token cookie is sent, so another site cannot force a logout.
      *
      * @param request the logout request
      * @param response where the clearing cookies go
-     * @return empty when logged out, or the CSRF refusal
+     * @return empty when logged out, or the refusal (CSRF, or an unusable Bearer token)
      */
     public Optional<Refusal> logout(AuthRequest request, AuthResponse response) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(response, "response");
         Optional<String> access = request.cookie(settings.accessCookie());
         Optional<String> refresh = request.cookie(settings.refreshCookie());
-        TokenCodec.Verified accessToken = access.map(a -> codec.verify(a, TokenCodec.Use.ACCESS).token()).orElse(null);
-        TokenCodec.Verified refreshToken = refresh.map(r -> codec.verify(r, TokenCodec.Use.REFRESH).token()).orElse(null);
-        TokenCodec.Verified any = accessToken != null ? accessToken : refreshToken;
-        if (any != null) {
-            Refusal csrf = csrf(request, any);
+        Optional<String> bearer = access.isEmpty() && refresh.isEmpty() && settings.bearerFallback()
+                ? bearer(request) : Optional.empty();
+        TokenCodec.Verified accessToken;
+        TokenCodec.Verified refreshToken = null;
+        if (bearer.isPresent()) {
+            TokenCodec.Outcome b = codec.verify(bearer.get(), TokenCodec.Use.ACCESS, TokenCodec.Expiry.IGNORED);
+            if (b.refusal() != null) {
+                refuse(b.refusal());
+                return Optional.of(b.refusal());
+            }
+            accessToken = b.token();
+        } else {
+            accessToken = access.map(a -> codec.verify(a, TokenCodec.Use.ACCESS, TokenCodec.Expiry.IGNORED).token())
+                    .orElse(null);
+            refreshToken = refresh.map(r -> codec.verify(r, TokenCodec.Use.REFRESH, TokenCodec.Expiry.IGNORED).token())
+                    .orElse(null);
+            Refusal csrf = csrf(request, accessToken != null ? accessToken : refreshToken);
             if (csrf != null) {
                 refuse(csrf);
                 return Optional.of(csrf);
             }
-        } else if (bearer(request).isPresent()) {
-            TokenCodec.Outcome b = codec.verify(bearer(request).get(), TokenCodec.Use.ACCESS);
-            accessToken = b.token();
         }
         if (accessToken != null) {
             store.revokeToken(accessToken.tokenId(), accessToken.expiresAt());
-            store.revokeFamily(accessToken.familyId());
+            if (accessToken.familyId() != null) {
+                store.revokeFamily(accessToken.familyId());
+            }
         }
-        if (refreshToken != null) {
+        if (refreshToken != null && refreshToken.familyId() != null) {
             store.revokeFamily(refreshToken.familyId());
         }
         clearCookies(response);
@@ -374,18 +577,24 @@ public final class JwtCookieAuth {
         return null;
     }
 
+    /**
+     * The CSRF defence: an allowed origin and the double-submit token, bound to {@code t} when a
+     * token verified ({@code t} may be null for a logout carrying no valid token).
+     */
     private Refusal csrf(AuthRequest request, TokenCodec.Verified t) {
-        String origin = request.header("Origin").filter(o -> !"null".equals(o)).orElse(null);
-        if (origin == null) {
-            origin = request.header("Referer").map(JwtCookieAuth::originOf).orElse(null);
-        }
+        // Referer only stands in for a missing Origin; "Origin: null" (sandboxed frames, some
+        // redirects) is an answer in itself and is refused.
+        Optional<String> originHeader = request.header("Origin");
+        String origin = originHeader.isPresent() ? originHeader.get()
+                : request.header("Referer").map(JwtCookieAuth::originOf).orElse(null);
         if (origin == null || !settings.allowedOrigins().contains(normalised(origin))) {
             return Refusal.CSRF_ORIGIN;
         }
         String header = request.header(JwtSettings.CSRF_HEADER).orElse(null);
         String cookie = request.cookie(settings.csrfCookie()).orElse(null);
         if (header == null || !Secrets.constantTimeEquals(header, cookie)
-                || (t.csrfHash() != null && !Secrets.constantTimeEquals(Secrets.sha256(header), t.csrfHash()))) {
+                || (t != null && t.csrfHash() != null
+                        && !Secrets.constantTimeEquals(Secrets.sha256(header), t.csrfHash()))) {
             return Refusal.CSRF_TOKEN;
         }
         return null;

@@ -37,9 +37,11 @@ import java.util.Optional;
  * Ed25519 key pair (needs {@code com.google.crypto.tink:tink}), RS256 for an RSA key pair of at
  * least 2048 bits.
  *
- * <p>Rotation without logging anyone out: the first key that can sign is the current one and
- * signs every new token; every key in the set verifies, until its JWK {@code exp} passes. So to
- * rotate, put the new key first and keep the old one until the tokens it signed have expired.
+ * <p>Rotation without logging anyone out: the first key that can sign <i>and whose JWK
+ * {@code nbf} / {@code exp} allow it now</i> signs every new token; every key in the set verifies
+ * while its dates allow. So to rotate, put the new key first (with an {@code nbf} if it should
+ * only take over later) and keep the old one until the tokens it signed have expired. An expired
+ * key never signs; {@link JwtCookieAuth} warns a week before the last signing key expires.
  *
  * <p>A token is verified only with the key its {@code kid} names and only with that key's
  * algorithm: the token's {@code alg} header never chooses the algorithm.
@@ -64,7 +66,14 @@ public final class JwtKeys {
             this.notBefore = notBefore;
             this.expires = expires;
         }
+
+        /** Whether the key's JWK {@code nbf} / {@code exp} allow it at {@code now}. */
+        boolean validAt(Instant now) {
+            return (notBefore == null || !now.isBefore(notBefore)) && (expires == null || !now.isAfter(expires));
+        }
     }
+
+    private final List<Entry> signers;
 
     private final Map<String, Entry> byKid;
     private final Entry current;
@@ -74,21 +83,22 @@ public final class JwtKeys {
             throw new IllegalArgumentException("JWT keys: no key configured; set JWT_SECRET or JWT_JWKS / JWT_JWKS_FILE");
         }
         Map<String, Entry> map = new LinkedHashMap<>();
-        Entry signing = null;
+        List<Entry> canSign = new ArrayList<>();
         for (Entry e : entries) {
             if (map.put(e.kid, e) != null) {
                 throw new IllegalArgumentException("JWT keys: key id '" + e.kid + "' appears twice; each kid must be unique");
             }
-            if (signing == null && e.signer != null) {
-                signing = e;
+            if (e.signer != null) {
+                canSign.add(e);
             }
         }
-        if (signing == null) {
+        if (canSign.isEmpty()) {
             throw new IllegalArgumentException("JWT keys: no key can sign (only public keys given); "
                     + "include the private part of the current key");
         }
         this.byKid = Collections.unmodifiableMap(map);
-        this.current = signing;
+        this.signers = List.copyOf(canSign);
+        this.current = canSign.get(0);
     }
 
     /**
@@ -227,7 +237,10 @@ public final class JwtKeys {
         }
     }
 
-    /** Key id of the key new tokens are signed with. */
+    /**
+     * Key id of the first key that can sign, whatever its validity dates; the key actually used
+     * at a given time is {@link #signingKeyId(Instant)}.
+     */
     public String currentKeyId() {
         return current.kid;
     }
@@ -242,8 +255,57 @@ public final class JwtKeys {
         return List.copyOf(byKid.keySet());
     }
 
+    /**
+     * Key id of the key that signs new tokens at {@code now}: the first key that can sign and
+     * whose JWK {@code nbf} / {@code exp} allow it then.
+     *
+     * @param now the time of signing
+     * @return the key id, or empty when no signing key is valid at {@code now}
+     */
+    public Optional<String> signingKeyId(Instant now) {
+        return signing(now).map(e -> e.kid);
+    }
+
     Entry current() {
         return current;
+    }
+
+    /** The first signing key valid at {@code now}; an expired or not-yet-valid key never signs. */
+    Optional<Entry> signing(Instant now) {
+        for (Entry e : signers) {
+            if (e.validAt(now)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * When signing would become impossible: the latest expiry among the signing keys valid at or
+     * after {@code now}, or null when some signing key never expires.
+     */
+    Instant signingPossibleUntil(Instant now) {
+        Instant latest = null;
+        for (Entry e : signers) {
+            if (e.expires == null) {
+                return null;
+            }
+            if (!e.expires.isBefore(now) && (latest == null || e.expires.isAfter(latest))) {
+                latest = e.expires;
+            }
+        }
+        return latest == null ? now : latest;
+    }
+
+    /** Describes the signing keys and their dates, for error messages (no key material). */
+    String describeSigners() {
+        StringBuilder out = new StringBuilder();
+        for (Entry e : signers) {
+            out.append(out.length() == 0 ? "" : ", ").append(e.kid).append(" (nbf=")
+                    .append(e.notBefore == null ? "-" : e.notBefore).append(", exp=")
+                    .append(e.expires == null ? "-" : e.expires).append(')');
+        }
+        return out.toString();
     }
 
     Optional<Entry> find(String kid) {

@@ -30,12 +30,29 @@ public final class JwtSettings {
     public static final Duration DEFAULT_ACCESS_TTL = Duration.ofMinutes(15);
     /** Default refresh-token lifetime ({@code JWT_REFRESH_TTL_SECONDS}). */
     public static final Duration DEFAULT_REFRESH_TTL = Duration.ofDays(7);
+    /** Default absolute session lifetime, from login, across every refresh ({@code JWT_SESSION_MAX_AGE}, seconds). */
+    public static final Duration DEFAULT_SESSION_MAX_AGE = Duration.ofDays(30);
+    /** Default idle limit: longest gap between two refreshes of a session ({@code JWT_SESSION_IDLE_TIMEOUT}, seconds). */
+    public static final Duration DEFAULT_SESSION_IDLE_TIMEOUT = Duration.ofHours(24);
+    /**
+     * Default grace during which the refresh token spent just before the current one is still
+     * honoured, for concurrent refreshes from several tabs ({@code JWT_REFRESH_REUSE_GRACE}, seconds; 0 = off).
+     */
+    public static final Duration DEFAULT_REFRESH_REUSE_GRACE = Duration.ofSeconds(5);
+    /** Default cap on a user's concurrent sessions; 0 = no cap ({@code JWT_MAX_SESSIONS_PER_USER}). */
+    public static final int DEFAULT_MAX_SESSIONS_PER_USER = 0;
     /** Default allowed clock skew for exp / nbf / iat ({@code JWT_CLOCK_SKEW_SECONDS}). */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     /** Default cap on a token's size, checked before parsing ({@code JWT_MAX_TOKEN_BYTES}). */
     public static final int DEFAULT_MAX_TOKEN_BYTES = 8 * 1024;
     /** Default size of the verified-token cache; 0 turns it off ({@code JWT_CACHE_SIZE}). */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
+    private static final int MIN_TOKEN_BYTES = 512;
+    private static final int MAX_TOKEN_BYTES = 65_536;
+    private static final int MAX_CACHE_SIZE = 1_000_000;
+    private static final int MAX_SESSIONS_CAP = 1_000;
+    /** Larger than any accepted duration setting (10 years); bounds the parse before {@link Duration#ofSeconds}. */
+    private static final long MAX_SECONDS = 10L * 366 * 24 * 3600;
     /** Default path the refresh cookie is scoped to ({@code JWT_REFRESH_PATH}). */
     public static final String DEFAULT_REFRESH_PATH = "/auth";
     /** Header the page echoes the CSRF cookie in. */
@@ -47,6 +64,10 @@ public final class JwtSettings {
     private final Duration accessTtl;
     private final Duration refreshTtl;
     private final Duration clockSkew;
+    private final Duration sessionMaxAge;
+    private final Duration sessionIdleTimeout;
+    private final Duration refreshReuseGrace;
+    private final int maxSessionsPerUser;
     private final boolean bearerFallback;
     private final Set<String> allowedOrigins;
     private final String refreshPath;
@@ -62,6 +83,10 @@ public final class JwtSettings {
         this.accessTtl = b.accessTtl;
         this.refreshTtl = b.refreshTtl;
         this.clockSkew = b.clockSkew;
+        this.sessionMaxAge = b.sessionMaxAge;
+        this.sessionIdleTimeout = b.sessionIdleTimeout;
+        this.refreshReuseGrace = b.refreshReuseGrace;
+        this.maxSessionsPerUser = b.maxSessionsPerUser;
         this.bearerFallback = b.bearerFallback;
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
         this.refreshPath = b.refreshPath;
@@ -107,6 +132,9 @@ public final class JwtSettings {
      *   <tr><td>{@code JWT_ISSUER}, {@code JWT_AUDIENCE}</td><td>iss / aud written and required (bulwark / bulwark)</td></tr>
      *   <tr><td>{@code JWT_ACCESS_TTL_SECONDS}, {@code JWT_REFRESH_TTL_SECONDS}</td><td>900 / 604800</td></tr>
      *   <tr><td>{@code JWT_CLOCK_SKEW_SECONDS}</td><td>30</td></tr>
+     *   <tr><td>{@code JWT_SESSION_MAX_AGE}, {@code JWT_SESSION_IDLE_TIMEOUT}</td><td>seconds: 2592000 (30 days) / 86400 (1 day)</td></tr>
+     *   <tr><td>{@code JWT_REFRESH_REUSE_GRACE}</td><td>seconds, 0 disables: 5</td></tr>
+     *   <tr><td>{@code JWT_MAX_SESSIONS_PER_USER}</td><td>0 (no cap); at a login over the cap the oldest sessions end</td></tr>
      *   <tr><td>{@code JWT_BEARER_FALLBACK}</td><td>true</td></tr>
      *   <tr><td>{@code JWT_ALLOWED_ORIGINS}</td><td>comma-separated origins for CSRF (none)</td></tr>
      *   <tr><td>{@code JWT_REFRESH_PATH}</td><td>/auth</td></tr>
@@ -146,13 +174,25 @@ public final class JwtSettings {
             b.audience(env.get("JWT_AUDIENCE").trim());
         }
         if (present(env, "JWT_ACCESS_TTL_SECONDS")) {
-            b.accessTtl(Duration.ofSeconds(number(env, "JWT_ACCESS_TTL_SECONDS")));
+            b.accessTtl(seconds(env, "JWT_ACCESS_TTL_SECONDS"));
         }
         if (present(env, "JWT_REFRESH_TTL_SECONDS")) {
-            b.refreshTtl(Duration.ofSeconds(number(env, "JWT_REFRESH_TTL_SECONDS")));
+            b.refreshTtl(seconds(env, "JWT_REFRESH_TTL_SECONDS"));
         }
         if (present(env, "JWT_CLOCK_SKEW_SECONDS")) {
-            b.clockSkew(Duration.ofSeconds(number(env, "JWT_CLOCK_SKEW_SECONDS")));
+            b.clockSkew(seconds(env, "JWT_CLOCK_SKEW_SECONDS"));
+        }
+        if (present(env, "JWT_SESSION_MAX_AGE")) {
+            b.sessionMaxAge(seconds(env, "JWT_SESSION_MAX_AGE"));
+        }
+        if (present(env, "JWT_SESSION_IDLE_TIMEOUT")) {
+            b.sessionIdleTimeout(seconds(env, "JWT_SESSION_IDLE_TIMEOUT"));
+        }
+        if (present(env, "JWT_REFRESH_REUSE_GRACE")) {
+            b.refreshReuseGrace(seconds(env, "JWT_REFRESH_REUSE_GRACE"));
+        }
+        if (present(env, "JWT_MAX_SESSIONS_PER_USER")) {
+            b.maxSessionsPerUser(intNumber(env, "JWT_MAX_SESSIONS_PER_USER", 0, MAX_SESSIONS_CAP));
         }
         if (present(env, "JWT_BEARER_FALLBACK")) {
             b.bearerFallback(bool(env, "JWT_BEARER_FALLBACK"));
@@ -171,10 +211,10 @@ public final class JwtSettings {
             b.fingerprint(bool(env, "JWT_FINGERPRINT"));
         }
         if (present(env, "JWT_MAX_TOKEN_BYTES")) {
-            b.maxTokenBytes((int) number(env, "JWT_MAX_TOKEN_BYTES"));
+            b.maxTokenBytes(intNumber(env, "JWT_MAX_TOKEN_BYTES", MIN_TOKEN_BYTES, MAX_TOKEN_BYTES));
         }
         if (present(env, "JWT_CACHE_SIZE")) {
-            b.cacheSize((int) number(env, "JWT_CACHE_SIZE"));
+            b.cacheSize(intNumber(env, "JWT_CACHE_SIZE", 0, MAX_CACHE_SIZE));
         }
         if (present(env, "JWT_INSECURE_DEV_COOKIES") && bool(env, "JWT_INSECURE_DEV_COOKIES")) {
             b.insecureCookiesForLocalDevelopment();
@@ -194,6 +234,24 @@ public final class JwtSettings {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'", e);
         }
+    }
+
+    /** Seconds as a duration; a value too large for any duration is reported, not wrapped. */
+    private static Duration seconds(Map<String, String> env, String name) {
+        long value = number(env, name);
+        if (value < 0 || value > MAX_SECONDS) {
+            throw new IllegalArgumentException(name + " must be 0.." + MAX_SECONDS + " seconds, got " + value);
+        }
+        return Duration.ofSeconds(value);
+    }
+
+    /** Parsed as a long and range-checked before it is narrowed, so a huge value cannot wrap into range. */
+    private static int intNumber(Map<String, String> env, String name, int min, int max) {
+        long value = number(env, name);
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", got " + value);
+        }
+        return (int) value;
     }
 
     private static boolean bool(Map<String, String> env, String name) {
@@ -232,6 +290,29 @@ public final class JwtSettings {
     /** Tolerance for clock differences on exp / nbf / iat. */
     public Duration clockSkew() {
         return clockSkew;
+    }
+
+    /** Absolute lifetime of a session: no refresh is honoured this long after the login, however active the session. */
+    public Duration sessionMaxAge() {
+        return sessionMaxAge;
+    }
+
+    /** Idle limit: a refresh token not used for this long (since it was issued) is refused. */
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /**
+     * How long the refresh token spent just before the current one is still honoured (concurrent
+     * refreshes from several tabs); {@link Duration#ZERO} means any replay revokes the family.
+     */
+    public Duration refreshReuseGrace() {
+        return refreshReuseGrace;
+    }
+
+    /** Most concurrent sessions per user (the oldest end at a login over the cap); 0 = no cap. */
+    public int maxSessionsPerUser() {
+        return maxSessionsPerUser;
     }
 
     /** Whether {@code Authorization: Bearer} is accepted when no access cookie is present. */
@@ -292,7 +373,9 @@ public final class JwtSettings {
     @Override
     public String toString() {
         return "JwtSettings{keys=" + keys + ", issuer=" + issuer + ", audience=" + audience + ", accessTtl=" + accessTtl
-                + ", refreshTtl=" + refreshTtl + ", clockSkew=" + clockSkew + ", bearerFallback=" + bearerFallback
+                + ", refreshTtl=" + refreshTtl + ", clockSkew=" + clockSkew + ", sessionMaxAge=" + sessionMaxAge
+                + ", sessionIdleTimeout=" + sessionIdleTimeout + ", refreshReuseGrace=" + refreshReuseGrace
+                + ", maxSessionsPerUser=" + maxSessionsPerUser + ", bearerFallback=" + bearerFallback
                 + ", allowedOrigins=" + allowedOrigins + ", refreshPath=" + refreshPath + ", fingerprint=" + fingerprint
                 + ", maxTokenBytes=" + maxTokenBytes + ", cacheSize=" + cacheSize + ", insecureCookies=" + insecureCookies
                 + "}";
@@ -306,6 +389,10 @@ public final class JwtSettings {
         private Duration accessTtl = DEFAULT_ACCESS_TTL;
         private Duration refreshTtl = DEFAULT_REFRESH_TTL;
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
+        private Duration sessionMaxAge = DEFAULT_SESSION_MAX_AGE;
+        private Duration sessionIdleTimeout = DEFAULT_SESSION_IDLE_TIMEOUT;
+        private Duration refreshReuseGrace = DEFAULT_REFRESH_REUSE_GRACE;
+        private int maxSessionsPerUser = DEFAULT_MAX_SESSIONS_PER_USER;
         private boolean bearerFallback = true;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private String refreshPath = DEFAULT_REFRESH_PATH;
@@ -345,6 +432,56 @@ public final class JwtSettings {
         /** @param skew clock skew, 0 to 5 minutes ({@code JWT_CLOCK_SKEW_SECONDS}) @return this */
         public Builder clockSkew(Duration skew) {
             this.clockSkew = skew;
+            return this;
+        }
+
+        /**
+         * Sets the absolute session lifetime: counted from the login ({@code auth_time}, carried
+         * through every refresh), longer than the access TTL, at most 365 days ({@code JWT_SESSION_MAX_AGE}).
+         *
+         * @param maxAge the lifetime
+         * @return this
+         */
+        public Builder sessionMaxAge(Duration maxAge) {
+            this.sessionMaxAge = maxAge;
+            return this;
+        }
+
+        /**
+         * Sets the idle limit: the longest time a refresh token may go unused, longer than the
+         * access TTL, at most 365 days ({@code JWT_SESSION_IDLE_TIMEOUT}); a limit beyond
+         * the refresh TTL or the session lifetime has no effect.
+         *
+         * @param idle the limit
+         * @return this
+         */
+        public Builder sessionIdleTimeout(Duration idle) {
+            this.sessionIdleTimeout = idle;
+            return this;
+        }
+
+        /**
+         * Sets the refresh reuse grace, 0 (off) to 60 seconds ({@code JWT_REFRESH_REUSE_GRACE}):
+         * within it, the refresh token spent just before the current one gets the current
+         * session's tokens instead of revoking the family.
+         *
+         * @param grace the grace
+         * @return this
+         */
+        public Builder refreshReuseGrace(Duration grace) {
+            this.refreshReuseGrace = grace;
+            return this;
+        }
+
+        /**
+         * Caps a user's concurrent sessions, 0 (no cap) to 1000 ({@code JWT_MAX_SESSIONS_PER_USER}):
+         * a login that would exceed it ends the user's oldest sessions.
+         *
+         * @param sessions the cap
+         * @return this
+         */
+        public Builder maxSessionsPerUser(int sessions) {
+            this.maxSessionsPerUser = sessions;
             return this;
         }
 
@@ -412,14 +549,27 @@ public final class JwtSettings {
                         + "TTL (" + accessTtl.toSeconds() + " s), got " + refreshTtl.toSeconds() + " s");
             }
             within("clockSkew", "JWT_CLOCK_SKEW_SECONDS", clockSkew, Duration.ZERO, Duration.ofMinutes(5));
+            within("sessionMaxAge", "JWT_SESSION_MAX_AGE", sessionMaxAge, Duration.ofMinutes(1), Duration.ofDays(365));
+            within("sessionIdleTimeout", "JWT_SESSION_IDLE_TIMEOUT", sessionIdleTimeout, Duration.ofMinutes(1),
+                    Duration.ofDays(365));
+            if (sessionIdleTimeout.compareTo(accessTtl) <= 0) {
+                throw new IllegalArgumentException("sessionIdleTimeout (JWT_SESSION_IDLE_TIMEOUT) must be longer than the "
+                        + "access TTL (" + accessTtl.toSeconds() + " s), or active users would be logged out, got "
+                        + sessionIdleTimeout.toSeconds() + " s");
+            }
+            within("refreshReuseGrace", "JWT_REFRESH_REUSE_GRACE", refreshReuseGrace, Duration.ZERO, Duration.ofMinutes(1));
             if (refreshPath == null || !refreshPath.startsWith("/") || refreshPath.contains(";")) {
                 throw new IllegalArgumentException("refreshPath (JWT_REFRESH_PATH) must start with '/' and contain no ';', got '"
                         + refreshPath + "'");
             }
-            if (maxTokenBytes < 512 || maxTokenBytes > 65_536) {
+            if (maxTokenBytes < MIN_TOKEN_BYTES || maxTokenBytes > MAX_TOKEN_BYTES) {
                 throw new IllegalArgumentException("maxTokenBytes (JWT_MAX_TOKEN_BYTES) must be 512..65536, got " + maxTokenBytes);
             }
-            if (cacheSize < 0 || cacheSize > 1_000_000) {
+            if (maxSessionsPerUser < 0 || maxSessionsPerUser > MAX_SESSIONS_CAP) {
+                throw new IllegalArgumentException("maxSessionsPerUser (JWT_MAX_SESSIONS_PER_USER) must be 0..1000, got "
+                        + maxSessionsPerUser);
+            }
+            if (cacheSize < 0 || cacheSize > MAX_CACHE_SIZE) {
                 throw new IllegalArgumentException("cacheSize (JWT_CACHE_SIZE) must be 0..1000000, got " + cacheSize);
             }
             return new JwtSettings(this);

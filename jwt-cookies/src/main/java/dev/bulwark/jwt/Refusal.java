@@ -11,7 +11,7 @@ public enum Refusal {
     MALFORMED(401, "malformed_token"),
     /** Cookie or header larger than the configured cap; refused before parsing. */
     TOO_LARGE(401, "token_too_large"),
-    /** The {@code kid} names no configured key (or an expired one). */
+    /** The {@code kid} names no configured key (or one whose JWK {@code nbf} / {@code exp} do not allow it now). */
     UNKNOWN_KEY(401, "unknown_key"),
     /** The token's {@code alg} is not the algorithm of the key it names ({@code none} included). */
     ALGORITHM_NOT_ALLOWED(401, "algorithm_not_allowed"),
@@ -31,6 +31,12 @@ public enum Refusal {
     REVOKED(401, "token_revoked"),
     /** A spent refresh token was presented again: the whole family is now revoked. */
     REFRESH_REUSED(401, "refresh_token_reused"),
+    /** The session's absolute lifetime ({@code JWT_SESSION_MAX_AGE}, from the login) is over: log in again. */
+    SESSION_EXPIRED(401, "session_expired"),
+    /** The refresh token went unused longer than the idle limit ({@code JWT_SESSION_IDLE_TIMEOUT}). */
+    SESSION_IDLE(401, "session_idle"),
+    /** The application's {@link SessionValidator} refused the session at refresh (account disabled...). */
+    SESSION_REFUSED(401, "session_refused"),
     /** The token is bound to a fingerprint cookie that is missing or does not match. */
     FINGERPRINT_MISMATCH(401, "fingerprint_mismatch"),
     /** A cookie-authenticated unsafe request from an origin not on the allow-list (or with none). */

@@ -23,6 +23,8 @@ final class TokenCodec {
     static final String FAMILY = "fam";
     static final String CSRF = "csrf";
     static final String FINGERPRINT = "fgp";
+    /** When the session began (the login), copied unchanged into every token of the family (OIDC's name). */
+    static final String AUTH_TIME = "auth_time";
 
     enum Use {
         ACCESS("access", new JOSEObjectType("at+jwt")),
@@ -37,9 +39,18 @@ final class TokenCodec {
         }
     }
 
-    /** A token that verified: its claims, read once. */
+    /**
+     * A token that verified: its claims, read once. {@code authTime} is the login time ({@code iat}
+     * for tokens issued before {@code auth_time} was written); {@code issuedAt} the token's {@code iat}.
+     */
     record Verified(String subject, List<String> roles, String tokenId, String familyId, Instant expiresAt,
-            String csrfHash, String fingerprintHash, Instant trustUntil) {
+            String csrfHash, String fingerprintHash, Instant trustUntil, Instant authTime, Instant issuedAt) {
+    }
+
+    /** Whether {@link #verify} insists on an unexpired token (logout does not: it only ends sessions). */
+    enum Expiry {
+        REQUIRED,
+        IGNORED
     }
 
     /** Either a verified token or the refusal. */
@@ -57,9 +68,11 @@ final class TokenCodec {
         this.clock = clock;
     }
 
-    String sign(Use use, String subject, List<String> roles, String tokenId, String familyId, Instant issuedAt,
-            Instant expiresAt, Map<String, String> extra) {
-        JwtKeys.Entry key = settings.keys().current();
+    String sign(Use use, String subject, List<String> roles, String tokenId, String familyId, Instant authTime,
+            Instant issuedAt, Instant expiresAt, Map<String, String> extra) {
+        JwtKeys.Entry key = settings.keys().signing(issuedAt).orElseThrow(() -> new IllegalStateException(
+                "cannot sign a token: no signing key is valid at " + issuedAt + " (their JWK nbf/exp: "
+                        + settings.keys().describeSigners() + "); add a current key to JWT_JWKS / JWT_JWKS_FILE"));
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(settings.issuer())
                 .audience(settings.audience())
@@ -70,7 +83,8 @@ final class TokenCodec {
                 .jwtID(tokenId)
                 .claim(TOKEN_USE, use.claim)
                 .claim(ROLES, roles)
-                .claim(FAMILY, familyId);
+                .claim(FAMILY, familyId)
+                .claim(AUTH_TIME, Date.from(authTime));
         extra.forEach(claims::claim);
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(key.algorithm).keyID(key.kid).type(use.type).build(),
                 claims.build());
@@ -93,6 +107,10 @@ final class TokenCodec {
     }
 
     Outcome verify(String token, Use expected) {
+        return verify(token, expected, Expiry.REQUIRED);
+    }
+
+    Outcome verify(String token, Use expected, Expiry expiry) {
         if (token.length() > settings.maxTokenBytes()) {
             return Outcome.refused(Refusal.TOO_LARGE);
         }
@@ -133,7 +151,7 @@ final class TokenCodec {
         if (exp == null || claims.getSubject() == null || claims.getJWTID() == null) {
             return Outcome.refused(Refusal.MALFORMED);
         }
-        if (now.minus(settings.clockSkew()).isAfter(exp.toInstant())) {
+        if (expiry == Expiry.REQUIRED && now.minus(settings.clockSkew()).isAfter(exp.toInstant())) {
             return Outcome.refused(Refusal.EXPIRED);
         }
         Instant earliest = now.plus(settings.clockSkew());
@@ -149,10 +167,13 @@ final class TokenCodec {
         }
         try {
             List<String> roles = claims.getStringListClaim(ROLES);
+            Instant issuedAt = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
+            Date authTime = claims.getDateClaim(AUTH_TIME);
             return new Outcome(new Verified(claims.getSubject(), roles == null ? List.of() : roles, claims.getJWTID(),
                     claims.getStringClaim(FAMILY), exp.toInstant(), claims.getStringClaim(CSRF),
                     claims.getStringClaim(FINGERPRINT),
-                    key.expires != null && key.expires.isBefore(exp.toInstant()) ? key.expires : exp.toInstant()), null);
+                    key.expires != null && key.expires.isBefore(exp.toInstant()) ? key.expires : exp.toInstant(),
+                    authTime != null ? authTime.toInstant() : issuedAt, issuedAt), null);
         } catch (ParseException e) {
             return Outcome.refused(Refusal.MALFORMED);
         }

@@ -25,6 +25,8 @@ abstract class HttpFlowContract {
     final HttpClient client = HttpClient.newHttpClient();
     JwtCookieAuth auth;
     URI base;
+    final dev.bulwark.testsupport.MutableClock clock = new dev.bulwark.testsupport.MutableClock(
+            java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
 
     /** Starts a server with /auth/login, /auth/refresh, /auth/logout, GET /api/me and POST /api/notes. */
     abstract URI start(JwtCookieAuth auth) throws Exception;
@@ -34,7 +36,7 @@ abstract class HttpFlowContract {
     @BeforeEach
     void startServer() throws Exception {
         auth = JwtCookieAuth.create(JwtSettings.builder(JwtKeys.hmac("k1", JwtCookieAuthTest.SECRET)).allowOrigin(ORIGIN)
-                .build(), new InMemoryTokenStore(), new MetricRegistry());
+                .build(), new InMemoryTokenStore(), new MetricRegistry(), clock);
         base = start(auth);
     }
 
@@ -134,6 +136,11 @@ abstract class HttpFlowContract {
         Map<String, String> rotated = cookies(refreshed);
         assertThat(rotated.get("__Secure-refresh_token")).isNotEqualTo(jar.get("__Secure-refresh_token"));
 
+        HttpResponse<String> secondTab = send("POST", "/auth/refresh", jar, csrf(jar));
+        assertThat(secondTab.statusCode()).as("a concurrent refresh within the grace").isEqualTo(200);
+        assertThat(cookies(secondTab).get("__Host-access_token")).isNotNull();
+
+        clock.advance(JwtSettings.DEFAULT_REFRESH_REUSE_GRACE.plusSeconds(1));
         HttpResponse<String> reuse = send("POST", "/auth/refresh", jar, csrf(jar));
         assertThat(reuse.statusCode()).isEqualTo(401);
         assertThat(reuse.body()).contains("refresh_token_reused");

@@ -171,6 +171,7 @@ class JwtCookieAuthTest {
         FakeHttp.Request withNewCookies = get(session).cookiesFrom(rotated);
         assertThat(auth.authenticate(withNewCookies).authenticated()).isTrue();
 
+        clock.advance(JwtSettings.DEFAULT_REFRESH_REUSE_GRACE.plusSeconds(1));
         FakeHttp.Response reuse = new FakeHttp.Response();
         AuthResult replay = auth.refresh(unsafe("POST", session), reuse);
 
@@ -295,13 +296,28 @@ class JwtCookieAuthTest {
         InMemoryTokenStore counted = new InMemoryTokenStore();
         TokenStore counting = new TokenStore() {
             @Override
-            public void startFamily(String f, String s, String t, Instant e) {
-                counted.startFamily(f, s, t, e);
+            public void startFamily(String f, String s, String t, Instant c, Instant e, String h) {
+                counted.startFamily(f, s, t, c, e, h);
             }
 
             @Override
-            public Rotation rotate(String f, String p, String n, Instant e) {
-                return counted.rotate(f, p, n, e);
+            public List<StoredSession> sessions(String s, Instant now) {
+                return counted.sessions(s, now);
+            }
+
+            @Override
+            public boolean endSession(String s, String f) {
+                return counted.endSession(s, f);
+            }
+
+            @Override
+            public int endAllSessions(String s) {
+                return counted.endAllSessions(s);
+            }
+
+            @Override
+            public RotationResult rotate(String f, String p, String n, Instant now, Duration grace, Instant e) {
+                return counted.rotate(f, p, n, now, grace, e);
             }
 
             @Override
@@ -336,7 +352,8 @@ class JwtCookieAuthTest {
         purging.login("carol", List.of(), new FakeHttp.Response());
 
         assertThat(purges.get()).isEqualTo(2);
-        assertThat(counted.rotate(family, "any", "next", clock.instant())).isEqualTo(TokenStore.Rotation.UNKNOWN);
+        assertThat(counted.rotate(family, "any", "next", clock.instant(), Duration.ZERO, clock.instant()).outcome())
+                .isEqualTo(TokenStore.Rotation.UNKNOWN);
     }
 
     @Test
@@ -348,5 +365,260 @@ class JwtCookieAuthTest {
         assertThat(session.setCookie("access_token")).isEqualTo(session.setCookies().get(0)).doesNotContain("Secure")
                 .contains("HttpOnly");
         assertThat(dev.authenticate(get(session)).authenticated()).isTrue();
+    }
+    /** Refreshes with the session's latest cookies; returns the new cookies (or the refusal's). */
+    AuthResult refreshInto(JwtCookieAuth auth, FakeHttp.Response session, FakeHttp.Response into) {
+        return auth.refresh(unsafe("POST", session), into);
+    }
+
+    @Test
+    void aSessionRefreshedEveryTwelveHoursEndsThirtyDaysAfterTheLogin() {
+        FakeHttp.Response session = login();
+        for (int halfDays = 1; halfDays <= 58; halfDays++) {
+            clock.advance(Duration.ofHours(12));
+            FakeHttp.Response next = new FakeHttp.Response();
+            assertThat(refreshInto(auth, session, next).authenticated()).as("refresh after %s hours", halfDays * 12).isTrue();
+            session = next;
+        }
+        // Day 29: still refreshable; the tokens issued now end with the session.
+        assertThat(session.setCookie("__Secure-refresh_token")).contains("Max-Age=86400;");
+        assertThat(auth.authenticate(get(session)).authenticated()).isTrue();
+
+        clock.advance(Duration.ofHours(24));
+        FakeHttp.Response end = new FakeHttp.Response();
+        AuthResult refused = refreshInto(auth, session, end);
+
+        assertThat(refused.refusal()).isEqualTo(Refusal.SESSION_EXPIRED);
+        assertThat(end.setCookie("__Secure-refresh_token")).contains("Max-Age=0");
+        assertThat(metrics.counter("bulwark.jwt.refused.session_expired").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void theSessionLifetimeIsConfigurableAndCapsTheCookies() {
+        JwtCookieAuth shortSessions = auth(settings().sessionMaxAge(Duration.ofHours(2)).build());
+        FakeHttp.Response session = new FakeHttp.Response();
+        shortSessions.login("alice", List.of(), session);
+        assertThat(session.setCookie("__Secure-refresh_token")).contains("Max-Age=7200;");
+
+        clock.advance(Duration.ofMinutes(119));
+        FakeHttp.Response next = new FakeHttp.Response();
+        assertThat(refreshInto(shortSessions, session, next).authenticated()).isTrue();
+        assertThat(next.setCookie("__Host-access_token")).contains("Max-Age=60;");
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(refreshInto(shortSessions, next, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.SESSION_EXPIRED);
+    }
+
+    @Test
+    void aRefreshTokenUnusedPastTheIdleLimitIsRefused() {
+        JwtCookieAuth idle = auth(settings().sessionIdleTimeout(Duration.ofHours(8)).build());
+        FakeHttp.Response session = new FakeHttp.Response();
+        idle.login("alice", List.of(), session);
+        clock.advance(Duration.ofHours(8));
+        FakeHttp.Response next = new FakeHttp.Response();
+        assertThat(refreshInto(idle, session, next).authenticated()).isTrue();
+
+        clock.advance(Duration.ofHours(8).plusSeconds(1));
+
+        assertThat(refreshInto(idle, next, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.SESSION_IDLE);
+    }
+
+    @Test
+    void theDefaultIdleLimitIsOneDay() {
+        FakeHttp.Response session = login();
+        clock.advance(Duration.ofDays(1).plusSeconds(1));
+
+        assertThat(refreshInto(auth, session, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.SESSION_IDLE);
+    }
+
+    @Test
+    void theSessionValidatorCanChangeTheRolesAtRefresh() {
+        List<SessionValidator.Session> seen = new java.util.ArrayList<>();
+        JwtCookieAuth checked = JwtCookieAuth.create(settings().build(), store, metrics, clock, s -> {
+            seen.add(s);
+            return SessionValidator.Decision.allow(List.of("trader"));
+        });
+        FakeHttp.Response session = new FakeHttp.Response();
+        checked.login("alice", List.of("trader", "admin"), session);
+        clock.advance(Duration.ofMinutes(10));
+        FakeHttp.Response next = new FakeHttp.Response();
+
+        AuthResult refreshed = refreshInto(checked, session, next);
+
+        assertThat(refreshed.authentication().roles()).containsExactly("trader");
+        assertThat(checked.authenticate(get(next)).authentication().roles()).containsExactly("trader");
+        assertThat(seen).singleElement().satisfies(s -> {
+            assertThat(s.subject()).isEqualTo("alice");
+            assertThat(s.roles()).containsExactly("trader", "admin");
+            assertThat(s.authTime()).isEqualTo(Instant.parse("2026-11-25T12:00:00Z"));
+            assertThat(s.lastRefreshAt()).isEqualTo(Instant.parse("2026-11-25T12:00:00Z"));
+        });
+    }
+
+    @Test
+    void theSessionValidatorCanEndTheSessionAtRefresh() {
+        java.util.concurrent.atomic.AtomicBoolean disabled = new java.util.concurrent.atomic.AtomicBoolean();
+        JwtCookieAuth checked = JwtCookieAuth.create(settings().build(), store, metrics, clock,
+                s -> disabled.get() ? SessionValidator.Decision.refuse() : SessionValidator.Decision.allow(s.roles()));
+        FakeHttp.Response session = new FakeHttp.Response();
+        checked.login("alice", List.of("trader"), session);
+        disabled.set(true);
+        FakeHttp.Response out = new FakeHttp.Response();
+
+        AuthResult refused = refreshInto(checked, session, out);
+
+        assertThat(refused.refusal()).isEqualTo(Refusal.SESSION_REFUSED);
+        assertThat(out.setCookie("__Host-access_token")).contains("Max-Age=0");
+        assertThat(checked.authenticate(get(session)).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void aSessionValidatorThatThrowsLeavesTheSessionAsItWas() {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        JwtCookieAuth checked = JwtCookieAuth.create(settings().build(), store, metrics, clock, s -> {
+            if (down.get()) {
+                throw new IllegalStateException("user directory unreachable");
+            }
+            return SessionValidator.Decision.allow(s.roles());
+        });
+        FakeHttp.Response session = new FakeHttp.Response();
+        checked.login("alice", List.of("trader"), session);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> refreshInto(checked, session, new FakeHttp.Response()))
+                .hasMessage("user directory unreachable");
+        down.set(false);
+        clock.advance(Duration.ofMinutes(1));
+
+        assertThat(refreshInto(checked, session, new FakeHttp.Response()).authenticated()).isTrue();
+    }
+
+    @Test
+    void afterARefreshTheTokenIdNamesTheNewAccessToken() throws Exception {
+        FakeHttp.Response session = login();
+        FakeHttp.Response next = new FakeHttp.Response();
+
+        AuthResult refreshed = refreshInto(auth, session, next);
+
+        String accessJti = com.nimbusds.jwt.SignedJWT.parse(next.cookies().get("__Host-access_token")).getJWTClaimsSet()
+                .getJWTID();
+        assertThat(refreshed.authentication().tokenId()).isEqualTo(accessJti);
+        assertThat(auth.authenticate(get(next)).authentication().tokenId()).isEqualTo(accessJti);
+    }
+
+    @Test
+    void aConcurrentRefreshWithinTheGraceGetsTheSameSuccessor() throws Exception {
+        FakeHttp.Response session = login();
+        FakeHttp.Response tabA = new FakeHttp.Response();
+        FakeHttp.Response tabB = new FakeHttp.Response();
+
+        assertThat(refreshInto(auth, session, tabA).authenticated()).isTrue();
+        clock.advance(JwtSettings.DEFAULT_REFRESH_REUSE_GRACE);
+        assertThat(refreshInto(auth, session, tabB).authenticated()).isTrue();
+
+        String jtiA = com.nimbusds.jwt.SignedJWT.parse(tabA.cookies().get("__Secure-refresh_token")).getJWTClaimsSet().getJWTID();
+        String jtiB = com.nimbusds.jwt.SignedJWT.parse(tabB.cookies().get("__Secure-refresh_token")).getJWTClaimsSet().getJWTID();
+        assertThat(jtiB).isEqualTo(jtiA);
+        assertThat(metrics.counter("bulwark.jwt.refreshes.grace").getCount()).isEqualTo(1);
+        assertThat(auth.authenticate(get(tabA)).authenticated()).isTrue();
+        assertThat(auth.authenticate(get(tabB)).authenticated()).isTrue();
+    }
+
+    @Test
+    void aZeroGraceMakesEveryReplayRevokeTheFamily() {
+        JwtCookieAuth strict = auth(settings().refreshReuseGrace(Duration.ZERO).build());
+        FakeHttp.Response session = new FakeHttp.Response();
+        strict.login("alice", List.of(), session);
+        FakeHttp.Response rotated = new FakeHttp.Response();
+        assertThat(refreshInto(strict, session, rotated).authenticated()).isTrue();
+
+        assertThat(refreshInto(strict, session, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REFRESH_REUSED);
+        assertThat(strict.authenticate(get(rotated)).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void aLogoutWithoutTokenCookiesIsCsrfChecked() {
+        FakeHttp.Response session = login();
+        FakeHttp.Request crossSite = new FakeHttp.Request("POST").header("Origin", "https://evil.example");
+        FakeHttp.Response out = new FakeHttp.Response();
+
+        assertThat(auth.logout(crossSite, out)).contains(Refusal.CSRF_ORIGIN);
+        assertThat(out.setCookies()).isEmpty();
+        FakeHttp.Request noHeaders = new FakeHttp.Request("POST");
+        assertThat(auth.logout(noHeaders, new FakeHttp.Response())).contains(Refusal.CSRF_ORIGIN);
+        assertThat(auth.authenticate(get(session)).authenticated()).isTrue();
+    }
+
+    @Test
+    void aLogoutWithBrokenCookiesIsCsrfChecked() {
+        FakeHttp.Request forged = new FakeHttp.Request("POST").cookie("__Host-access_token", "garbage")
+                .header("Origin", "https://evil.example");
+        FakeHttp.Response out = new FakeHttp.Response();
+
+        assertThat(auth.logout(forged, out)).contains(Refusal.CSRF_ORIGIN);
+        assertThat(out.setCookies()).isEmpty();
+    }
+
+    @Test
+    void aBearerLogoutNeedsNoCsrfTokenButAValidToken() {
+        String token = login().cookies().get("__Host-access_token");
+
+        assertThat(auth.logout(new FakeHttp.Request("POST").header("Authorization", "Bearer " + token),
+                new FakeHttp.Response())).isEmpty();
+        assertThat(auth.authenticate(new FakeHttp.Request("GET").header("Authorization", "Bearer " + token)).refusal())
+                .isEqualTo(Refusal.REVOKED);
+        assertThat(auth.logout(new FakeHttp.Request("POST").header("Authorization", "Bearer x.y.z"), new FakeHttp.Response()))
+                .isPresent();
+    }
+
+    @Test
+    void logoutAcceptsAnExpiredButValidlySignedAccessToken() {
+        FakeHttp.Response session = login();
+        String family = auth.authenticate(get(session)).authentication().familyId();
+        clock.advance(Duration.ofHours(1));
+        FakeHttp.Request onlyAccess = unsafe("POST", session);
+        onlyAccess.cookies.remove("__Secure-refresh_token");
+        assertThat(auth.authenticate(onlyAccess).refusal()).isEqualTo(Refusal.EXPIRED);
+
+        assertThat(auth.logout(onlyAccess, new FakeHttp.Response())).isEmpty();
+
+        assertThat(store.isRevoked("any", family)).isTrue();
+        assertThat(auth.refresh(unsafe("POST", session), new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void logoutStillRefusesAForgedAccessToken() {
+        FakeHttp.Response session = login();
+        String family = auth.authenticate(get(session)).authentication().familyId();
+        String token = session.cookies().get("__Host-access_token");
+        String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+        FakeHttp.Request request = unsafe("POST", session).cookie("__Host-access_token", forged);
+        request.cookies.remove("__Secure-refresh_token");
+
+        assertThat(auth.logout(request, new FakeHttp.Response())).isEmpty();
+
+        assertThat(store.isRevoked("any", family)).isFalse();
+    }
+
+    @Test
+    void originNullIsRefusedEvenWithAnAllowedReferer() {
+        FakeHttp.Response session = login();
+        FakeHttp.Request request = unsafe("POST", session).header("Origin", "null").header("Referer", ORIGIN + "/notes");
+
+        assertThat(auth.authenticate(request).refusal()).isEqualTo(Refusal.CSRF_ORIGIN);
+        assertThat(auth.refresh(request, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.CSRF_ORIGIN);
+    }
+
+    @Test
+    void everyMethodButGetHeadAndOptionsIsCsrfChecked() {
+        FakeHttp.Response session = login();
+        for (String method : List.of("POST", "PUT", "PATCH", "DELETE", "PROPFIND", "MKCOL", "LOCK", "TRACE", "CONNECT",
+                "REPORT", "post")) {
+            FakeHttp.Request forged = new FakeHttp.Request(method).cookiesFrom(session).header("Origin", "https://evil.example");
+            assertThat(auth.authenticate(forged).refusal()).as(method).isEqualTo(Refusal.CSRF_ORIGIN);
+        }
+        for (String method : List.of("GET", "HEAD", "OPTIONS")) {
+            FakeHttp.Request plain = new FakeHttp.Request(method).cookiesFrom(session).header("Origin", "https://evil.example");
+            assertThat(auth.authenticate(plain).authenticated()).as(method).isTrue();
+        }
     }
 }

@@ -144,4 +144,111 @@ class JwtKeysTest {
 
         assertThat(settings.toString()).contains("k1").doesNotContain("super-secret");
     }
+    private static ECKey ecKey(String kid, Instant notBefore, Instant expires) throws Exception {
+        com.nimbusds.jose.jwk.gen.JWKGenerator<ECKey> gen = new ECKeyGenerator(Curve.P_256).keyID(kid);
+        if (notBefore != null) {
+            gen.notBeforeTime(java.util.Date.from(notBefore));
+        }
+        if (expires != null) {
+            gen.expirationTime(java.util.Date.from(expires));
+        }
+        return gen.generate();
+    }
+
+    @Test
+    void anExpiredFirstKeyNoLongerSignsTheNextValidKeyDoes() throws Exception {
+        ECKey expiring = ecKey("old", null, clock.instant().plusSeconds(60));
+        ECKey next = ecKey("new", null, null);
+        JwtCookieAuth auth = auth(JwtKeys.of(List.of(expiring, next)));
+        assertThat(SignedJWT.parse(issue(auth)).getHeader().getKeyID()).isEqualTo("old");
+
+        clock.advance(java.time.Duration.ofSeconds(61));
+        String token = issue(auth);
+
+        assertThat(SignedJWT.parse(token).getHeader().getKeyID()).isEqualTo("new");
+        assertThat(accepts(auth, token)).isTrue();
+    }
+
+    @Test
+    void aKeyNotYetValidDoesNotSignUntilItsNotBefore() throws Exception {
+        ECKey upcoming = ecKey("upcoming", clock.instant().plusSeconds(3600), null);
+        ECKey current = ecKey("current", null, null);
+        JwtKeys keys = JwtKeys.of(List.of(upcoming, current));
+        JwtCookieAuth auth = auth(keys);
+
+        assertThat(SignedJWT.parse(issue(auth)).getHeader().getKeyID()).isEqualTo("current");
+        clock.advance(java.time.Duration.ofHours(1));
+        assertThat(SignedJWT.parse(issue(auth)).getHeader().getKeyID()).isEqualTo("upcoming");
+        assertThat(keys.signingKeyId(clock.instant())).contains("upcoming");
+    }
+
+    @Test
+    void whenEverySigningKeyHasExpiredTheErrorNamesTheKeysAndTheFix() throws Exception {
+        ECKey expiring = ecKey("only", null, clock.instant().plusSeconds(60));
+        JwtKeys keys = JwtKeys.of(List.of(expiring));
+        JwtCookieAuth auth = auth(keys);
+        clock.advance(java.time.Duration.ofSeconds(61));
+
+        assertThatThrownBy(() -> issue(auth)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no signing key is valid").hasMessageContaining("only (nbf=-, exp=")
+                .hasMessageContaining("JWT_JWKS");
+        assertThatThrownBy(() -> auth(keys)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no signing key is valid now");
+    }
+
+    @Test
+    void signingKeysEndingWithinAWeekAreReportedAhead() throws Exception {
+        JwtKeys ending = JwtKeys.of(List.of(ecKey("a", null, clock.instant().plus(java.time.Duration.ofDays(3))),
+                ecKey("b", null, clock.instant().plus(java.time.Duration.ofDays(5)))));
+        JwtKeys lasting = JwtKeys.of(List.of(ecKey("a", null, clock.instant().plus(java.time.Duration.ofDays(3))),
+                ecKey("b", null, null)));
+
+        assertThat(ending.signingPossibleUntil(clock.instant())).isEqualTo(clock.instant().plus(java.time.Duration.ofDays(5))
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        assertThat(lasting.signingPossibleUntil(clock.instant())).isNull();
+    }
+
+    @Test
+    void numericSettingsAreRangeCheckedBeforeNarrowingSoTheyCannotWrap() {
+        String secret = Base64.getEncoder().encodeToString(JwtCookieAuthTest.SECRET);
+        String wrapsTo8192 = Long.toString((1L << 32) + 8192);
+        String wrapsTo100 = Long.toString((1L << 32) + 100);
+
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_MAX_TOKEN_BYTES", wrapsTo8192)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("JWT_MAX_TOKEN_BYTES must be 512..65536, got " + wrapsTo8192);
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_CACHE_SIZE", wrapsTo100)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("JWT_CACHE_SIZE must be 0..1000000, got " + wrapsTo100);
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_ACCESS_TTL_SECONDS",
+                Long.toString(Long.MAX_VALUE)))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("JWT_ACCESS_TTL_SECONDS");
+    }
+
+    @Test
+    void sessionSettingsHaveSecureDefaultsAndAreReadFromTheEnvironment() {
+        String secret = Base64.getEncoder().encodeToString(JwtCookieAuthTest.SECRET);
+        JwtSettings defaults = JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret));
+        assertThat(defaults.sessionMaxAge()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(defaults.sessionIdleTimeout()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(defaults.refreshReuseGrace()).isEqualTo(java.time.Duration.ofSeconds(5));
+
+        JwtSettings set = JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_SESSION_MAX_AGE", "86400",
+                "JWT_SESSION_IDLE_TIMEOUT", "3600", "JWT_REFRESH_REUSE_GRACE", "0"));
+        assertThat(set.sessionMaxAge()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(set.sessionIdleTimeout()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(set.refreshReuseGrace()).isZero();
+        assertThat(defaults.maxSessionsPerUser()).isZero();
+        assertThat(JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_MAX_SESSIONS_PER_USER", "5"))
+                .maxSessionsPerUser()).isEqualTo(5);
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_MAX_SESSIONS_PER_USER", "-1")))
+                .hasMessage("JWT_MAX_SESSIONS_PER_USER must be 0..1000, got -1");
+
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_REFRESH_REUSE_GRACE", "61")))
+                .hasMessage("refreshReuseGrace (JWT_REFRESH_REUSE_GRACE) must be between 0 and 60 seconds, got 61 s");
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_SESSION_IDLE_TIMEOUT", "600")))
+                .hasMessageContaining("JWT_SESSION_IDLE_TIMEOUT").hasMessageContaining("longer than the access TTL (900 s)");
+        assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_SESSION_MAX_AGE", "31622400")))
+                .hasMessageContaining("JWT_SESSION_MAX_AGE");
+    }
 }

@@ -1,14 +1,15 @@
 package dev.bulwark.jwt.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bounded cache of tokens whose signature and claims already verified, keyed by the token's
- * SHA-256 (the token itself is not kept). Entries are never trusted past their {@code exp}; the
- * caller still checks revocation on every request. When full, the cache is emptied (bounded
- * memory, no per-hit bookkeeping).
+ * SHA-256 (the token itself is not kept). A Caffeine cache bounded by size: when full it evicts
+ * the entries least worth keeping one by one, never the whole cache. Entries are never trusted
+ * past their expiry (checked against the caller's clock); the caller still checks revocation on
+ * every request, so a cached token never outlives its revocation.
  *
  * @param <V> what is cached per token
  */
@@ -17,51 +18,64 @@ public final class VerifiedTokenCache<V> {
     private record Entry<V>(V value, Instant expiresAt) {
     }
 
-    private final int capacity;
-    private final Map<String, Entry<V>> entries = new ConcurrentHashMap<>();
+    private final Cache<String, Entry<V>> entries;
 
-    /** @param capacity most entries kept; 0 disables the cache */
+    /**
+     * Creates a cache holding at most {@code capacity} entries.
+     *
+     * @param capacity most entries kept; 0 disables the cache
+     */
     public VerifiedTokenCache(int capacity) {
-        this.capacity = capacity;
+        // Eviction runs on the calling thread: no background work, and a size that tests can read.
+        this.entries = capacity == 0 ? null
+                : Caffeine.newBuilder().maximumSize(capacity).executor(Runnable::run).build();
     }
 
     /**
+     * Looks a token up.
+     *
      * @param key the token's hash
      * @param now the current time
      * @return the cached value if present and not expired, else null
      */
     public V get(String key, Instant now) {
-        if (capacity == 0) {
+        if (entries == null) {
             return null;
         }
-        Entry<V> e = entries.get(key);
+        Entry<V> e = entries.getIfPresent(key);
         if (e == null) {
             return null;
         }
         if (!now.isBefore(e.expiresAt())) {
-            entries.remove(key, e);
+            entries.asMap().remove(key, e);
             return null;
         }
         return e.value();
     }
 
     /**
+     * Caches a verified token.
+     *
      * @param key the token's hash
      * @param value what to cache
      * @param expiresAt when the token expires (no clock skew added)
      */
     public void put(String key, V value, Instant expiresAt) {
-        if (capacity == 0) {
-            return;
+        if (entries != null) {
+            entries.put(key, new Entry<>(value, expiresAt));
         }
-        if (entries.size() >= capacity) {
-            entries.clear();
-        }
-        entries.put(key, new Entry<>(value, expiresAt));
     }
 
-    /** @return entries held */
+    /**
+     * Counts the entries held, after pending evictions.
+     *
+     * @return entries held
+     */
     public int size() {
-        return entries.size();
+        if (entries == null) {
+            return 0;
+        }
+        entries.cleanUp();
+        return (int) entries.estimatedSize();
     }
 }
