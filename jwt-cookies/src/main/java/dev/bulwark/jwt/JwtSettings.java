@@ -1,10 +1,10 @@
 package dev.bulwark.jwt;
 
+import dev.bulwark.core.internal.Env;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -113,13 +113,7 @@ public final class JwtSettings {
      * @throws IllegalArgumentException naming the variable when one is missing or invalid
      */
     public static JwtSettings fromEnvironment() {
-        Map<String, String> values = new HashMap<>(System.getenv());
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("JWT_")) {
-                values.put(name, System.getProperty(name));
-            }
-        }
-        return fromEnvironment(values);
+        return fromEnvironment(Env.system("JWT_"));
     }
 
     /**
@@ -127,14 +121,14 @@ public final class JwtSettings {
      *
      * <table>
      *   <caption>Variables</caption>
-     *   <tr><td>{@code JWT_JWKS} / {@code JWT_JWKS_FILE}</td><td>JWK set (JSON / file); first signing key signs</td></tr>
+     *   <tr><td>{@code JWT_JWKS} / {@code JWT_JWKS_FILE}</td><td>JWK set (JSON / file); the first signing key valid now signs</td></tr>
      *   <tr><td>{@code JWT_SECRET}, {@code JWT_KEY_ID}</td><td>HS256 secret, base64 (≥ 32 bytes decoded), kid (k1)</td></tr>
      *   <tr><td>{@code JWT_ISSUER}, {@code JWT_AUDIENCE}</td><td>iss / aud written and required (bulwark / bulwark)</td></tr>
      *   <tr><td>{@code JWT_ACCESS_TTL_SECONDS}, {@code JWT_REFRESH_TTL_SECONDS}</td><td>900 / 604800</td></tr>
+     *   <tr><td>{@code JWT_SESSION_MAX_AGE}, {@code JWT_SESSION_IDLE_TIMEOUT}</td><td>seconds: 30 days / 1 day</td></tr>
+     *   <tr><td>{@code JWT_REFRESH_REUSE_GRACE}</td><td>seconds: 5 (0 disables)</td></tr>
+     *   <tr><td>{@code JWT_MAX_SESSIONS_PER_USER}</td><td>0 (no cap)</td></tr>
      *   <tr><td>{@code JWT_CLOCK_SKEW_SECONDS}</td><td>30</td></tr>
-     *   <tr><td>{@code JWT_SESSION_MAX_AGE}, {@code JWT_SESSION_IDLE_TIMEOUT}</td><td>seconds: 2592000 (30 days) / 86400 (1 day)</td></tr>
-     *   <tr><td>{@code JWT_REFRESH_REUSE_GRACE}</td><td>seconds, 0 disables: 5</td></tr>
-     *   <tr><td>{@code JWT_MAX_SESSIONS_PER_USER}</td><td>0 (no cap); at a login over the cap the oldest sessions end</td></tr>
      *   <tr><td>{@code JWT_BEARER_FALLBACK}</td><td>true</td></tr>
      *   <tr><td>{@code JWT_ALLOWED_ORIGINS}</td><td>comma-separated origins for CSRF (none)</td></tr>
      *   <tr><td>{@code JWT_REFRESH_PATH}</td><td>/auth</td></tr>
@@ -145,121 +139,53 @@ public final class JwtSettings {
      *
      * @param env variable name to value
      * @return the settings
+     * @throws IllegalArgumentException naming the variable when one is missing or invalid
      */
     public static JwtSettings fromEnvironment(Map<String, String> env) {
-        Objects.requireNonNull(env, "env");
+        Env r = Env.of(env);
         JwtKeys keys;
-        if (present(env, "JWT_JWKS")) {
+        if (r.has("JWT_JWKS")) {
             keys = JwtKeys.fromJwks(env.get("JWT_JWKS"));
-        } else if (present(env, "JWT_JWKS_FILE")) {
-            keys = JwtKeys.fromJwksFile(Path.of(env.get("JWT_JWKS_FILE").trim()));
-        } else if (present(env, "JWT_SECRET")) {
+        } else if (r.has("JWT_JWKS_FILE")) {
+            keys = JwtKeys.fromJwksFile(r.path("JWT_JWKS_FILE").orElseThrow());
+        } else if (r.has("JWT_SECRET")) {
             byte[] secret;
             try {
-                secret = Base64.getDecoder().decode(env.get("JWT_SECRET").trim());
+                secret = Base64.getDecoder().decode(r.string("JWT_SECRET").orElseThrow());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("JWT_SECRET must be base64 (for example the output of "
                         + "'openssl rand -base64 32'): " + e.getMessage(), e);
             }
-            keys = JwtKeys.hmac(present(env, "JWT_KEY_ID") ? env.get("JWT_KEY_ID").trim() : "k1", secret);
+            keys = JwtKeys.hmac(r.string("JWT_KEY_ID", "k1"), secret);
         } else {
             throw new IllegalArgumentException("No JWT key configured: set JWT_SECRET (base64, ≥ 32 bytes), "
                     + "JWT_JWKS or JWT_JWKS_FILE");
         }
         Builder b = builder(keys);
-        if (present(env, "JWT_ISSUER")) {
-            b.issuer(env.get("JWT_ISSUER").trim());
-        }
-        if (present(env, "JWT_AUDIENCE")) {
-            b.audience(env.get("JWT_AUDIENCE").trim());
-        }
-        if (present(env, "JWT_ACCESS_TTL_SECONDS")) {
-            b.accessTtl(seconds(env, "JWT_ACCESS_TTL_SECONDS"));
-        }
-        if (present(env, "JWT_REFRESH_TTL_SECONDS")) {
-            b.refreshTtl(seconds(env, "JWT_REFRESH_TTL_SECONDS"));
-        }
-        if (present(env, "JWT_CLOCK_SKEW_SECONDS")) {
-            b.clockSkew(seconds(env, "JWT_CLOCK_SKEW_SECONDS"));
-        }
-        if (present(env, "JWT_SESSION_MAX_AGE")) {
-            b.sessionMaxAge(seconds(env, "JWT_SESSION_MAX_AGE"));
-        }
-        if (present(env, "JWT_SESSION_IDLE_TIMEOUT")) {
-            b.sessionIdleTimeout(seconds(env, "JWT_SESSION_IDLE_TIMEOUT"));
-        }
-        if (present(env, "JWT_REFRESH_REUSE_GRACE")) {
-            b.refreshReuseGrace(seconds(env, "JWT_REFRESH_REUSE_GRACE"));
-        }
-        if (present(env, "JWT_MAX_SESSIONS_PER_USER")) {
-            b.maxSessionsPerUser(intNumber(env, "JWT_MAX_SESSIONS_PER_USER", 0, MAX_SESSIONS_CAP));
-        }
-        if (present(env, "JWT_BEARER_FALLBACK")) {
-            b.bearerFallback(bool(env, "JWT_BEARER_FALLBACK"));
-        }
-        if (present(env, "JWT_ALLOWED_ORIGINS")) {
-            for (String origin : env.get("JWT_ALLOWED_ORIGINS").split(",")) {
-                if (!origin.isBlank()) {
-                    b.allowOrigin(origin.trim());
-                }
-            }
-        }
-        if (present(env, "JWT_REFRESH_PATH")) {
-            b.refreshPath(env.get("JWT_REFRESH_PATH").trim());
-        }
-        if (present(env, "JWT_FINGERPRINT")) {
-            b.fingerprint(bool(env, "JWT_FINGERPRINT"));
-        }
-        if (present(env, "JWT_MAX_TOKEN_BYTES")) {
-            b.maxTokenBytes(intNumber(env, "JWT_MAX_TOKEN_BYTES", MIN_TOKEN_BYTES, MAX_TOKEN_BYTES));
-        }
-        if (present(env, "JWT_CACHE_SIZE")) {
-            b.cacheSize(intNumber(env, "JWT_CACHE_SIZE", 0, MAX_CACHE_SIZE));
-        }
-        if (present(env, "JWT_INSECURE_DEV_COOKIES") && bool(env, "JWT_INSECURE_DEV_COOKIES")) {
+        r.string("JWT_ISSUER").ifPresent(b::issuer);
+        r.string("JWT_AUDIENCE").ifPresent(b::audience);
+        seconds(r, "JWT_ACCESS_TTL_SECONDS").ifPresent(b::accessTtl);
+        seconds(r, "JWT_REFRESH_TTL_SECONDS").ifPresent(b::refreshTtl);
+        seconds(r, "JWT_CLOCK_SKEW_SECONDS").ifPresent(b::clockSkew);
+        seconds(r, "JWT_SESSION_MAX_AGE").ifPresent(b::sessionMaxAge);
+        seconds(r, "JWT_SESSION_IDLE_TIMEOUT").ifPresent(b::sessionIdleTimeout);
+        seconds(r, "JWT_REFRESH_REUSE_GRACE").ifPresent(b::refreshReuseGrace);
+        r.integer("JWT_MAX_SESSIONS_PER_USER", 0, MAX_SESSIONS_CAP).ifPresent(b::maxSessionsPerUser);
+        r.bool("JWT_BEARER_FALLBACK").ifPresent(b::bearerFallback);
+        r.list("JWT_ALLOWED_ORIGINS").forEach(b::allowOrigin);
+        r.string("JWT_REFRESH_PATH").ifPresent(b::refreshPath);
+        r.bool("JWT_FINGERPRINT").ifPresent(b::fingerprint);
+        r.integer("JWT_MAX_TOKEN_BYTES", MIN_TOKEN_BYTES, MAX_TOKEN_BYTES).ifPresent(b::maxTokenBytes);
+        r.integer("JWT_CACHE_SIZE", 0, MAX_CACHE_SIZE).ifPresent(b::cacheSize);
+        if (r.bool("JWT_INSECURE_DEV_COOKIES").orElse(false)) {
             b.insecureCookiesForLocalDevelopment();
         }
         return b.build();
     }
 
-    private static boolean present(Map<String, String> env, String name) {
-        String v = env.get(name);
-        return v != null && !v.isBlank();
-    }
-
-    private static long number(Map<String, String> env, String name) {
-        String v = env.get(name).trim();
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'", e);
-        }
-    }
-
-    /** Seconds as a duration; a value too large for any duration is reported, not wrapped. */
-    private static Duration seconds(Map<String, String> env, String name) {
-        long value = number(env, name);
-        if (value < 0 || value > MAX_SECONDS) {
-            throw new IllegalArgumentException(name + " must be 0.." + MAX_SECONDS + " seconds, got " + value);
-        }
-        return Duration.ofSeconds(value);
-    }
-
-    /** Parsed as a long and range-checked before it is narrowed, so a huge value cannot wrap into range. */
-    private static int intNumber(Map<String, String> env, String name, int min, int max) {
-        long value = number(env, name);
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", got " + value);
-        }
-        return (int) value;
-    }
-
-    private static boolean bool(Map<String, String> env, String name) {
-        String v = env.get(name).trim();
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw new IllegalArgumentException(name + " must be 'true' or 'false', got '" + v + "'");
+    /** Whole seconds, range-checked as a long before it becomes a duration: never wrapped. */
+    private static java.util.Optional<Duration> seconds(Env r, String name) {
+        return r.longValue(name, 0, MAX_SECONDS).map(Duration::ofSeconds);
     }
 
     /** The keys. */

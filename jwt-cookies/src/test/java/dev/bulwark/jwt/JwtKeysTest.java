@@ -128,7 +128,7 @@ class JwtKeysTest {
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", "c2hvcnQ=")))
                 .hasMessageContaining("at least 256 bits");
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_ACCESS_TTL_SECONDS", "ten")))
-                .hasMessage("JWT_ACCESS_TTL_SECONDS must be a whole number, got 'ten'");
+                .hasMessage("JWT_ACCESS_TTL_SECONDS must be a whole number from 0 to 316224000, got 'ten'");
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_REFRESH_TTL_SECONDS", "60")))
                 .hasMessageContaining("JWT_REFRESH_TTL_SECONDS").hasMessageContaining("longer than the access TTL");
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_ALLOWED_ORIGINS", "evil.example/x")))
@@ -216,10 +216,10 @@ class JwtKeysTest {
 
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_MAX_TOKEN_BYTES", wrapsTo8192)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("JWT_MAX_TOKEN_BYTES must be 512..65536, got " + wrapsTo8192);
+                .hasMessage("JWT_MAX_TOKEN_BYTES must be from 512 to 65536, got " + wrapsTo8192);
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_CACHE_SIZE", wrapsTo100)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("JWT_CACHE_SIZE must be 0..1000000, got " + wrapsTo100);
+                .hasMessage("JWT_CACHE_SIZE must be from 0 to 1000000, got " + wrapsTo100);
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_ACCESS_TTL_SECONDS",
                 Long.toString(Long.MAX_VALUE)))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("JWT_ACCESS_TTL_SECONDS");
@@ -242,7 +242,7 @@ class JwtKeysTest {
         assertThat(JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_MAX_SESSIONS_PER_USER", "5"))
                 .maxSessionsPerUser()).isEqualTo(5);
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_MAX_SESSIONS_PER_USER", "-1")))
-                .hasMessage("JWT_MAX_SESSIONS_PER_USER must be 0..1000, got -1");
+                .hasMessage("JWT_MAX_SESSIONS_PER_USER must be from 0 to 1000, got -1");
 
         assertThatThrownBy(() -> JwtSettings.fromEnvironment(Map.of("JWT_SECRET", secret, "JWT_REFRESH_REUSE_GRACE", "61")))
                 .hasMessage("refreshReuseGrace (JWT_REFRESH_REUSE_GRACE) must be between 0 and 60 seconds, got 61 s");
