@@ -1,8 +1,8 @@
 package dev.bulwark.jwt.internal;
 
+import dev.bulwark.core.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -28,19 +28,19 @@ public final class Secrets {
     }
 
     /**
+     * Hashes a secret for storage or comparison (cookie fingerprints, cache keys).
+     *
      * @param value text to hash
      * @return SHA-256 of its UTF-8 bytes, base64url without padding
      */
     public static String sha256(String value) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        byte[] digest = Sha256.digest(value.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
     }
 
     /**
+     * Compares two secrets in time independent of where they differ.
+     *
      * @param a one value
      * @param b another
      * @return whether they are equal, compared in time independent of where they differ
