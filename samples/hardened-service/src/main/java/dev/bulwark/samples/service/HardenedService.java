@@ -15,6 +15,7 @@ import dev.bulwark.backup.Manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.bulwark.alerting.Alert;
 import dev.bulwark.alerting.AlertEngine;
@@ -23,6 +24,7 @@ import dev.bulwark.alerting.Severity;
 import dev.bulwark.alerting.Signals;
 import dev.bulwark.alerting.AlertingSettings;
 import dev.bulwark.alerting.RulePack;
+import dev.bulwark.jwt.ActiveSession;
 import dev.bulwark.jwt.AuthResult;
 import dev.bulwark.jwt.Authentication;
 import dev.bulwark.jwt.InMemoryTokenStore;
@@ -69,8 +71,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,12 +107,40 @@ public final class HardenedService implements AutoCloseable {
     private final byte[] demoPasswordHash;
     private final String url;
 
+    static final long MAX_READ_TIMEOUT_SECONDS = 30;
+    /** Worker threads: enough that slow clients, cut after the read timeout, cannot take them all. */
+    static final int MAX_WORKERS = 256;
+
     static {
         // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle and the
         // client's delayed ACK add ~40 ms to every response. Must be set before the first server.
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // The JDK server has no read timeout by default: a client that sends half a request and
+        // stops holds a worker thread forever. Cut any request not read in full within
+        // HTTP_READ_TIMEOUT_SECONDS (default 30, at most 30). JVM-wide; read when the first server starts.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", Long.toString(readTimeoutSeconds(System.getenv())));
+        }
+    }
+
+    /** HTTP_READ_TIMEOUT_SECONDS, 1..30 (default 30). */
+    static long readTimeoutSeconds(Map<String, String> env) {
+        String v = env.get("HTTP_READ_TIMEOUT_SECONDS");
+        if (v == null || v.isBlank()) {
+            return MAX_READ_TIMEOUT_SECONDS;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 1 && n <= MAX_READ_TIMEOUT_SECONDS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("HTTP_READ_TIMEOUT_SECONDS must be a whole number from 1 to "
+                + MAX_READ_TIMEOUT_SECONDS + ", got '" + v + "'");
     }
 
     private HardenedService(Map<String, String> env, String demoPassword) throws IOException {
@@ -153,7 +184,14 @@ public final class HardenedService implements AutoCloseable {
                 .register(prometheus);
         PoolPrometheus.register(metrics, prometheus); // pool series as Micrometer's HikariCP binding has them
         routes();
-        this.executor = Executors.newFixedThreadPool(Math.max(4, Runtime.getRuntime().availableProcessors() * 4));
+        // One worker per request being read or handled (the JDK server is thread-per-request): a
+        // small core, growing to MAX_WORKERS under load or slow clients, idle workers retired.
+        this.executor = new ThreadPoolExecutor(Math.max(4, Runtime.getRuntime().availableProcessors() * 4), MAX_WORKERS,
+                30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "bulwark-http-" + WORKERS.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         server.setExecutor(executor);
     }
 
@@ -296,6 +334,15 @@ public final class HardenedService implements AutoCloseable {
         server.createContext("/auth/login", Http.guarded("POST", this::login)).getFilters().add(counting);
         server.createContext("/auth/refresh", Http.guarded("POST", this::refresh)).getFilters().add(counting);
         server.createContext("/auth/logout", Http.guarded("POST", this::logout)).getFilters().add(counting);
+        HttpHandler listSessions = Http.guarded("GET", this::listSessions);
+        HttpHandler endSession = Http.guarded("DELETE", this::endSession);
+        server.createContext("/auth/sessions", exchange -> {
+            if (exchange.getRequestURI().getPath().equals("/auth/sessions")) {
+                listSessions.handle(exchange);
+            } else {
+                endSession.handle(exchange);
+            }
+        }).getFilters().addAll(List.of(counting, authenticated));
         server.createContext("/api/me", Http.guarded("GET", this::me)).getFilters().addAll(List.of(counting, authenticated));
         server.createContext("/api/notes", Http.guarded("POST", this::addNote)).getFilters().addAll(List.of(counting, authenticated));
         server.createContext("/sandbox/run", Http.guarded("POST", this::runSandbox))
@@ -384,6 +431,8 @@ public final class HardenedService implements AutoCloseable {
         Http.send(exchange, 200, resource.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/html; charset=utf-8", body);
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger WORKERS = new java.util.concurrent.atomic.AtomicInteger();
+
     private void login(HttpExchange exchange) throws IOException {
         JsonNode body = Http.body(exchange);
         String username = Http.text(body, "username", 200);
@@ -393,7 +442,7 @@ public final class HardenedService implements AutoCloseable {
             LOG.info("Failed login for user name of {} characters", username.length());
             throw new Http.Failure(401, "bad_credentials", "user name or password is wrong");
         }
-        auth.login(username, DEMO_ROLES, JdkHttpAuth.response(exchange));
+        auth.login(username, DEMO_ROLES, JdkHttpAuth.request(exchange), JdkHttpAuth.response(exchange));
         Http.json(exchange, 200, Map.of("subject", username, "roles", DEMO_ROLES));
     }
 
@@ -406,14 +455,55 @@ public final class HardenedService implements AutoCloseable {
         Http.json(exchange, 200, Map.of("subject", result.authentication().subject(), "roles", result.authentication().roles()));
     }
 
+    /** Logout; {@code {"all": true}} also ends every other session of the user ("log out everywhere"). */
     private void logout(HttpExchange exchange) throws IOException {
+        boolean all = Http.optionalBody(exchange).map(b -> b.path("all").asBoolean(false)).orElse(false);
+        AuthResult caller = all ? auth.authenticate(JdkHttpAuth.request(exchange)) : null;
         Optional<Refusal> refused = auth.logout(JdkHttpAuth.request(exchange), JdkHttpAuth.response(exchange));
         if (refused.isPresent()) {
             JdkHttpAuth.refuse(exchange, refused.get());
             return;
         }
+        if (all) {
+            if (!caller.authenticated()) {
+                throw new Http.Failure(401, "unauthenticated",
+                        "this session is logged out; log in again to end the others");
+            }
+            int ended = auth.endAllSessions(caller.authentication().subject());
+            Http.json(exchange, 200, Map.of("endedSessions", ended));
+            return;
+        }
         Http.send(exchange, 204, "application/json", new byte[0]);
     }
+
+    /** {@code GET /auth/sessions}: the caller's sessions, never token material. */
+    private void listSessions(HttpExchange exchange) throws IOException {
+        Authentication caller = JdkHttpAuth.caller(exchange);
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (ActiveSession s : auth.sessions(caller)) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", s.id());
+            m.put("current", s.current());
+            m.put("createdAt", s.createdAt().toString());
+            m.put("lastUsedAt", s.lastUsedAt() == null ? null : s.lastUsedAt().toString());
+            m.put("expiresAt", s.expiresAt().toString());
+            m.put("client", s.clientHint());
+            out.add(m);
+        }
+        Http.json(exchange, 200, Map.of("sessions", out));
+    }
+
+    /** {@code DELETE /auth/sessions/{id}}: ends one of the caller's sessions, on every replica. */
+    private void endSession(HttpExchange exchange) throws IOException {
+        Authentication caller = JdkHttpAuth.caller(exchange);
+        String id = exchange.getRequestURI().getPath().substring("/auth/sessions/".length());
+        if (!SESSION_ID.matcher(id).matches() || !auth.endSession(caller, id)) {
+            throw new Http.Failure(404, "not_found", "no such session of yours");
+        }
+        Http.send(exchange, 204, "application/json", new byte[0]);
+    }
+
+    private static final java.util.regex.Pattern SESSION_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private void me(HttpExchange exchange) throws IOException {
         Authentication caller = JdkHttpAuth.caller(exchange);

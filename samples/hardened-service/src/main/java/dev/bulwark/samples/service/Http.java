@@ -77,6 +77,16 @@ final class Http {
         }
     }
 
+    /** The JSON object body, or empty when the request has no body. */
+    static java.util.Optional<JsonNode> optionalBody(HttpExchange exchange) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if ((length == null || length.trim().equals("0"))
+                && exchange.getRequestHeaders().getFirst("Transfer-Encoding") == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(body(exchange));
+    }
+
     static String text(JsonNode body, String field, int maxLength) {
         JsonNode value = body.get(field);
         if (value == null || !value.isTextual() || value.asText().isBlank()) {

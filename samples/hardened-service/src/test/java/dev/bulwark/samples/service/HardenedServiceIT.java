@@ -148,6 +148,55 @@ class HardenedServiceIT {
     }
 
     @Test
+    void sessionsAreListedWithoutTokenMaterialAndOneCanBeEndedFromAnother() throws Exception {
+        Map<String, String> phone = login();
+        Map<String, String> laptop = login();
+
+        HttpResponse<String> listed = call("GET", "/auth/sessions", null, laptop);
+        assertThat(listed.statusCode()).isEqualTo(200);
+        JsonNode sessions = JSON.readTree(listed.body()).get("sessions");
+        assertThat(sessions.size()).isGreaterThanOrEqualTo(2);
+        for (JsonNode s : sessions) {
+            assertThat(s.has("id") && s.has("createdAt") && s.has("expiresAt") && s.has("current")).isTrue();
+        }
+        for (String token : laptop.values()) {
+            assertThat(listed.body()).doesNotContain(token);
+        }
+        String phoneSession = null;
+        for (JsonNode s : JSON.readTree(call("GET", "/auth/sessions", null, phone).body()).get("sessions")) {
+            if (s.get("current").asBoolean()) {
+                phoneSession = s.get("id").asText();
+            }
+        }
+        assertThat(phoneSession).isNotNull();
+
+        HttpResponse<String> noCsrf = call("DELETE", "/auth/sessions/" + phoneSession, null, laptop);
+        assertThat(noCsrf.statusCode()).as("DELETE is CSRF-protected").isEqualTo(403);
+        assertThat(call("GET", "/api/me", null, phone).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> ended = call("DELETE", "/auth/sessions/" + phoneSession, null, laptop, csrf(laptop));
+        assertThat(ended.statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/me", null, phone).statusCode()).as("the phone's access token, at once").isEqualTo(401);
+        assertThat(call("POST", "/auth/refresh", null, phone, csrf(phone)).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/me", null, laptop).statusCode()).isEqualTo(200);
+        assertThat(call("DELETE", "/auth/sessions/no-such-session", null, laptop, csrf(laptop)).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void logoutWithAllEndsEverySessionOfTheUser() throws Exception {
+        Map<String, String> first = login();
+        Map<String, String> second = login();
+
+        HttpResponse<String> out = call("POST", "/auth/logout", "{\"all\": true}", second, csrf(second));
+
+        assertThat(out.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(out.body()).get("endedSessions").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(call("GET", "/api/me", null, first).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/me", null, second).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void poolHealthHasItsDocumentedShape() throws Exception {
         HttpResponse<String> r = call("GET", "/health/db_pool", null, Map.of());
         JsonNode health = JSON.readTree(r.body());
