@@ -1,0 +1,61 @@
+package dev.bulwark.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.bulwark.testsupport.Examples;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.sql.Connection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the README's example (embedded H2) and checks the README shows exactly this code. */
+class ExamplesTest {
+    private static final Path SELF = Path.of("src/test/java/dev/bulwark/pool/ExamplesTest.java");
+
+    @TempDir
+    Path tmp;
+
+    @AfterEach
+    void clear() {
+        System.clearProperty("DB_EMBEDDED_PATH");
+        System.clearProperty("DB_POOL_NAME");
+    }
+
+    @Test
+    void theReadmeExampleIsTheCodeThisTestRuns() {
+        assertThat(Examples.normalized(Examples.readmeJava(Path.of("README.md")).get(0)))
+                .isEqualTo(Examples.normalized(Examples.region(SELF, "readme")));
+    }
+
+    @Test
+    void readmeExampleRunsOnTheEmbeddedDatabase() throws Exception {
+        System.setProperty("DB_EMBEDDED_PATH", tmp.resolve("db").toString());
+        System.setProperty("DB_POOL_NAME", "examples");
+        // region readme
+        MetricRegistry metrics = new MetricRegistry();
+        HealthCheckRegistry health = new HealthCheckRegistry();
+
+        ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(PoolSettings.fromEnvironment(), metrics, health);
+        HikariDataSource dataSource = pool.dataSource();       // a plain HikariDataSource: use it as before
+
+        String json = pool.check().toJson();                    // GET /health/db_pool (probes one connection)
+        PoolPrometheus.register(metrics, PrometheusRegistry.defaultRegistry);   // hikaricp_* + bulwark_pool_*
+        // exporting the rest of the registry too: DropwizardExports.builder().dropwizardRegistry(metrics)
+        //     .metricFilter(PoolPrometheus.otherMetrics()).register(PrometheusRegistry.defaultRegistry);
+        // on shutdown: pool.close()  (stops the monitor, closes the pool, removes its metrics)
+        // endregion
+        try (pool; Connection c = dataSource.getConnection()) {
+            assertThat(c.isValid(1)).isTrue();
+            assertThat(json).contains("\"status\"");
+            assertThat(PrometheusRegistry.defaultRegistry.scrape().stream().map(m -> m.getMetadata().getPrometheusName()))
+                    .contains("hikaricp_connections_active");
+        } finally {
+            PrometheusRegistry.defaultRegistry.clear();
+        }
+    }
+}
