@@ -295,7 +295,10 @@ public final class JwtCookieAuth {
             return;
         }
         try {
-            int removed = store.purgeExpired(now);
+            // An entry is kept while a token it refuses can still verify: tokens are accepted up to
+            // the clock skew past their exp, and an access token issued within the reuse grace after
+            // the family's last rotation may end up to the grace after the family's entry.
+            int removed = store.purgeExpired(now.minus(settings.clockSkew()).minus(settings.refreshReuseGrace()));
             LOG.debug("Purged {} expired token store entries", removed);
         } catch (RuntimeException e) {
             LOG.warn("Could not purge expired token store entries: {}", e.getMessage());

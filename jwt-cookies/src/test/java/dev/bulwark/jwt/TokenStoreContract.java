@@ -391,4 +391,25 @@ abstract class TokenStoreContract {
         Authentication newest = auth.authenticate(JwtCookieAuthTest.get(devices.get(2))).authentication();
         assertThat(auth.sessions(newest)).hasSize(2);
     }
+
+    @Test
+    void anEndedSessionStaysRefusedAfterAPurgeWhileItsLastAccessTokenIsStillWithinTheClockSkew() {
+        MutableClock clock = new MutableClock(NOW);
+        JwtSettings oneHour = JwtSettings.builder(JwtKeys.hmac("k1", JwtCookieAuthTest.SECRET))
+                .allowOrigin(JwtCookieAuthTest.ORIGIN).sessionMaxAge(Duration.ofHours(1)).build();
+        JwtCookieAuth auth = JwtCookieAuth.create(oneHour, store(), new MetricRegistry(), clock);
+        FakeHttp.Response session = new FakeHttp.Response();
+        auth.login(id("user"), List.of(), session); // the first login purges; the next purge is due an hour later
+        clock.advance(Duration.ofMinutes(50));
+        FakeHttp.Response last = new FakeHttp.Response();
+        AuthResult refreshed = auth.refresh(JwtCookieAuthTest.unsafe("POST", session), last);
+        // Near the session's end the access token, the refresh token and the store entries all end together.
+        assertThat(refreshed.authentication().expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
+        assertThat(auth.logout(JwtCookieAuthTest.unsafe("POST", last), new FakeHttp.Response())).isEmpty();
+
+        clock.advance(Duration.ofMinutes(10).plusSeconds(10)); // 10 s past exp: still inside the 30 s clock skew
+        auth.login(id("other"), List.of(), new FakeHttp.Response()); // the hourly purge runs now
+
+        assertThat(auth.authenticate(JwtCookieAuthTest.get(last)).refusal()).isEqualTo(Refusal.REVOKED);
+    }
 }
