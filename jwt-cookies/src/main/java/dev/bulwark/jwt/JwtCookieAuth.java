@@ -218,7 +218,7 @@ public final class JwtCookieAuth {
         // auth_time travels as whole seconds in the JWT; the session is measured from that value.
         Instant authTime = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (settings.maxSessionsPerUser() > 0) {
-            List<TokenStore.StoredSession> live = store.sessions(subject, now);
+            List<TokenStore.StoredSession> live = liveSessions(subject, now);
             for (int i = 0; i <= live.size() - settings.maxSessionsPerUser(); i++) {
                 store.endSession(subject, live.get(i).familyId());
                 LOG.info("Session {} of subject {} ended: over the cap of {} sessions per user", live.get(i).familyId(),
@@ -252,11 +252,31 @@ public final class JwtCookieAuth {
     public List<ActiveSession> sessions(Authentication caller) {
         Objects.requireNonNull(caller, "caller");
         List<ActiveSession> out = new java.util.ArrayList<>();
-        for (TokenStore.StoredSession s : store.sessions(caller.subject(), clock.instant())) {
+        for (TokenStore.StoredSession s : liveSessions(caller.subject(), clock.instant())) {
             out.add(new ActiveSession(s.familyId(), s.familyId().equals(caller.familyId()), s.createdAt(), s.lastUsedAt(),
                     s.expiresAt(), s.clientHint()));
         }
         return out;
+    }
+
+    /**
+     * The subject's sessions that can still be refreshed: the store's live sessions without those
+     * unused past the idle limit (their refresh token is refused, though its entry lives on until
+     * the refresh lifetime ends), each ending at the earlier of its expiry and its idle limit.
+     */
+    private List<TokenStore.StoredSession> liveSessions(String subject, Instant now) {
+        List<TokenStore.StoredSession> live = new java.util.ArrayList<>();
+        for (TokenStore.StoredSession s : store.sessions(subject, now)) {
+            Instant end = s.expiresAt();
+            if (s.lastUsedAt() != null) {
+                end = earliest(end, s.lastUsedAt().plus(settings.sessionIdleTimeout()));
+            }
+            if (end.isAfter(now)) {
+                live.add(new TokenStore.StoredSession(s.familyId(), s.subject(), s.createdAt(), s.lastUsedAt(), end,
+                        s.clientHint()));
+            }
+        }
+        return live;
     }
 
     /**

@@ -412,4 +412,36 @@ abstract class TokenStoreContract {
 
         assertThat(auth.authenticate(JwtCookieAuthTest.get(last)).refusal()).isEqualTo(Refusal.REVOKED);
     }
+
+    @Test
+    void aSessionIdlePastTheLimitIsNeitherListedNorCountedAgainstTheCap() {
+        MutableClock clock = new MutableClock(NOW);
+        JwtSettings capped = JwtSettings.builder(JwtKeys.hmac("k1", JwtCookieAuthTest.SECRET))
+                .allowOrigin(JwtCookieAuthTest.ORIGIN).maxSessionsPerUser(2).build(); // idle limit 1 day, refresh 7 days
+        JwtCookieAuth auth = JwtCookieAuth.create(capped, store(), new MetricRegistry(), clock);
+        String user = id("user");
+        FakeHttp.Response laptop = new FakeHttp.Response();
+        auth.login(user, List.of(), laptop);
+        clock.advance(Duration.ofMinutes(1));
+        FakeHttp.Response abandoned = new FakeHttp.Response();
+        auth.login(user, List.of(), abandoned);
+        for (int i = 0; i < 3; i++) { // the laptop stays in use, the other device is never used again
+            clock.advance(Duration.ofHours(12));
+            FakeHttp.Response next = new FakeHttp.Response();
+            assertThat(auth.refresh(JwtCookieAuthTest.unsafe("POST", laptop), next).authenticated()).isTrue();
+            laptop = next;
+        }
+        assertThat(auth.refresh(JwtCookieAuthTest.unsafe("POST", abandoned), new FakeHttp.Response()).refusal())
+                .isEqualTo(Refusal.SESSION_IDLE);
+        Authentication onLaptop = auth.authenticate(JwtCookieAuthTest.get(laptop)).authentication();
+
+        List<ActiveSession> listed = auth.sessions(onLaptop);
+        assertThat(listed).extracting(ActiveSession::current).containsExactly(true);
+        // Listed as ending when its idle limit runs out, a day after its last refresh (not in 7 days).
+        assertThat(listed.get(0).expiresAt()).isEqualTo(NOW.plusSeconds(60).plus(Duration.ofHours(36)).plus(Duration.ofDays(1)));
+
+        auth.login(user, List.of(), new FakeHttp.Response()); // a second live session: under the cap of 2
+        assertThat(auth.authenticate(JwtCookieAuthTest.get(laptop)).authenticated())
+                .as("the session in use is not ended for an idle one").isTrue();
+    }
 }
