@@ -417,10 +417,12 @@ public final class JwtCookieAuth {
      * ({@link Refusal#REFRESH_REUSED}) and clears the cookies, except the token spent just before
      * the current one within {@link JwtSettings#refreshReuseGrace()} (two tabs refreshing at
      * once): that request gets a new access token and the family's current refresh token again.
-     * Refused, with the cookies cleared, once the session's absolute lifetime is over
-     * ({@link Refusal#SESSION_EXPIRED}), when the token went unused past the idle limit
-     * ({@link Refusal#SESSION_IDLE}), or when the {@link SessionValidator} refuses
-     * ({@link Refusal#SESSION_REFUSED}, the family is revoked).
+     * Refused, with the cookies cleared and the family revoked, once the session's absolute
+     * lifetime is over ({@link Refusal#SESSION_EXPIRED}), when the token went unused past the idle
+     * limit ({@link Refusal#SESSION_IDLE}), or when the {@link SessionValidator} refuses
+     * ({@link Refusal#SESSION_REFUSED}). An expired refresh token ({@link Refusal#EXPIRED}) that
+     * passes the fingerprint and CSRF checks also revokes its family: a spent token coming back
+     * late is still a reuse.
      *
      * @param request the refresh request (a POST to the refresh path)
      * @param response where the new cookies go
@@ -434,6 +436,9 @@ public final class JwtCookieAuth {
             return refuse(Refusal.MISSING);
         }
         TokenCodec.Outcome outcome = codec.verify(cookie.get(), TokenCodec.Use.REFRESH);
+        if (outcome.refusal() == Refusal.EXPIRED) {
+            endFamilyOfAgedToken(request, cookie.get());
+        }
         if (outcome.refusal() != null) {
             return refuse(outcome.refusal());
         }
@@ -450,10 +455,15 @@ public final class JwtCookieAuth {
         }
         Instant now = clock.instant();
         if (!now.isBefore(sessionEnd(t.authTime()))) {
+            store.revokeFamily(t.familyId());
             clearCookies(response);
             return refuse(Refusal.SESSION_EXPIRED);
         }
         if (now.isAfter(t.issuedAt().plus(settings.sessionIdleTimeout()))) {
+            // Checked before reuse, so the family is ended here: if this token is still current the
+            // session is over anyway; if it was spent, someone else carried the family on (a copy of
+            // the cookies refreshed first) and ending it is the reuse detection.
+            store.revokeFamily(t.familyId());
             clearCookies(response);
             return refuse(Refusal.SESSION_IDLE);
         }
@@ -490,6 +500,20 @@ public final class JwtCookieAuth {
             default:
                 clearCookies(response);
                 return refuse(Refusal.REVOKED);
+        }
+    }
+
+    /**
+     * Ends the family of a refresh token refused as expired, once its signature, claims and the
+     * request's fingerprint and CSRF defence pass: if the token is still its family's current one
+     * the family has ended with it; if it was spent, another holder carried the family on and
+     * ending it is the reuse detection an expired token would otherwise skip.
+     */
+    private void endFamilyOfAgedToken(AuthRequest request, String token) {
+        TokenCodec.Verified aged = codec.verify(token, TokenCodec.Use.REFRESH, TokenCodec.Expiry.IGNORED).token();
+        if (aged != null && aged.familyId() != null && fingerprint(request, aged) == null && csrf(request, aged) == null) {
+            store.revokeFamily(aged.familyId());
+            LOG.info("Expired refresh token presented for subject {}: family {} ended", aged.subject(), aged.familyId());
         }
     }
 
