@@ -679,4 +679,39 @@ class JwtCookieAuthTest {
         assertThat(crossSite.refusal()).isEqualTo(Refusal.EXPIRED);
         assertThat(shortRefresh.authenticate(get(rotated)).authenticated()).isTrue();
     }
+
+    @Test
+    void aThiefWhoGetsTheCurrentTokenThroughTheGraceLosesTheSessionAtTheVictimsNextRefresh() {
+        FakeHttp.Response stolen = login(); // the thief holds a copy of these cookies
+        FakeHttp.Response victim = new FakeHttp.Response();
+        assertThat(refreshInto(auth, stolen, victim).authenticated()).isTrue();
+        clock.advance(Duration.ofSeconds(2));
+        FakeHttp.Response thief = new FakeHttp.Response();
+        assertThat(refreshInto(auth, stolen, thief).authenticated()).isTrue(); // within the grace: the current token
+        clock.advance(Duration.ofSeconds(1));
+        FakeHttp.Response thiefNext = new FakeHttp.Response();
+        assertThat(refreshInto(auth, thief, thiefNext).authenticated()).isTrue(); // the thief moves the family on
+
+        clock.advance(Duration.ofMinutes(14)); // the victim's next refresh, long after the grace
+        AuthResult victimRefresh = refreshInto(auth, victim, new FakeHttp.Response());
+
+        assertThat(victimRefresh.refusal()).isEqualTo(Refusal.REFRESH_REUSED);
+        assertThat(auth.authenticate(get(thiefNext)).refusal()).isEqualTo(Refusal.REVOKED);
+        assertThat(refreshInto(auth, thiefNext, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REVOKED);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(refreshInto(auth, stolen, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void aLogoutCarryingTheCookiesAndABearerHeaderIsJudgedByItsCookiesAndCsrfChecked() {
+        FakeHttp.Response session = login();
+        String attackersOwn = login().cookies().get("__Host-access_token");
+        FakeHttp.Request crossSite = new FakeHttp.Request("POST").cookiesFrom(session)
+                .header("Authorization", "Bearer " + attackersOwn).header("Origin", "https://evil.example");
+        FakeHttp.Response out = new FakeHttp.Response();
+
+        assertThat(auth.logout(crossSite, out)).contains(Refusal.CSRF_ORIGIN);
+        assertThat(out.setCookies()).isEmpty();
+        assertThat(auth.authenticate(get(session)).authenticated()).isTrue();
+    }
 }
