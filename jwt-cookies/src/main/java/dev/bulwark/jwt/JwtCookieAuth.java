@@ -417,9 +417,10 @@ public final class JwtCookieAuth {
      * ({@link Refusal#REFRESH_REUSED}) and clears the cookies, except the token spent just before
      * the current one within {@link JwtSettings#refreshReuseGrace()} (two tabs refreshing at
      * once): that request gets a new access token and the family's current refresh token again.
-     * Refused, with the cookies cleared and the family revoked, once the session's absolute
-     * lifetime is over ({@link Refusal#SESSION_EXPIRED}), when the token went unused past the idle
-     * limit ({@link Refusal#SESSION_IDLE}), or when the {@link SessionValidator} refuses
+     * Refused, with the cookies cleared, once the session's absolute lifetime is over
+     * ({@link Refusal#SESSION_EXPIRED}; every token of the family ends with it), and, with the
+     * family revoked too, when the token went unused past the idle limit
+     * ({@link Refusal#SESSION_IDLE}) or when the {@link SessionValidator} refuses
      * ({@link Refusal#SESSION_REFUSED}). An expired refresh token ({@link Refusal#EXPIRED}) that
      * passes the fingerprint and CSRF checks also revokes its family: a spent token coming back
      * late is still a reuse.
@@ -455,7 +456,6 @@ public final class JwtCookieAuth {
         }
         Instant now = clock.instant();
         if (!now.isBefore(sessionEnd(t.authTime()))) {
-            store.revokeFamily(t.familyId());
             clearCookies(response);
             return refuse(Refusal.SESSION_EXPIRED);
         }
