@@ -28,8 +28,9 @@ import javax.sql.DataSource;
  * {@code bulwark_token_family(family_id, subject, current_token, previous_token, rotated_at,
  * revoked, expires_at, created_at, client_hint)} (indexed by subject, for session listing) and
  * {@code bulwark_revoked_token(jti, expires_at)}; times are epoch milliseconds. Ending a session
- * revokes its family row, so every instance refuses its tokens on their next request. Call {@link #purgeExpired(Instant)} from time to time ({@link JwtCookieAuth}
- * does it hourly from the login path).
+ * revokes its family row, so every instance refuses its tokens on their next request. Call
+ * {@link #purgeExpired(Instant)} from time to time, with the time less the clock skew and the
+ * reuse grace ({@link JwtCookieAuth} does it hourly from the login path).
  */
 public final class JdbcTokenStore implements TokenStore {
 

@@ -218,7 +218,7 @@ public final class JwtCookieAuth {
         // auth_time travels as whole seconds in the JWT; the session is measured from that value.
         Instant authTime = now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         if (settings.maxSessionsPerUser() > 0) {
-            List<TokenStore.StoredSession> live = store.sessions(subject, now);
+            List<TokenStore.StoredSession> live = liveSessions(subject, now);
             for (int i = 0; i <= live.size() - settings.maxSessionsPerUser(); i++) {
                 store.endSession(subject, live.get(i).familyId());
                 LOG.info("Session {} of subject {} ended: over the cap of {} sessions per user", live.get(i).familyId(),
@@ -252,11 +252,31 @@ public final class JwtCookieAuth {
     public List<ActiveSession> sessions(Authentication caller) {
         Objects.requireNonNull(caller, "caller");
         List<ActiveSession> out = new java.util.ArrayList<>();
-        for (TokenStore.StoredSession s : store.sessions(caller.subject(), clock.instant())) {
+        for (TokenStore.StoredSession s : liveSessions(caller.subject(), clock.instant())) {
             out.add(new ActiveSession(s.familyId(), s.familyId().equals(caller.familyId()), s.createdAt(), s.lastUsedAt(),
                     s.expiresAt(), s.clientHint()));
         }
         return out;
+    }
+
+    /**
+     * The subject's sessions that can still be refreshed: the store's live sessions without those
+     * unused past the idle limit (their refresh token is refused, though its entry lives on until
+     * the refresh lifetime ends), each ending at the earlier of its expiry and its idle limit.
+     */
+    private List<TokenStore.StoredSession> liveSessions(String subject, Instant now) {
+        List<TokenStore.StoredSession> live = new java.util.ArrayList<>();
+        for (TokenStore.StoredSession s : store.sessions(subject, now)) {
+            Instant end = s.expiresAt();
+            if (s.lastUsedAt() != null) {
+                end = earliest(end, s.lastUsedAt().plus(settings.sessionIdleTimeout()));
+            }
+            if (end.isAfter(now)) {
+                live.add(new TokenStore.StoredSession(s.familyId(), s.subject(), s.createdAt(), s.lastUsedAt(), end,
+                        s.clientHint()));
+            }
+        }
+        return live;
     }
 
     /**
@@ -295,7 +315,10 @@ public final class JwtCookieAuth {
             return;
         }
         try {
-            int removed = store.purgeExpired(now);
+            // An entry is kept while a token it refuses can still verify: tokens are accepted up to
+            // the clock skew past their exp, and an access token issued within the reuse grace after
+            // the family's last rotation may end up to the grace after the family's entry.
+            int removed = store.purgeExpired(now.minus(settings.clockSkew()).minus(settings.refreshReuseGrace()));
             LOG.debug("Purged {} expired token store entries", removed);
         } catch (RuntimeException e) {
             LOG.warn("Could not purge expired token store entries: {}", e.getMessage());
@@ -395,9 +418,12 @@ public final class JwtCookieAuth {
      * the current one within {@link JwtSettings#refreshReuseGrace()} (two tabs refreshing at
      * once): that request gets a new access token and the family's current refresh token again.
      * Refused, with the cookies cleared, once the session's absolute lifetime is over
-     * ({@link Refusal#SESSION_EXPIRED}), when the token went unused past the idle limit
-     * ({@link Refusal#SESSION_IDLE}), or when the {@link SessionValidator} refuses
-     * ({@link Refusal#SESSION_REFUSED}, the family is revoked).
+     * ({@link Refusal#SESSION_EXPIRED}; every token of the family ends with it), and, with the
+     * family revoked too, when the token went unused past the idle limit
+     * ({@link Refusal#SESSION_IDLE}) or when the {@link SessionValidator} refuses
+     * ({@link Refusal#SESSION_REFUSED}). An expired refresh token ({@link Refusal#EXPIRED}) that
+     * passes the fingerprint and CSRF checks also revokes its family: a spent token coming back
+     * late is still a reuse.
      *
      * @param request the refresh request (a POST to the refresh path)
      * @param response where the new cookies go
@@ -411,6 +437,9 @@ public final class JwtCookieAuth {
             return refuse(Refusal.MISSING);
         }
         TokenCodec.Outcome outcome = codec.verify(cookie.get(), TokenCodec.Use.REFRESH);
+        if (outcome.refusal() == Refusal.EXPIRED) {
+            endFamilyOfAgedToken(request, cookie.get());
+        }
         if (outcome.refusal() != null) {
             return refuse(outcome.refusal());
         }
@@ -431,6 +460,10 @@ public final class JwtCookieAuth {
             return refuse(Refusal.SESSION_EXPIRED);
         }
         if (now.isAfter(t.issuedAt().plus(settings.sessionIdleTimeout()))) {
+            // Checked before reuse, so the family is ended here: if this token is still current the
+            // session is over anyway; if it was spent, someone else carried the family on (a copy of
+            // the cookies refreshed first) and ending it is the reuse detection.
+            store.revokeFamily(t.familyId());
             clearCookies(response);
             return refuse(Refusal.SESSION_IDLE);
         }
@@ -467,6 +500,20 @@ public final class JwtCookieAuth {
             default:
                 clearCookies(response);
                 return refuse(Refusal.REVOKED);
+        }
+    }
+
+    /**
+     * Ends the family of a refresh token refused as expired, once its signature, claims and the
+     * request's fingerprint and CSRF defence pass: if the token is still its family's current one
+     * the family has ended with it; if it was spent, another holder carried the family on and
+     * ending it is the reuse detection an expired token would otherwise skip.
+     */
+    private void endFamilyOfAgedToken(AuthRequest request, String token) {
+        TokenCodec.Verified aged = codec.verify(token, TokenCodec.Use.REFRESH, TokenCodec.Expiry.IGNORED).token();
+        if (aged != null && aged.familyId() != null && fingerprint(request, aged) == null && csrf(request, aged) == null) {
+            store.revokeFamily(aged.familyId());
+            LOG.info("Expired refresh token presented for subject {}: family {} ended", aged.subject(), aged.familyId());
         }
     }
 

@@ -114,9 +114,12 @@ public interface TokenStore {
     boolean isRevoked(String tokenId, String familyId);
 
     /**
-     * Forgets entries that expired before {@code now}.
+     * Forgets entries that expired before {@code now}. Tokens are accepted up to the clock skew
+     * past their {@code exp}, so pass a time that far (plus the refresh reuse grace) in the past,
+     * as {@link JwtCookieAuth} does; purging at the current time would let a revoked token that
+     * is still within the skew through once its entry is gone.
      *
-     * @param now the current time
+     * @param now the current time, less the clock skew and the reuse grace
      * @return entries removed
      */
     int purgeExpired(Instant now);

@@ -621,4 +621,97 @@ class JwtCookieAuthTest {
             assertThat(auth.authenticate(plain).authenticated()).as(method).isTrue();
         }
     }
+
+    @Test
+    void aStolenSessionIsEndedWhenTheVictimComesBackAfterTheIdleLimitWithTheSpentToken() {
+        FakeHttp.Response victim = login(); // the victim logs in, then leaves the device alone
+        clock.advance(Duration.ofHours(20));
+        FakeHttp.Response thief = new FakeHttp.Response();
+        assertThat(refreshInto(auth, victim, thief).authenticated()).isTrue(); // a copy of the cookies, refreshed first
+        for (int i = 0; i < 4; i++) { // the thief keeps the session alive
+            clock.advance(Duration.ofHours(12));
+            FakeHttp.Response next = new FakeHttp.Response();
+            assertThat(refreshInto(auth, thief, next).authenticated()).isTrue();
+            thief = next;
+        }
+
+        // Two days later the victim's spent refresh token comes back: it is past the idle limit, and it is a reuse.
+        AuthResult back = refreshInto(auth, victim, new FakeHttp.Response());
+
+        assertThat(back.refusal()).isEqualTo(Refusal.SESSION_IDLE);
+        assertThat(auth.authenticate(get(thief)).refusal()).isEqualTo(Refusal.REVOKED);
+        assertThat(refreshInto(auth, thief, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void aStolenSessionIsEndedWhenTheVictimComesBackWithTheSpentTokenAfterItExpired() {
+        JwtCookieAuth shortRefresh = auth(settings().refreshTtl(Duration.ofHours(1)).build()); // expires before the idle limit
+        FakeHttp.Response victim = new FakeHttp.Response();
+        shortRefresh.login("alice", List.of(), victim);
+        clock.advance(Duration.ofMinutes(50));
+        FakeHttp.Response thief = new FakeHttp.Response();
+        assertThat(refreshInto(shortRefresh, victim, thief).authenticated()).isTrue();
+        for (int i = 0; i < 2; i++) {
+            clock.advance(Duration.ofMinutes(50));
+            FakeHttp.Response next = new FakeHttp.Response();
+            assertThat(refreshInto(shortRefresh, thief, next).authenticated()).isTrue();
+            thief = next;
+        }
+
+        assertThat(refreshInto(shortRefresh, victim, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.EXPIRED);
+
+        assertThat(shortRefresh.authenticate(get(thief)).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void anExpiredRefreshTokenEndsNoSessionWithoutPassingTheCsrfDefence() {
+        JwtCookieAuth shortRefresh = auth(settings().refreshTtl(Duration.ofHours(1)).build());
+        FakeHttp.Response victim = new FakeHttp.Response();
+        shortRefresh.login("alice", List.of(), victim);
+        clock.advance(Duration.ofMinutes(50));
+        FakeHttp.Response rotated = new FakeHttp.Response();
+        assertThat(refreshInto(shortRefresh, victim, rotated).authenticated()).isTrue();
+        clock.advance(Duration.ofMinutes(11)); // the old refresh token has expired, the new access token not yet
+
+        AuthResult crossSite = shortRefresh.refresh(new FakeHttp.Request("POST").cookiesFrom(victim)
+                .header("Origin", "https://evil.example"), new FakeHttp.Response());
+
+        assertThat(crossSite.refusal()).isEqualTo(Refusal.EXPIRED);
+        assertThat(shortRefresh.authenticate(get(rotated)).authenticated()).isTrue();
+    }
+
+    @Test
+    void aThiefWhoGetsTheCurrentTokenThroughTheGraceLosesTheSessionAtTheVictimsNextRefresh() {
+        FakeHttp.Response stolen = login(); // the thief holds a copy of these cookies
+        FakeHttp.Response victim = new FakeHttp.Response();
+        assertThat(refreshInto(auth, stolen, victim).authenticated()).isTrue();
+        clock.advance(Duration.ofSeconds(2));
+        FakeHttp.Response thief = new FakeHttp.Response();
+        assertThat(refreshInto(auth, stolen, thief).authenticated()).isTrue(); // within the grace: the current token
+        clock.advance(Duration.ofSeconds(1));
+        FakeHttp.Response thiefNext = new FakeHttp.Response();
+        assertThat(refreshInto(auth, thief, thiefNext).authenticated()).isTrue(); // the thief moves the family on
+
+        clock.advance(Duration.ofMinutes(14)); // the victim's next refresh, long after the grace
+        AuthResult victimRefresh = refreshInto(auth, victim, new FakeHttp.Response());
+
+        assertThat(victimRefresh.refusal()).isEqualTo(Refusal.REFRESH_REUSED);
+        assertThat(auth.authenticate(get(thiefNext)).refusal()).isEqualTo(Refusal.REVOKED);
+        assertThat(refreshInto(auth, thiefNext, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REVOKED);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(refreshInto(auth, stolen, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void aLogoutCarryingTheCookiesAndABearerHeaderIsJudgedByItsCookiesAndCsrfChecked() {
+        FakeHttp.Response session = login();
+        String attackersOwn = login().cookies().get("__Host-access_token");
+        FakeHttp.Request crossSite = new FakeHttp.Request("POST").cookiesFrom(session)
+                .header("Authorization", "Bearer " + attackersOwn).header("Origin", "https://evil.example");
+        FakeHttp.Response out = new FakeHttp.Response();
+
+        assertThat(auth.logout(crossSite, out)).contains(Refusal.CSRF_ORIGIN);
+        assertThat(out.setCookies()).isEmpty();
+        assertThat(auth.authenticate(get(session)).authenticated()).isTrue();
+    }
 }

@@ -391,4 +391,57 @@ abstract class TokenStoreContract {
         Authentication newest = auth.authenticate(JwtCookieAuthTest.get(devices.get(2))).authentication();
         assertThat(auth.sessions(newest)).hasSize(2);
     }
+
+    @Test
+    void anEndedSessionStaysRefusedAfterAPurgeWhileItsLastAccessTokenIsStillWithinTheClockSkew() {
+        MutableClock clock = new MutableClock(NOW);
+        JwtSettings oneHour = JwtSettings.builder(JwtKeys.hmac("k1", JwtCookieAuthTest.SECRET))
+                .allowOrigin(JwtCookieAuthTest.ORIGIN).sessionMaxAge(Duration.ofHours(1)).build();
+        JwtCookieAuth auth = JwtCookieAuth.create(oneHour, store(), new MetricRegistry(), clock);
+        FakeHttp.Response session = new FakeHttp.Response();
+        auth.login(id("user"), List.of(), session); // the first login purges; the next purge is due an hour later
+        clock.advance(Duration.ofMinutes(50));
+        FakeHttp.Response last = new FakeHttp.Response();
+        AuthResult refreshed = auth.refresh(JwtCookieAuthTest.unsafe("POST", session), last);
+        // Near the session's end the access token, the refresh token and the store entries all end together.
+        assertThat(refreshed.authentication().expiresAt()).isEqualTo(NOW.plus(Duration.ofHours(1)));
+        assertThat(auth.logout(JwtCookieAuthTest.unsafe("POST", last), new FakeHttp.Response())).isEmpty();
+
+        clock.advance(Duration.ofMinutes(10).plusSeconds(10)); // 10 s past exp: still inside the 30 s clock skew
+        auth.login(id("other"), List.of(), new FakeHttp.Response()); // the hourly purge runs now
+
+        assertThat(auth.authenticate(JwtCookieAuthTest.get(last)).refusal()).isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
+    void aSessionIdlePastTheLimitIsNeitherListedNorCountedAgainstTheCap() {
+        MutableClock clock = new MutableClock(NOW);
+        JwtSettings capped = JwtSettings.builder(JwtKeys.hmac("k1", JwtCookieAuthTest.SECRET))
+                .allowOrigin(JwtCookieAuthTest.ORIGIN).maxSessionsPerUser(2).build(); // idle limit 1 day, refresh 7 days
+        JwtCookieAuth auth = JwtCookieAuth.create(capped, store(), new MetricRegistry(), clock);
+        String user = id("user");
+        FakeHttp.Response laptop = new FakeHttp.Response();
+        auth.login(user, List.of(), laptop);
+        clock.advance(Duration.ofMinutes(1));
+        FakeHttp.Response abandoned = new FakeHttp.Response();
+        auth.login(user, List.of(), abandoned);
+        for (int i = 0; i < 3; i++) { // the laptop stays in use, the other device is never used again
+            clock.advance(Duration.ofHours(12));
+            FakeHttp.Response next = new FakeHttp.Response();
+            assertThat(auth.refresh(JwtCookieAuthTest.unsafe("POST", laptop), next).authenticated()).isTrue();
+            laptop = next;
+        }
+        assertThat(auth.refresh(JwtCookieAuthTest.unsafe("POST", abandoned), new FakeHttp.Response()).refusal())
+                .isEqualTo(Refusal.SESSION_IDLE);
+        Authentication onLaptop = auth.authenticate(JwtCookieAuthTest.get(laptop)).authentication();
+
+        List<ActiveSession> listed = auth.sessions(onLaptop);
+        assertThat(listed).extracting(ActiveSession::current).containsExactly(true);
+        // Listed as ending when its idle limit runs out, a day after its last refresh (not in 7 days).
+        assertThat(listed.get(0).expiresAt()).isEqualTo(NOW.plusSeconds(60).plus(Duration.ofHours(36)).plus(Duration.ofDays(1)));
+
+        auth.login(user, List.of(), new FakeHttp.Response()); // a second live session: under the cap of 2
+        assertThat(auth.authenticate(JwtCookieAuthTest.get(laptop)).authenticated())
+                .as("the session in use is not ended for an idle one").isTrue();
+    }
 }
