@@ -283,7 +283,7 @@ public final class JdbcTokenStore implements TokenStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new TokenStoreException("cannot " + what, e);
+            throw new TokenStoreException("JdbcTokenStore: cannot " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -321,7 +321,7 @@ public final class JdbcTokenStore implements TokenStore {
                 }
             }
         } catch (SQLException e) {
-            throw new TokenStoreException("cannot " + what, e);
+            throw new TokenStoreException("JdbcTokenStore: cannot " + what + ": " + e.getMessage(), e);
         }
     }
 
@@ -330,15 +330,6 @@ public final class JdbcTokenStore implements TokenStore {
             c.rollback();
         } catch (SQLException e) {
             failure.addSuppressed(e);
-        }
-    }
-
-    /** The database failed; the request should fail closed (the adapters answer 503). */
-    public static final class TokenStoreException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        TokenStoreException(String message, SQLException cause) {
-            super("JdbcTokenStore: " + message + ": " + cause.getMessage(), cause);
         }
     }
 }

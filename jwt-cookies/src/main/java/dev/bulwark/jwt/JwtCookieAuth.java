@@ -247,7 +247,7 @@ public final class JwtCookieAuth {
      *
      * @param caller an authenticated caller
      * @return the sessions (never token material)
-     * @throws JdbcTokenStore.TokenStoreException when the token store is unreachable
+     * @throws TokenStoreException when the token store is unreachable
      */
     public List<ActiveSession> sessions(Authentication caller) {
         Objects.requireNonNull(caller, "caller");
@@ -374,7 +374,7 @@ public final class JwtCookieAuth {
      *
      * @param request the request
      * @return the caller or the refusal
-     * @throws JdbcTokenStore.TokenStoreException when the token store is unreachable (fail closed)
+     * @throws TokenStoreException when the token store is unreachable (fail closed)
      */
     public AuthResult authenticate(AuthRequest request) {
         Objects.requireNonNull(request, "request");

@@ -33,7 +33,7 @@ class JdbcTokenStoreH2Test extends TokenStoreContract {
         broken.setURL("jdbc:h2:mem:nothing;IFEXISTS=TRUE");
 
         assertThatThrownBy(() -> new JdbcTokenStore(broken).isRevoked("a", "b"))
-                .isInstanceOf(JdbcTokenStore.TokenStoreException.class)
+                .isInstanceOf(TokenStoreException.class)
                 .hasMessageStartingWith("JdbcTokenStore: cannot check revocation");
     }
 }

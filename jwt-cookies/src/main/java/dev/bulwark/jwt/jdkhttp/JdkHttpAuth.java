@@ -6,9 +6,9 @@ import dev.bulwark.jwt.AuthRequest;
 import dev.bulwark.jwt.AuthResponse;
 import dev.bulwark.jwt.AuthResult;
 import dev.bulwark.jwt.Authentication;
-import dev.bulwark.jwt.JdbcTokenStore;
 import dev.bulwark.jwt.JwtCookieAuth;
 import dev.bulwark.jwt.Refusal;
+import dev.bulwark.jwt.TokenStoreException;
 import dev.bulwark.jwt.internal.Cookies;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -103,7 +103,7 @@ public final class JdkHttpAuth {
                 AuthResult result;
                 try {
                     result = auth.authenticate(request(exchange));
-                } catch (JdbcTokenStore.TokenStoreException e) {
+                } catch (TokenStoreException e) {
                     sendJson(exchange, 503, "{\"error\":\"auth_unavailable\",\"message\":\"token store unavailable\"}");
                     return;
                 }

@@ -3,9 +3,9 @@ package dev.bulwark.jwt.servlet;
 import dev.bulwark.jwt.AuthRequest;
 import dev.bulwark.jwt.AuthResponse;
 import dev.bulwark.jwt.AuthResult;
-import dev.bulwark.jwt.JdbcTokenStore;
 import dev.bulwark.jwt.JwtCookieAuth;
 import dev.bulwark.jwt.Refusal;
+import dev.bulwark.jwt.TokenStoreException;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -49,7 +49,7 @@ public final class JwtAuthServletFilter implements Filter {
         AuthResult result;
         try {
             result = auth.authenticate(request(request));
-        } catch (JdbcTokenStore.TokenStoreException e) {
+        } catch (TokenStoreException e) {
             send(response, 503, "{\"error\":\"auth_unavailable\",\"message\":\"token store unavailable\"}");
             return;
         }
