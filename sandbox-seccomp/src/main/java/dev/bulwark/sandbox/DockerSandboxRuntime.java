@@ -19,6 +19,9 @@ import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.core.internal.Threads;
 import dev.bulwark.sandbox.internal.CappedBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -61,8 +66,14 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     /** Mount options of the read-only input view at /work. */
     static final String WORK_MOUNT_OPTIONS = "bind,ro,noexec,nosuid,nodev";
 
+    /** Name of the gauge of warm containers ready now (registered when a registry is given). */
+    static final String WARM_READY_METRIC = Sandbox.METRIC_PREFIX + "warm_pool.ready";
+
     private final SandboxSettings settings;
     private final DockerClient docker;
+    private final ThreadFactory threads;
+    private final MetricRegistry metrics;
+    private final Gauge<Integer> warmReady;
     private final String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID();
     private final String seccomp;
     private final javax.net.ssl.SSLContext tlsContext;
@@ -104,24 +115,26 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "else:",
             "    os.execvp(c[0], c)");
 
-    /**
-     * Connects to the engine and reaps containers left by JVMs that died.
-     *
-     * @param settings limits and image
-     */
-    public DockerSandboxRuntime(SandboxSettings settings) {
-        this.settings = settings;
-        boolean tls = settings.tlsCertPath() != null;
+    private DockerSandboxRuntime(Builder b) {
+        this.settings = b.settings;
+        this.threads = b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-sandbox");
+        this.metrics = b.metrics;
+        this.warmReady = warm::size;
+        if (metrics != null) {
+            metrics.gauge(WARM_READY_METRIC, () -> warmReady);
+        }
+        String certPath = settings.tlsCertPath().orElse(null);
+        boolean tls = certPath != null;
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(settings.dockerHost()).withDockerTlsVerify(tls)
-                .withDockerCertPath(tls ? settings.tlsCertPath() : null).build();
+                .withDockerCertPath(certPath).build();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(URI.create(settings.dockerHost()))
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(64).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(5)).build();
         try {
             this.tlsContext = tls ? config.getSSLConfig().getSSLContext() : null;
         } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            throw new SandboxException("cannot load the engine's TLS certificates from " + settings.tlsCertPath()
+            throw new SandboxException("cannot load the engine's TLS certificates from " + certPath
                     + " (SANDBOX_DOCKER_CERT_PATH): " + e.getMessage(), e);
         }
         if (!tls && settings.dockerHost().startsWith("tcp://")) {
@@ -130,6 +143,72 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         this.docker = DockerClientImpl.getInstance(config, http);
         this.seccomp = settings.profile().toJson();
+    }
+
+    /**
+     * Creates a runtime connected to the engine of the settings, with daemon threads and no
+     * metrics; {@link #check()} (which {@link Sandbox#create(SandboxSettings)} calls) verifies
+     * the engine and the image.
+     *
+     * @param settings limits and image
+     * @return the runtime
+     */
+    public static DockerSandboxRuntime create(SandboxSettings settings) {
+        return builder(settings).build();
+    }
+
+    /**
+     * Starts a builder, to give a metric registry or a thread factory.
+     *
+     * @param settings limits and image
+     * @return a new builder
+     */
+    public static Builder builder(SandboxSettings settings) {
+        return new Builder(Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** Builds a {@link DockerSandboxRuntime}. */
+    public static final class Builder {
+        private final SandboxSettings settings;
+        private MetricRegistry metrics;
+        private ThreadFactory threadFactory;
+
+        private Builder(SandboxSettings settings) {
+            this.settings = settings;
+        }
+
+        /**
+         * Sets the registry the runtime's gauge {@code bulwark.sandbox.warm_pool.ready} goes to.
+         *
+         * @param registry the service's registry
+         * @return this builder
+         */
+        public Builder metrics(MetricRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Sets the factory of the runtime's threads (stdin feeding, warm pool); default: daemon
+         * threads named {@code bulwark-sandbox}.
+         *
+         * @param factory the caller's thread factory
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Connects to the engine (nothing is run yet).
+         *
+         * @return the runtime
+         * @throws SandboxException when the engine's TLS certificates cannot be loaded
+         */
+        public DockerSandboxRuntime build() {
+            return new DockerSandboxRuntime(this);
+        }
     }
 
     @Override
@@ -153,11 +232,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         if (settings.warmPool() == 0 || warmer != null || closed) {
             return;
         }
-        warmer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bulwark-sandbox-warm-pool");
-            t.setDaemon(true);
-            return t;
-        });
+        warmer = java.util.concurrent.Executors.newSingleThreadExecutor(threads);
         for (int i = 0; i < settings.warmPool(); i++) {
             warmer.execute(this::addWarm);
         }
@@ -184,11 +259,6 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         } catch (RuntimeException e) {
             LOG.warn("Could not pre-create a warm sandbox container: {}", e.getMessage());
         }
-    }
-
-    /** @return warm containers ready now (started, waiting for their input; for tests and metrics) */
-    public int warmReady() {
-        return warm.size();
     }
 
     /** Removes sandbox containers whose creating JVM is gone. @return how many were removed */
@@ -283,8 +353,10 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     }
 
     private SandboxException imageMissing(NotFoundException e) {
-        return new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
-                + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE to one you have", e);
+        return new SandboxException("image '" + settings.image() + "' is not on the engine at " + settings.dockerHost()
+                + ": the sandbox needs an image with the program's interpreter (python3 for SandboxRequest.python"
+                + " and the warm pool) and a non-root user; build or pull one on that engine (docker build / docker"
+                + " pull / docker load) or set SANDBOX_IMAGE to one it has", e);
     }
 
     /** Runs in a pre-started warm container, starts its replacement, removes it off the caller's path. */
@@ -440,9 +512,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             // drop noexec, nosuid, nodev; the view volume's own mount is already read-only
             host.withBinds(new Bind(volume, new Volume("/work")));
         }
-        if (settings.runtime() != null) {
-            host.withRuntime(settings.runtime());
-        }
+        settings.runtime().ifPresent(host::withRuntime);
         try {
             CreateContainerResponse created = docker.createContainerCmd(settings.image())
                     .withCmd(command)
@@ -496,14 +566,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                     }
                 }
             });
-            Thread stdin = new Thread(() -> {
+            Thread stdin = threads.newThread(() -> {
                 try {
                     dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), tlsContext, id, stdinBytes);
                 } catch (IOException e) {
                     LOG.debug("stdin of sandbox container {} not delivered: {}", id, e.toString());
                 }
-            }, "bulwark-sandbox-stdin");
-            stdin.setDaemon(true);
+            });
             stdin.start();
             try {
                 docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
@@ -651,6 +720,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         for (String id = warm.poll(); id != null; id = warm.poll()) {
             remove(id);
+        }
+        if (metrics != null && metrics.getGauges().get(WARM_READY_METRIC) == warmReady) {
+            metrics.remove(WARM_READY_METRIC);
         }
         releaseClient();
     }
