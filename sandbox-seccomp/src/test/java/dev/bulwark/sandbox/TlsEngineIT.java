@@ -33,7 +33,7 @@ class TlsEngineIT {
     void dockersOwnTlsVariablesAreHonouredWhenTheEngineComesFromDockerHost() {
         SandboxSettings s = SandboxSettings.fromEnvironment(Map.of("DOCKER_HOST", TestServices.dockerTlsHost(),
                 "DOCKER_TLS_VERIFY", "1", "DOCKER_CERT_PATH", TestServices.dockerTlsCerts()));
-        assertThat(s.tlsCertPath()).isEqualTo(TestServices.dockerTlsCerts());
+        assertThat(s.tlsCertPath()).contains(TestServices.dockerTlsCerts());
         try (Sandbox sandbox = Sandbox.create(s)) {
             assertThat(sandbox.run(SandboxRequest.python("print(6 * 7)", "")).stdout()).isEqualTo("42\n");
         }
