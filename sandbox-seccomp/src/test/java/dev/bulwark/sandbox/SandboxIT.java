@@ -338,7 +338,9 @@ class SandboxIT {
     void containersAreRemovedAndOrphansReaped() throws Exception {
         Process create = new ProcessBuilder("docker", "create", "--network", "none", "--label", "dev.bulwark.sandbox=true",
                 "--label",
-                "dev.bulwark.sandbox.owner=999999999-crashed", settings.image(), "true").redirectErrorStream(true).start();
+                "dev.bulwark.sandbox.owner=999999999-crashed", "--label",
+                DockerSandboxRuntime.LEASE + "=" + (java.time.Instant.now().getEpochSecond() - 1), settings.image(), "true")
+                .redirectErrorStream(true).start();
         assertThat(create.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(create.exitValue()).isZero();
 
