@@ -19,6 +19,9 @@ import com.github.dockerjava.api.model.Ulimit;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.core.internal.Threads;
 import dev.bulwark.sandbox.internal.CappedBuffer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -28,7 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -43,14 +48,82 @@ import org.slf4j.LoggerFactory;
  * (0) and locked-memory (0) ulimits, an engine-side output log capped at {@value #ENGINE_LOG_MAX}
  * (the output itself is read from the attach stream), the seccomp profile, optionally another OCI
  * runtime. Input files are copied into {@code /work} (never bind-mounted from the host; mounted
- * read-only, noexec, nosuid, nodev). The container is removed on every path; those left by a
- * crashed JVM are reaped when a runtime starts (label {@code dev.bulwark.sandbox.owner}).
+ * read-only, noexec, nosuid, nodev). The container is removed on every path.
+ *
+ * <p>Every run ends without the JVM too: in images with {@code python3} the program runs under a
+ * small watchdog that ends the container at the run's deadline (plus a few seconds), and a
+ * CPU-time ulimit bounds busy programs in any image. Every container and volume carries a lease
+ * (label {@code bulwark.lease.expires}, epoch seconds); any runtime on the engine removes those
+ * whose lease has expired, when it starts and every few minutes, and never touches a live one.
  */
 public final class DockerSandboxRuntime implements SandboxRuntime {
 
     private static final Logger LOG = LoggerFactory.getLogger(DockerSandboxRuntime.class);
     static final String LABEL = "dev.bulwark.sandbox";
     static final String OWNER = "dev.bulwark.sandbox.owner";
+    /**
+     * Label with the epoch second after which any runtime on the engine may remove the container
+     * or volume: the lease. Runs stop at their deadline inside the container, so an expired lease
+     * is never a live run.
+     */
+    static final String LEASE = "bulwark.lease.expires";
+    /** Lease time beyond a run's limit: creation, the kill at the deadline (up to 30 s) and removal. */
+    static final Duration LEASE_GRACE = Duration.ofMinutes(2);
+    /** Lease of a container created before leases existed: its creation plus the longest run and the grace. */
+    static final Duration LEGACY_LEASE = Duration.ofHours(1).plus(LEASE_GRACE);
+    /**
+     * Time the in-container deadline leaves after the run's limit: the JVM kills the container at
+     * the limit; the in-container deadline only acts when the JVM cannot (it died, or hangs).
+     */
+    static final Duration DEADLINE_SLACK = Duration.ofSeconds(5);
+    /** Longest a warm container waits for its run; its bootstrap exits after that (no JVM may be left to use it). */
+    static final Duration WARM_MAX_IDLE = Duration.ofMinutes(10);
+    /** Warm containers older than this are replaced instead of used, well before their bootstrap gives up. */
+    static final Duration WARM_REPLACE_AFTER = WARM_MAX_IDLE.minusMinutes(2);
+    /** How often a runtime removes containers and volumes whose lease has expired. */
+    static final Duration REAP_INTERVAL = Duration.ofMinutes(5);
+    /**
+     * The waiting half of the in-container deadline, shared by {@link #DEADLINE_WRAPPER} and the
+     * warm bootstrap: {@code pid}, {@code end}, {@code r} are set.
+     */
+    static final String WATCHDOG = String.join("\n",
+            "p = select.poll()",
+            "p.register(r, select.POLLIN)",
+            "while True:",
+            "    got, status = os.waitpid(pid, os.WNOHANG)",
+            "    if got:",
+            "        code = os.waitstatus_to_exitcode(status)",
+            "        os._exit(code if code >= 0 else 128 - code)",
+            "    left = end - time.monotonic()",
+            "    if left <= 0:",
+            "        os._exit(137)",
+            "    if p.poll(max(1, min(left * 1000, 1000))):",
+            "        os.read(r, 512)");
+    /**
+     * The in-container deadline (python3, run by the init as the container's main process): forks
+     * the program, waits for it, and at the deadline exits, which ends the init and with it every
+     * process of the container (the kernel kills a PID namespace whose init exits). Killing this
+     * process early has the same effect, so the program cannot escape the deadline by killing it.
+     * Exit status: the program's, or 128 + signal, as the init reports it.
+     */
+    static final String DEADLINE_WRAPPER = String.join("\n",
+            "import os, sys, time, signal, select",
+            "end = time.monotonic() + float(sys.argv[1])",
+            "r, w = os.pipe()",
+            "os.set_blocking(w, False)",
+            "signal.set_wakeup_fd(w)",
+            "signal.signal(signal.SIGCHLD, lambda *a: None)",
+            "pid = os.fork()",
+            "if pid == 0:",
+            "    signal.set_wakeup_fd(-1)",
+            "    signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
+            "    os.close(r); os.close(w)",
+            "    try:",
+            "        os.execvp(sys.argv[2], sys.argv[2:])",
+            "    except OSError as e:",
+            "        sys.stderr.write('bulwark sandbox: cannot run %s: %s\\n' % (sys.argv[2], e.strerror))",
+            "        os._exit(127)",
+            WATCHDOG);
     /**
      * Most the engine keeps of a container's output on its disk ({@code local} log driver, one
      * file): the run's output is read from the attach stream, so this only bounds the engine's copy.
@@ -61,13 +134,23 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     /** Mount options of the read-only input view at /work. */
     static final String WORK_MOUNT_OPTIONS = "bind,ro,noexec,nosuid,nodev";
 
+    /** Name of the gauge of warm containers ready now (registered when a registry is given). */
+    static final String WARM_READY_METRIC = Sandbox.METRIC_PREFIX + "warm_pool.ready";
+
     private final SandboxSettings settings;
     private final DockerClient docker;
-    private final String owner = ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+    private final ThreadFactory threads;
+    private final MetricRegistry metrics;
+    private final Gauge<Integer> warmReady;
+    private final String owner;
+    private final java.time.Clock clock;
     private final String seccomp;
     private final javax.net.ssl.SSLContext tlsContext;
-    private final java.util.concurrent.BlockingQueue<String> warm = new java.util.concurrent.LinkedBlockingQueue<>();
-    private volatile java.util.concurrent.ExecutorService warmer;
+    private final java.util.concurrent.BlockingQueue<Warm> warm = new java.util.concurrent.LinkedBlockingQueue<>();
+    /** Warm pool refills, removal of used warm containers, periodic reaping; started by check(). */
+    private volatile java.util.concurrent.ScheduledExecutorService background;
+    /** Whether the image runs the in-container deadline (python3); null until probed. */
+    private volatile Boolean deadlineInImage;
     private volatile boolean closed;
     /** The runtime itself (1) plus runs in flight: the Docker client closes when this reaches 0. */
     private final java.util.concurrent.atomic.AtomicInteger clientUsers = new java.util.concurrent.atomic.AtomicInteger(1);
@@ -81,7 +164,11 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * stdin is the program's stdin.
      */
     static final String WARM_BOOTSTRAP = String.join("\n",
-            "import os, io, sys, json, tarfile",
+            "import os, io, sys, json, tarfile, time, signal, select",
+            "idle = select.poll()",
+            "idle.register(0, select.POLLIN)",
+            "if not idle.poll(int(float(sys.argv[1]) * 1000)):",
+            "    raise SystemExit('bulwark sandbox bootstrap: no run within the idle limit')",
             "def rd(n):",
             "    b = bytearray()",
             "    while len(b) < n:",
@@ -91,6 +178,17 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "        b += c",
             "    return bytes(b)",
             "h = json.loads(rd(int(rd(16))))",
+            "end = time.monotonic() + h['deadline']",
+            "r, w = os.pipe()",
+            "os.set_blocking(w, False)",
+            "signal.set_wakeup_fd(w)",
+            "signal.signal(signal.SIGCHLD, lambda *a: None)",
+            "pid = os.fork()",
+            "if pid != 0:",
+            WATCHDOG.indent(4).stripTrailing(),
+            "signal.set_wakeup_fd(-1)",
+            "signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
+            "os.close(r); os.close(w)",
             "tarfile.open(fileobj=io.BytesIO(rd(h['tar']))).extractall('/tmp')",
             "c = h['cmd']",
             "if os.path.basename(c[0]) in ('python3', 'python') and len(c) > 2 and c[1] == '-c':",
@@ -104,24 +202,28 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "else:",
             "    os.execvp(c[0], c)");
 
-    /**
-     * Connects to the engine and reaps containers left by JVMs that died.
-     *
-     * @param settings limits and image
-     */
-    public DockerSandboxRuntime(SandboxSettings settings) {
-        this.settings = settings;
-        boolean tls = settings.tlsCertPath() != null;
+    private DockerSandboxRuntime(Builder b) {
+        this.settings = b.settings;
+        this.threads = b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-sandbox");
+        this.metrics = b.metrics;
+        this.clock = b.clock;
+        this.owner = b.owner != null ? b.owner : ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+        this.warmReady = warm::size;
+        if (metrics != null) {
+            metrics.gauge(WARM_READY_METRIC, () -> warmReady);
+        }
+        String certPath = settings.tlsCertPath().orElse(null);
+        boolean tls = certPath != null;
         DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost(settings.dockerHost()).withDockerTlsVerify(tls)
-                .withDockerCertPath(tls ? settings.tlsCertPath() : null).build();
+                .withDockerCertPath(certPath).build();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder().dockerHost(URI.create(settings.dockerHost()))
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(64).connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(5)).build();
         try {
             this.tlsContext = tls ? config.getSSLConfig().getSSLContext() : null;
         } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            throw new SandboxException("cannot load the engine's TLS certificates from " + settings.tlsCertPath()
+            throw new SandboxException("cannot load the engine's TLS certificates from " + certPath
                     + " (SANDBOX_DOCKER_CERT_PATH): " + e.getMessage(), e);
         }
         if (!tls && settings.dockerHost().startsWith("tcp://")) {
@@ -132,6 +234,97 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         this.seccomp = settings.profile().toJson();
     }
 
+    /**
+     * Creates a runtime connected to the engine of the settings, with daemon threads and no
+     * metrics; {@link #check()} (which {@link Sandbox#create(SandboxSettings)} calls) verifies
+     * the engine and the image.
+     *
+     * @param settings limits and image
+     * @return the runtime
+     */
+    public static DockerSandboxRuntime create(SandboxSettings settings) {
+        return builder(settings).build();
+    }
+
+    /**
+     * Starts a builder, to give a metric registry or a thread factory.
+     *
+     * @param settings limits and image
+     * @return a new builder
+     */
+    public static Builder builder(SandboxSettings settings) {
+        return new Builder(Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** Builds a {@link DockerSandboxRuntime}. */
+    public static final class Builder {
+        private final SandboxSettings settings;
+        private MetricRegistry metrics;
+        private ThreadFactory threadFactory;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
+        private String owner;
+
+        private Builder(SandboxSettings settings) {
+            this.settings = settings;
+        }
+
+        /**
+         * Sets the registry the runtime's gauge {@code bulwark.sandbox.warm_pool.ready} goes to.
+         *
+         * @param registry the service's registry
+         * @return this builder
+         */
+        public Builder metrics(MetricRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Sets the factory of the runtime's threads (stdin feeding, warm pool); default: daemon
+         * threads named {@code bulwark-sandbox}.
+         *
+         * @param factory the caller's thread factory
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Sets the clock of the leases: a container's {@code bulwark.lease.expires} label, and
+         * which leases count as expired when reaping (default: the system clock, UTC).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(java.time.Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Sets the owner label (tests: a replica whose process is not visible here). */
+        Builder owner(String owner) {
+            this.owner = Objects.requireNonNull(owner, "owner");
+            return this;
+        }
+
+        /**
+         * Connects to the engine (nothing is run yet).
+         *
+         * @return the runtime
+         * @throws SandboxException when the engine's TLS certificates cannot be loaded
+         */
+        public DockerSandboxRuntime build() {
+            return new DockerSandboxRuntime(this);
+        }
+    }
+
+    /**
+     * Checks the engine and the image, removes containers and volumes whose lease has expired,
+     * learns whether the image can run the in-container deadline (python3) and starts the warm
+     * pool and the periodic reaper. Idempotent.
+     */
     @Override
     public void check() {
         try {
@@ -146,21 +339,77 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             throw imageMissing(e);
         }
         reapOrphans();
-        startWarmPool();
+        deadlineInContainer();
+        startBackground();
     }
 
-    private synchronized void startWarmPool() {
-        if (settings.warmPool() == 0 || warmer != null || closed) {
+    /**
+     * Whether runs get the in-container deadline: the image must run {@code python3}. Probed once
+     * with a real container under every limit and the profile (the result is kept).
+     */
+    private boolean deadlineInContainer() {
+        Boolean known = deadlineInImage;
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (deadlineInImage == null) {
+                String id = create(List.of("python3", "-S", "-E", "-c", "import os, time, signal, select"), "/tmp",
+                        null, Duration.ofSeconds(30), Duration.ofSeconds(30), false);
+                boolean ok;
+                try {
+                    SandboxResult probe = runCreated(id, new byte[0], Duration.ofSeconds(30), false);
+                    ok = probe.exitCode() == 0;
+                } catch (RuntimeException e) {
+                    LOG.debug("python3 probe of image {} failed: {}", settings.image(), e.toString());
+                    ok = false;
+                } finally {
+                    remove(id);
+                }
+                if (!ok) {
+                    LOG.warn("Image {} cannot run python3: runs get no in-container deadline. A run whose JVM dies"
+                            + " is then ended only by its CPU-time limit (ulimit cpu), or by the reaper of a runtime"
+                            + " once its lease ({}) has expired; use an image with python3 to end every run at its"
+                            + " deadline", settings.image(), LEASE);
+                }
+                deadlineInImage = ok;
+            }
+            return deadlineInImage;
+        }
+    }
+
+    private synchronized void startBackground() {
+        if (background != null || closed) {
             return;
         }
-        warmer = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bulwark-sandbox-warm-pool");
-            t.setDaemon(true);
-            return t;
-        });
-        for (int i = 0; i < settings.warmPool(); i++) {
-            warmer.execute(this::addWarm);
+        java.util.concurrent.ScheduledThreadPoolExecutor b = new java.util.concurrent.ScheduledThreadPoolExecutor(1, threads);
+        b.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        b.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
+        background = b;
+        b.scheduleWithFixedDelay(() -> withClient(this::reapOrphans), REAP_INTERVAL.toSeconds(),
+                REAP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        if (settings.warmPool() > 0) {
+            for (int i = 0; i < settings.warmPool(); i++) {
+                b.execute(this::addWarm);
+            }
+            b.scheduleWithFixedDelay(this::replaceStaleWarm, 1, 1, TimeUnit.MINUTES);
         }
+    }
+
+    private void withClient(Runnable task) {
+        if (useClient()) {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Sandbox housekeeping failed: {}", e.getMessage());
+            } finally {
+                releaseClient();
+            }
+        }
+    }
+
+    /** A started warm container and when it was created. */
+    private record Warm(String id, java.time.Instant created) {
     }
 
     private void addWarm() {
@@ -170,15 +419,18 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         try {
             // created and started: the bootstrap (interpreter start, imports) runs now and then
             // blocks reading stdin, so a run pays only for unpacking and its own program
-            String id = create(List.of("python3", "-c", WARM_BOOTSTRAP), "/tmp", null);
+            java.time.Instant created = clock.instant();
+            String id = create(List.of("python3", "-c", WARM_BOOTSTRAP, Long.toString(WARM_MAX_IDLE.toSeconds())),
+                    "/tmp", null, settings.timeout(), WARM_MAX_IDLE.plus(settings.timeout()), false);
             try {
                 docker.startContainerCmd(id).exec();
             } catch (RuntimeException e) {
                 remove(id);
                 throw e;
             }
-            warm.add(id);
-            if (closed && warm.remove(id)) {
+            Warm w = new Warm(id, created);
+            warm.add(w);
+            if (closed && warm.remove(w)) {
                 remove(id); // close() drained the pool before this container was added
             }
         } catch (RuntimeException e) {
@@ -186,44 +438,90 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
-    /** @return warm containers ready now (started, waiting for their input; for tests and metrics) */
-    public int warmReady() {
-        return warm.size();
+    /** Replaces warm containers that waited so long that their bootstrap is about to give up. */
+    private void replaceStaleWarm() {
+        for (Warm w : List.copyOf(warm)) {
+            if (isStale(w) && warm.remove(w)) {
+                withClient(() -> remove(w.id()));
+                addWarm();
+            }
+        }
     }
 
-    /** Removes sandbox containers whose creating JVM is gone. @return how many were removed */
+    private boolean isStale(Warm w) {
+        return Duration.between(w.created(), clock.instant()).compareTo(WARM_REPLACE_AFTER) > 0;
+    }
+
+    /** A warm container fit for a run of this limit, or null: stale ones are removed and replaced. */
+    private Warm takeWarm(Duration limit) {
+        if (limit.compareTo(settings.timeout()) > 0) {
+            return null; // its lease covers runs up to the settings' timeout
+        }
+        for (Warm w = warm.poll(); w != null; w = warm.poll()) {
+            if (!isStale(w)) {
+                return w;
+            }
+            remove(w.id());
+            java.util.concurrent.ScheduledExecutorService b = background;
+            if (b != null) {
+                submit(b, this::addWarm);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Removes sandbox containers and volumes whose lease ({@code bulwark.lease.expires}) has
+     * expired, whoever created them: this runtime, another replica on the same engine, or a JVM
+     * that died. A live lease is never touched. Runs on {@link #check()} and every few minutes.
+     *
+     * @return how many containers were removed
+     */
     public int reapOrphans() {
+        long now = clock.instant().getEpochSecond();
         int removed = 0;
-        List<Container> mine = docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, "true")).exec();
-        for (Container c : mine) {
-            String ownerLabel = c.getLabels() == null ? null : c.getLabels().get(OWNER);
-            long pid = ownerLabel == null ? -1 : parsePid(ownerLabel);
-            boolean alive = pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            if (!alive) {
+        List<Container> all = docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(LABEL, "true")).exec();
+        for (Container c : all) {
+            long expires = leaseOf(c.getLabels(), c.getCreated() == null ? 0 : c.getCreated());
+            if (expires < now) {
                 remove(c.getId());
                 removed++;
             }
         }
+        int volumes = 0;
         for (com.github.dockerjava.api.command.InspectVolumeResponse v : docker.listVolumesCmd()
                 .withFilter("label", List.of(LABEL + "=true")).exec().getVolumes()) {
-            String ownerLabel = v.getLabels() == null ? null : v.getLabels().get(OWNER);
-            long pid = ownerLabel == null ? -1 : parsePid(ownerLabel);
-            if (!(pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))) {
+            if (leaseOf(v.getLabels(), 0) < now) {
                 removeVolume(v.getName());
+                volumes++;
             }
         }
-        if (removed > 0) {
-            LOG.info("Reaped {} sandbox container(s) left by a JVM that is gone", removed);
+        if (removed + volumes > 0) {
+            LOG.info("Reaped {} sandbox container(s) and {} volume(s) whose lease had expired", removed, volumes);
         }
         return removed;
     }
 
-    private static long parsePid(String ownerLabel) {
-        try {
-            return Long.parseLong(ownerLabel.substring(0, ownerLabel.indexOf('-')));
-        } catch (RuntimeException e) {
-            return -1;
+    /**
+     * The lease's expiry in epoch seconds; without a readable lease label (made before leases),
+     * the creation time plus {@link #LEGACY_LEASE} (0 for a volume, whose creation is not listed).
+     */
+    static long leaseOf(Map<String, String> labels, long createdEpochSecond) {
+        String lease = labels == null ? null : labels.get(LEASE);
+        if (lease != null) {
+            try {
+                return Long.parseLong(lease.trim());
+            } catch (NumberFormatException e) {
+                // unreadable: as if there were none
+            }
         }
+        return createdEpochSecond == 0 ? 0 : createdEpochSecond + LEGACY_LEASE.toSeconds();
+    }
+
+    /** The labels of everything created for a run that may last {@code span}: owner and lease. */
+    private Map<String, String> labels(Duration span) {
+        long expires = clock.instant().plus(span).plus(LEASE_GRACE).getEpochSecond();
+        return Map.of(LABEL, "true", OWNER, owner, LEASE, Long.toString(expires));
     }
 
     /**
@@ -237,8 +535,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         try {
             Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
-            String warmId = warm.poll();
-            return warmId != null ? runWarm(warmId, request, limit) : runInVolume(request, limit);
+            Warm w = takeWarm(limit);
+            return w != null ? runWarm(w.id(), request, limit) : runInVolume(request, limit);
         } catch (NotFoundException e) {
             throw goneDuringRun(e);
         } catch (SandboxException e) {
@@ -283,18 +581,20 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     }
 
     private SandboxException imageMissing(NotFoundException e) {
-        return new SandboxException("image '" + settings.image() + "' is not on the engine: build it with "
-                + "sandbox-seccomp/images/build-images.sh, or set SANDBOX_IMAGE to one you have", e);
+        return new SandboxException("image '" + settings.image() + "' is not on the engine at " + settings.dockerHost()
+                + ": the sandbox needs an image with the program's interpreter (python3 for SandboxRequest.python"
+                + " and the warm pool) and a non-root user; build or pull one on that engine (docker build / docker"
+                + " pull / docker load) or set SANDBOX_IMAGE to one it has", e);
     }
 
     /** Runs in a pre-started warm container, starts its replacement, removes it off the caller's path. */
     private SandboxResult runWarm(String id, SandboxRequest request, Duration limit) {
-        java.util.concurrent.ExecutorService w = warmer;
+        java.util.concurrent.ExecutorService w = background;
         try {
             if (w != null) {
                 submit(w, this::addWarm); // refused once close() began: nothing to replace then
             }
-            return runCreated(id, warmPayload(request), limit, true);
+            return runCreated(id, warmPayload(request, limit), limit, true);
         } finally {
             if (w == null || closed || !submit(w, () -> remove(id))) {
                 remove(id); // used exactly once; removed here when the pool is closing
@@ -324,10 +624,10 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         // nodev (Docker's own volume options cannot say noexec).
         String data = "bulwark-sandbox-" + UUID.randomUUID();
         String view = data + "-ro";
-        Map<String, String> labels = Map.of(LABEL, "true", OWNER, owner);
+        Map<String, String> labels = labels(limit);
         docker.createVolumeCmd().withName(data).withLabels(labels).exec();
         try {
-            fill(data, request);
+            fill(data, request, labels);
             String dir = docker.inspectVolumeCmd(data).exec().getMountpoint();
             if (dir == null || dir.isBlank()) {
                 throw new SandboxException("the engine reported no mount point for input volume " + data);
@@ -341,13 +641,15 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
-    private byte[] warmPayload(SandboxRequest request) {
+    private byte[] warmPayload(SandboxRequest request, Duration limit) {
         byte[] tar = tar(request.files(), settings.user());
         StringBuilder cmd = new StringBuilder("[");
         for (String part : request.command()) {
             cmd.append(cmd.length() == 1 ? "" : ",").append(jsonString(part));
         }
-        byte[] header = ("{\"cmd\":" + cmd + "],\"tar\":" + tar.length + "}").getBytes(StandardCharsets.UTF_8);
+        double deadline = limit.plus(DEADLINE_SLACK).toMillis() / 1000.0;
+        byte[] header = ("{\"cmd\":" + cmd + "],\"tar\":" + tar.length + ",\"deadline\":" + deadline + "}")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] stdin = request.stdin();
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 + header.length + tar.length + stdin.length);
         out.writeBytes(String.format(java.util.Locale.ROOT, "%016d", header.length).getBytes(StandardCharsets.US_ASCII));
@@ -371,11 +673,11 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         return b.append('"').toString();
     }
 
-    private void fill(String volume, SandboxRequest request) {
+    private void fill(String volume, SandboxRequest request, Map<String, String> labels) {
         String helper;
         try {
             helper = docker.createContainerCmd(settings.image()).withCmd("true")
-                    .withLabels(Map.of(LABEL, "true", OWNER, owner)).withNetworkDisabled(true)
+                    .withLabels(labels).withNetworkDisabled(true)
                     .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none")
                             .withBinds(new Bind(volume, new Volume("/work"))))
                     .exec().getId();
@@ -402,7 +704,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
 
     /** Runs with the input volume at /work, or without one (null) when the request has no files. */
     private SandboxResult runWithInputs(String volume, SandboxRequest request, Duration limit) {
-        String id = create(request.command(), "/work", volume);
+        String id = create(request.command(), "/work", volume, limit, limit, true);
         try {
             return runCreated(id, request.stdin(), limit, false);
         } finally {
@@ -410,13 +712,38 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
+    /**
+     * The CPU-time limit (seconds, per process) of a run: what its CPU quota allows during the run's
+     * limit plus the slack, rounded up, plus 5 s; a program can never reach it before its
+     * wall-clock deadline, and a busy program whose JVM died is killed by the kernel there.
+     */
+    static long cpuSeconds(Duration runLimit, double cpus) {
+        double wall = runLimit.plus(DEADLINE_SLACK).toMillis() / 1000.0;
+        return (long) Math.ceil(wall * Math.max(1.0, cpus)) + 5;
+    }
+
     /** The /dev/shm share of the tmpfs budget: 1 MiB, or a quarter of a smaller budget. */
     static long shmBytes(long tmpfsBudget) {
         return Math.min(SHM_MAX_BYTES, tmpfsBudget / 4);
     }
 
-    /** Creates (does not start) a container with every limit applied. */
-    private String create(List<String> command, String workDir, String volume) {
+    /**
+     * Creates (does not start) a container with every limit applied, a lease covering
+     * {@code span} (plus the grace), a CPU-time limit that a program using its whole CPU quota for {@code runLimit}
+     * plus the slack stays under, and (when {@code deadline} and the image has python3) the
+     * command wrapped by the in-container deadline at {@code runLimit} plus the slack.
+     */
+    private String create(List<String> command, String workDir, String volume, Duration runLimit, Duration span,
+            boolean deadline) {
+        List<String> cmd = command;
+        if (deadline && deadlineInContainer()) {
+            double seconds = runLimit.plus(DEADLINE_SLACK).toMillis() / 1000.0;
+            List<String> wrapped = new java.util.ArrayList<>(List.of("python3", "-S", "-E", "-c", DEADLINE_WRAPPER,
+                    Double.toString(seconds)));
+            wrapped.addAll(command);
+            cmd = wrapped;
+        }
+        long cpuSeconds = cpuSeconds(runLimit, settings.cpus());
         long shm = shmBytes(settings.tmpfsBytes());
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
@@ -434,22 +761,21 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 .withNanoCPUs((long) (settings.cpus() * 1_000_000_000L))
                 .withUlimits(List.of(new Ulimit("fsize", settings.fileSizeBytes(), settings.fileSizeBytes()),
                         new Ulimit("nofile", settings.openFiles(), settings.openFiles()),
-                        new Ulimit("core", 0L, 0L), new Ulimit("memlock", 0L, 0L)));
+                        new Ulimit("core", 0L, 0L), new Ulimit("memlock", 0L, 0L),
+                        new Ulimit("cpu", cpuSeconds, cpuSeconds)));
         if (volume != null) {
             // no ":ro" here: the engine would remount the bind read-only with only that flag and
             // drop noexec, nosuid, nodev; the view volume's own mount is already read-only
             host.withBinds(new Bind(volume, new Volume("/work")));
         }
-        if (settings.runtime() != null) {
-            host.withRuntime(settings.runtime());
-        }
+        settings.runtime().ifPresent(host::withRuntime);
         try {
             CreateContainerResponse created = docker.createContainerCmd(settings.image())
-                    .withCmd(command)
+                    .withCmd(cmd)
                     .withUser(settings.user())
                     .withWorkingDir(workDir)
                     .withEnv("HOME=/tmp", "PYTHONDONTWRITEBYTECODE=1", "TMPDIR=/tmp")
-                    .withLabels(Map.of(LABEL, "true", OWNER, owner))
+                    .withLabels(labels(span))
                     .withNetworkDisabled(true)
                     .withStdinOpen(true).withStdInOnce(true)
                     .withAttachStdin(true).withAttachStdout(true).withAttachStderr(true)
@@ -496,14 +822,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                     }
                 }
             });
-            Thread stdin = new Thread(() -> {
+            Thread stdin = threads.newThread(() -> {
                 try {
                     dev.bulwark.sandbox.internal.StdinWriter.send(settings.dockerHost(), tlsContext, id, stdinBytes);
                 } catch (IOException e) {
                     LOG.debug("stdin of sandbox container {} not delivered: {}", id, e.toString());
                 }
-            }, "bulwark-sandbox-stdin");
-            stdin.setDaemon(true);
+            });
             stdin.start();
             try {
                 docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
@@ -536,6 +861,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         Long exitCode = state.getExitCodeLong();
         long exit = exitCode == null ? -1 : exitCode;
         boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
+        // the in-container deadline fired first (the JVM was slow to kill): still a timeout
+        timedOut = timedOut || exit == 137 && !oom && duration.compareTo(limit) >= 0;
         int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
         return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
                 duration, peak.get() > 0 ? peak.get() : -1, out.total(), err.total());
@@ -640,7 +967,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             }
             closed = true;
         }
-        java.util.concurrent.ExecutorService w = warmer;
+        java.util.concurrent.ExecutorService w = background;
         if (w != null) {
             w.shutdown();
             try {
@@ -649,8 +976,11 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 Thread.currentThread().interrupt();
             }
         }
-        for (String id = warm.poll(); id != null; id = warm.poll()) {
-            remove(id);
+        for (Warm idle = warm.poll(); idle != null; idle = warm.poll()) {
+            remove(idle.id());
+        }
+        if (metrics != null && metrics.getGauges().get(WARM_READY_METRIC) == warmReady) {
+            metrics.remove(WARM_READY_METRIC);
         }
         releaseClient();
     }

@@ -1,7 +1,11 @@
 package dev.bulwark.sandbox;
 
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -9,46 +13,67 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queue; overflow is a {@link SandboxBusyException}, never an unbounded pile-up.
  *
  * <pre>{@code
- * try (Sandbox sandbox = Sandbox.docker(SandboxSettings.fromEnvironment())) {
+ * try (Sandbox sandbox = Sandbox.create(SandboxSettings.fromEnvironment())) {
  *     SandboxResult r = sandbox.run(SandboxRequest.python("print(sum(range(10)))", ""));
  *     r.stdout();   // "45\n"
  * }
  * }</pre>
+ *
+ * <p>Metrics, registered in the registry given to {@link Builder#metrics(MetricRegistry)} (names
+ * under {@code bulwark.sandbox.}): {@code runs} (results returned), {@code timeouts},
+ * {@code oom_kills}, {@code output_cap_hits} (runs whose stdout or stderr was truncated),
+ * {@code failures} (runs that ended in a {@link SandboxException}), {@code refused} (turned away
+ * as busy), {@code duration} (timer of whole runs, container creation and removal included).
  */
 public final class Sandbox implements AutoCloseable {
+
+    /** Prefix of every metric name of this module. */
+    public static final String METRIC_PREFIX = "bulwark.sandbox.";
 
     private final SandboxRuntime runtime;
     private final Semaphore slots;
     private final int queue;
     private final AtomicInteger waiting = new AtomicInteger();
+    private final Counter runs;
+    private final Counter timeouts;
+    private final Counter oomKills;
+    private final Counter outputCapHits;
+    private final Counter failures;
+    private final Counter refused;
+    private final Timer duration;
 
-    /**
-     * @param runtime where runs happen
-     * @param maxConcurrent runs at once
-     * @param queue runs allowed to wait for a slot
-     */
-    public Sandbox(SandboxRuntime runtime, int maxConcurrent, int queue) {
-        this.runtime = Objects.requireNonNull(runtime, "runtime");
+    private Sandbox(SandboxRuntime runtime, int maxConcurrent, int queue, MetricRegistry metrics) {
+        this.runtime = runtime;
         this.slots = new Semaphore(maxConcurrent, true);
         this.queue = queue;
+        this.runs = metrics.counter(METRIC_PREFIX + "runs");
+        this.timeouts = metrics.counter(METRIC_PREFIX + "timeouts");
+        this.oomKills = metrics.counter(METRIC_PREFIX + "oom_kills");
+        this.outputCapHits = metrics.counter(METRIC_PREFIX + "output_cap_hits");
+        this.failures = metrics.counter(METRIC_PREFIX + "failures");
+        this.refused = metrics.counter(METRIC_PREFIX + "refused");
+        this.duration = metrics.timer(METRIC_PREFIX + "duration");
     }
 
     /**
-     * The Docker sandbox; checks the engine and the image now.
+     * Creates the Docker sandbox with its own metric registry; checks the engine and the image now.
      *
      * @param settings limits and image
      * @return the sandbox
      * @throws SandboxException when the engine is unreachable or the image missing (the message says how to fix it)
      */
-    public static Sandbox docker(SandboxSettings settings) {
-        DockerSandboxRuntime runtime = new DockerSandboxRuntime(settings);
-        try {
-            runtime.check();
-        } catch (RuntimeException e) {
-            runtime.close();
-            throw e;
-        }
-        return new Sandbox(runtime, settings.maxConcurrent(), settings.queue());
+    public static Sandbox create(SandboxSettings settings) {
+        return builder(settings).build();
+    }
+
+    /**
+     * Starts a builder, to give a metric registry, a thread factory or another runtime.
+     *
+     * @param settings limits, image, concurrency and queue
+     * @return a new builder
+     */
+    public static Builder builder(SandboxSettings settings) {
+        return new Builder(Objects.requireNonNull(settings, "settings"));
     }
 
     /**
@@ -63,6 +88,7 @@ public final class Sandbox implements AutoCloseable {
         if (!slots.tryAcquire()) {
             if (waiting.incrementAndGet() > queue) {
                 waiting.decrementAndGet();
+                refused.inc();
                 throw new SandboxBusyException("sandbox busy: all run slots and " + queue + " queue places are taken");
             }
             try {
@@ -74,15 +100,107 @@ public final class Sandbox implements AutoCloseable {
                 waiting.decrementAndGet();
             }
         }
+        Timer.Context timing = duration.time();
         try {
-            return runtime.run(request);
+            SandboxResult result;
+            try {
+                result = runtime.run(request);
+            } catch (RuntimeException e) {
+                failures.inc();
+                throw e;
+            }
+            runs.inc();
+            if (result.timedOut()) {
+                timeouts.inc();
+            }
+            if (result.oomKilled()) {
+                oomKills.inc();
+            }
+            if (result.stdoutTruncated() || result.stderrTruncated()) {
+                outputCapHits.inc();
+            }
+            return result;
         } finally {
+            timing.stop();
             slots.release();
         }
     }
 
+    /** Closes the runtime; runs in flight finish first. */
     @Override
     public void close() {
         runtime.close();
+    }
+
+    /** Builds a {@link Sandbox}; {@link #build()} checks the runtime before returning. */
+    public static final class Builder {
+        private final SandboxSettings settings;
+        private MetricRegistry metrics;
+        private ThreadFactory threadFactory;
+        private SandboxRuntime runtime;
+
+        private Builder(SandboxSettings settings) {
+            this.settings = settings;
+        }
+
+        /**
+         * Sets the registry the {@code bulwark.sandbox.*} metrics go to (default: a private one).
+         *
+         * @param registry the service's registry
+         * @return this builder
+         */
+        public Builder metrics(MetricRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
+         * Sets the factory of the built-in runtime's threads (stdin feeding, warm pool); default:
+         * daemon threads named {@code bulwark-sandbox}.
+         *
+         * @param factory the caller's thread factory
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Sets another runtime instead of the built-in {@link DockerSandboxRuntime}; the sandbox
+         * owns it from then on and closes it.
+         *
+         * @param runtime where runs happen
+         * @return this builder
+         */
+        public Builder runtime(SandboxRuntime runtime) {
+            this.runtime = Objects.requireNonNull(runtime, "runtime");
+            return this;
+        }
+
+        /**
+         * Creates the runtime (unless one was given), checks it and builds the sandbox.
+         *
+         * @return the sandbox
+         * @throws SandboxException when the runtime cannot run anything (the message says why)
+         */
+        public Sandbox build() {
+            MetricRegistry registry = metrics != null ? metrics : new MetricRegistry();
+            SandboxRuntime rt = runtime;
+            if (rt == null) {
+                DockerSandboxRuntime.Builder b = DockerSandboxRuntime.builder(settings).metrics(registry);
+                if (threadFactory != null) {
+                    b.threadFactory(threadFactory);
+                }
+                rt = b.build();
+            }
+            try {
+                rt.check();
+            } catch (RuntimeException e) {
+                rt.close();
+                throw e;
+            }
+            return new Sandbox(rt, settings.maxConcurrent(), settings.queue(), registry);
+        }
     }
 }

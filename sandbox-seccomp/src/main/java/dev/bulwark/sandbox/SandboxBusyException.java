@@ -4,7 +4,11 @@ package dev.bulwark.sandbox;
 public final class SandboxBusyException extends SandboxException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message how busy */
+    /**
+     * Creates the refusal.
+     *
+     * @param message how busy: slots and queue places taken
+     */
     public SandboxBusyException(String message) {
         super(message);
     }

@@ -4,12 +4,21 @@ package dev.bulwark.sandbox;
 public class SandboxException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what went wrong and how to fix it */
+    /**
+     * Creates the failure.
+     *
+     * @param message what went wrong and how to fix it
+     */
     public SandboxException(String message) {
         super(message);
     }
 
-    /** @param message what went wrong and how to fix it @param cause the underlying failure */
+    /**
+     * Creates the failure with its cause.
+     *
+     * @param message what went wrong and how to fix it
+     * @param cause the underlying failure
+     */
     public SandboxException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -171,6 +171,8 @@ public final class SeccompProfile {
         }
 
         /**
+         * Creates a rule.
+         *
          * @param names syscall names
          * @param action action
          * @param errnoRet errno for SCMP_ACT_ERRNO, or null

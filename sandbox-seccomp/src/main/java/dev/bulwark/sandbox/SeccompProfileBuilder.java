@@ -32,14 +32,24 @@ public final class SeccompProfileBuilder {
         this.other = new java.util.LinkedHashMap<>(from.other());
     }
 
-    /** @param names syscalls to allow unconditionally (removed from unconditional deny rules) @return this */
+    /**
+     * Allows syscalls unconditionally, removing them from unconditional deny rules.
+     *
+     * @param names syscalls to allow
+     * @return this builder
+     */
     public SeccompProfileBuilder allow(String... names) {
         removeUnconditional(List.of(names));
         rules.add(new SeccompProfile.Rule(List.of(names), "SCMP_ACT_ALLOW", null, null, "added by SeccompProfileBuilder.allow"));
         return this;
     }
 
-    /** @param names syscalls to refuse with EPERM (removed from every allow rule) @return this */
+    /**
+     * Refuses syscalls with EPERM, removing them from every allow rule.
+     *
+     * @param names syscalls to refuse
+     * @return this builder
+     */
     public SeccompProfileBuilder deny(String... names) {
         List<String> denied = List.of(names);
         rules.replaceAll(r -> {

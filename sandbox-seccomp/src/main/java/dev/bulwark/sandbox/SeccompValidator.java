@@ -30,11 +30,6 @@ public final class SeccompValidator {
     private SeccompValidator() {
     }
 
-    /** The x86_64 syscall names (from linux-libc-dev's {@code asm/unistd_64.h}). */
-    public static Set<String> syscallsX8664() {
-        return table("SCMP_ARCH_X86_64");
-    }
-
     private static synchronized Set<String> table(String arch) {
         return TABLES.computeIfAbsent(arch, a -> {
             if (!a.equals("SCMP_ARCH_X86_64")) {

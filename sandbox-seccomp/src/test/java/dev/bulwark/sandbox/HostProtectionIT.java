@@ -43,8 +43,9 @@ class HostProtectionIT {
 
     @BeforeAll
     static void start() {
-        settings = SandboxSettings.defaults().withLimits(96 * MIB, 32, Duration.ofSeconds(20), 64 * 1024);
-        sandbox = Sandbox.docker(settings);
+        settings = SandboxSettings.builder().memoryBytes(96 * MIB).pids(32).timeout(Duration.ofSeconds(20))
+                .outputLimitBytes(64 * 1024).build();
+        sandbox = Sandbox.create(settings);
         background = Executors.newCachedThreadPool();
     }
 
@@ -281,9 +282,11 @@ class HostProtectionIT {
 
     @Test
     void aContainerRemovedFromTheEngineIsReportedAsGoneNotAsAMissingImage() throws Exception {
-        try (DockerSandboxRuntime runtime = new DockerSandboxRuntime(settings.withWarmPool(1))) {
+        com.codahale.metrics.MetricRegistry metrics = new com.codahale.metrics.MetricRegistry();
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.builder(settings.toBuilder().warmPool(1).build())
+                .metrics(metrics).build()) {
             runtime.check();
-            Poll.until(Duration.ofSeconds(30), "a warm container", () -> runtime.warmReady() == 1);
+            Poll.until(Duration.ofSeconds(30), "a warm container", () -> WarmPoolIT.warmReady(metrics) == 1);
             docker("rm", "-f", runningSandboxContainer()); // the warm one, waiting for its run
 
             assertThatThrownBy(() -> runtime.run(SandboxRequest.python("print(1)", "")))

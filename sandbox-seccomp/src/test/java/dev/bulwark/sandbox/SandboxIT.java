@@ -36,8 +36,9 @@ class SandboxIT {
 
     @BeforeAll
     static void start() {
-        settings = SandboxSettings.defaults().withLimits(96L * 1024 * 1024, 32, Duration.ofSeconds(20), 64 * 1024);
-        sandbox = Sandbox.docker(settings);
+        settings = SandboxSettings.builder().memoryBytes(96L * 1024 * 1024).pids(32).timeout(Duration.ofSeconds(20))
+                .outputLimitBytes(64 * 1024).build();
+        sandbox = Sandbox.create(settings);
     }
 
     @AfterAll
@@ -255,7 +256,7 @@ class SandboxIT {
             assertThat(new ProcessBuilder("docker", "commit", name, image).inheritIO().start().waitFor()).isZero();
             new ProcessBuilder("docker", "rm", "-f", name).start().waitFor();
         }
-        try (Sandbox suid = Sandbox.docker(settings.with(image, settings.profile(), 1, 1))) {
+        try (Sandbox suid = Sandbox.create(settings.toBuilder().image(image).maxConcurrent(1).queue(1).build())) {
             SandboxResult r = suid.run(new SandboxRequest(List.of("python3", "-c", String.join("\n",
                     "import os, stat, subprocess",
                     "st = os.stat('/usr/bin/suidpy')",
@@ -337,11 +338,13 @@ class SandboxIT {
     void containersAreRemovedAndOrphansReaped() throws Exception {
         Process create = new ProcessBuilder("docker", "create", "--network", "none", "--label", "dev.bulwark.sandbox=true",
                 "--label",
-                "dev.bulwark.sandbox.owner=999999999-crashed", settings.image(), "true").redirectErrorStream(true).start();
+                "dev.bulwark.sandbox.owner=999999999-crashed", "--label",
+                DockerSandboxRuntime.LEASE + "=" + (java.time.Instant.now().getEpochSecond() - 1), settings.image(), "true")
+                .redirectErrorStream(true).start();
         assertThat(create.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(create.exitValue()).isZero();
 
-        try (DockerSandboxRuntime runtime = new DockerSandboxRuntime(settings)) {
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.create(settings)) {
             assertThat(runtime.reapOrphans()).isGreaterThanOrEqualTo(1);
             runtime.run(SandboxRequest.python("print(1)", ""));
         }
@@ -353,7 +356,7 @@ class SandboxIT {
 
     @Test
     void overflowIsRefusedAsBusy() throws Exception {
-        try (Sandbox single = new Sandbox(new DockerSandboxRuntime(settings), 1, 0)) {
+        try (Sandbox single = Sandbox.create(settings.toBuilder().maxConcurrent(1).queue(0).build())) {
             ExecutorService pool = Executors.newSingleThreadExecutor();
             Future<SandboxResult> slow = pool.submit(() -> single.run(SandboxRequest.python("import time\ntime.sleep(3)", "")));
             Thread.sleep(500);
@@ -366,9 +369,10 @@ class SandboxIT {
 
     @Test
     void unknownImageIsAClearError() {
-        SandboxSettings missing = settings.with("bulwark/no-such-image:1", settings.profile(), 1, 0);
+        SandboxSettings missing = settings.toBuilder().image("bulwark/no-such-image:1").build();
 
-        assertThatThrownBy(() -> Sandbox.docker(missing)).isInstanceOf(SandboxException.class)
-                .hasMessageContaining("bulwark/no-such-image:1").hasMessageContaining("build-images.sh");
+        assertThatThrownBy(() -> Sandbox.create(missing)).isInstanceOf(SandboxException.class)
+                .hasMessageContaining("bulwark/no-such-image:1").hasMessageContaining("SANDBOX_IMAGE")
+                .hasMessageNotContaining("build-images.sh");
     }
 }

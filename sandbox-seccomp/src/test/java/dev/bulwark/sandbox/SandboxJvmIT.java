@@ -21,10 +21,9 @@ class SandboxJvmIT {
     static final String IMAGE = "bulwark/sandbox-jvm:17";
 
     private static Sandbox jvmSandbox() {
-        SandboxSettings s = SandboxSettings.defaults()
-                .withLimits(384L * 1024 * 1024, 128, Duration.ofSeconds(60), 64 * 1024)
-                .with(IMAGE, SeccompProfile.strict(), 1, 1);
-        return Sandbox.docker(s);
+        SandboxSettings s = SandboxSettings.builder().memoryBytes(384L * 1024 * 1024).pids(128)
+                .timeout(Duration.ofSeconds(60)).outputLimitBytes(64 * 1024).image(IMAGE).maxConcurrent(1).queue(1).build();
+        return Sandbox.create(s);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.bulwark.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.codahale.metrics.MetricRegistry;
 import dev.bulwark.testsupport.Poll;
 import dev.bulwark.testsupport.RequiresService;
 import dev.bulwark.testsupport.Service;
@@ -25,12 +26,11 @@ class WarmPoolIT {
 
     @Test
     void warmContainersRunFilesAndStdinOnceEachAndAreRemovedOnClose() throws Exception {
-        SandboxSettings settings = SandboxSettings.defaults()
-                .withLimits(96L * 1024 * 1024, 32, Duration.ofSeconds(20), 64 * 1024).withWarmPool(2);
-        DockerSandboxRuntime runtime = new DockerSandboxRuntime(settings);
-        runtime.check();
-        try (Sandbox sandbox = new Sandbox(runtime, 2, 4)) {
-            Poll.until(Duration.ofSeconds(30), "two warm containers", () -> runtime.warmReady() == 2);
+        SandboxSettings settings = SandboxSettings.builder().memoryBytes(96L * 1024 * 1024).pids(32)
+                .timeout(Duration.ofSeconds(20)).outputLimitBytes(64 * 1024).warmPool(2).maxConcurrent(2).queue(4).build();
+        MetricRegistry metrics = new MetricRegistry();
+        try (Sandbox sandbox = Sandbox.builder(settings).metrics(metrics).build()) {
+            Poll.until(Duration.ofSeconds(30), "two warm containers", () -> warmReady(metrics) == 2);
 
             SandboxIT.assertStrategyResult(sandbox.run(SandboxIT.strategyRequest()));
 
@@ -56,16 +56,16 @@ class WarmPoolIT {
             assertThat(loop.timedOut()).isTrue();
 
             Poll.until(Duration.ofSeconds(30), "pool refilled, used containers removed",
-                    () -> runtime.warmReady() == 2 && count() == 2);
+                    () -> warmReady(metrics) == 2 && count() == 2);
         }
         Poll.until(Duration.ofSeconds(30), "warm containers removed on close", () -> count() == 0);
     }
 
     @Test
     void closeDuringARunLetsItFinishAndLeavesNoContainerBehind() throws Exception {
-        SandboxSettings settings = SandboxSettings.defaults()
-                .withLimits(96L * 1024 * 1024, 32, Duration.ofSeconds(20), 64 * 1024);
-        DockerSandboxRuntime runtime = new DockerSandboxRuntime(settings);
+        SandboxSettings settings = SandboxSettings.builder().memoryBytes(96L * 1024 * 1024).pids(32)
+                .timeout(Duration.ofSeconds(20)).outputLimitBytes(64 * 1024).build();
+        DockerSandboxRuntime runtime = DockerSandboxRuntime.create(settings);
         runtime.check();
         java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
@@ -84,7 +84,13 @@ class WarmPoolIT {
         }
     }
 
-    private static int running() {
+    /** The runtime's gauge of warm containers ready now, -1 when it is not registered. */
+    static int warmReady(MetricRegistry metrics) {
+        com.codahale.metrics.Gauge<?> g = metrics.getGauges().get(DockerSandboxRuntime.WARM_READY_METRIC);
+        return g == null ? -1 : ((Number) g.getValue()).intValue();
+    }
+
+    static int running() {
         try {
             Process p = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=" + DockerSandboxRuntime.LABEL,
                     "--filter", "status=running").redirectErrorStream(true).start();

@@ -9,12 +9,20 @@ public final class CappedBuffer {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private long discarded;
 
-    /** @param cap most bytes kept */
+    /**
+     * Creates an empty buffer.
+     *
+     * @param cap most bytes kept
+     */
     public CappedBuffer(int cap) {
         this.cap = cap;
     }
 
-    /** @param data bytes to append (excess beyond the cap is dropped) */
+    /**
+     * Appends what fits under the cap and counts the rest as discarded.
+     *
+     * @param data bytes to append
+     */
     public synchronized void append(byte[] data) {
         int room = cap - bytes.size();
         int keep = Math.max(0, Math.min(room, data.length));
@@ -22,17 +30,29 @@ public final class CappedBuffer {
         discarded += data.length - keep;
     }
 
-    /** @return every byte appended, kept or discarded */
+    /**
+     * Counts every byte appended.
+     *
+     * @return bytes appended, kept or discarded
+     */
     public synchronized long total() {
         return bytes.size() + discarded;
     }
 
-    /** @return whether anything was discarded */
+    /**
+     * Tells whether the cap was hit.
+     *
+     * @return whether anything was discarded
+     */
     public synchronized boolean truncated() {
         return discarded > 0;
     }
 
-    /** @return the kept bytes as UTF-8 text */
+    /**
+     * Decodes the kept bytes.
+     *
+     * @return the kept bytes as UTF-8 text
+     */
     public synchronized String text() {
         return bytes.toString(StandardCharsets.UTF_8);
     }

@@ -43,8 +43,8 @@ public class SandboxBenchmark {
 
     @Setup(Level.Trial)
     public void start() throws IOException {
-        settings = SandboxSettings.defaults().with("bulwark/sandbox-python:3.11", dev.bulwark.sandbox.SeccompProfile.strict(), 8, 64);
-        sandbox = Sandbox.docker(settings);
+        settings = SandboxSettings.builder().maxConcurrent(8).queue(64).build();
+        sandbox = Sandbox.create(settings);
         profile = Files.createTempFile("strict", ".json");
         Files.writeString(profile, settings.profile().toJson());
     }
@@ -67,16 +67,18 @@ public class SandboxBenchmark {
     /** The same sandbox with a warm pool of 4 pre-started containers (each used once). */
     @State(Scope.Benchmark)
     public static class Warm {
-        dev.bulwark.sandbox.DockerSandboxRuntime runtime;
+        final com.codahale.metrics.MetricRegistry metrics = new com.codahale.metrics.MetricRegistry();
         Sandbox sandbox;
 
         @Setup(Level.Trial)
         public void start() {
-            runtime = new dev.bulwark.sandbox.DockerSandboxRuntime(SandboxSettings.defaults()
-                    .with("bulwark/sandbox-python:3.11", dev.bulwark.sandbox.SeccompProfile.strict(), 8, 64)
-                    .withWarmPool(4));
-            runtime.check();
-            sandbox = new Sandbox(runtime, 8, 64);
+            sandbox = Sandbox.builder(SandboxSettings.builder().maxConcurrent(8).queue(64).warmPool(4).build())
+                    .metrics(metrics).build();
+        }
+
+        int warmReady() {
+            com.codahale.metrics.Gauge<?> g = metrics.getGauges().get("bulwark.sandbox.warm_pool.ready");
+            return g == null ? 0 : ((Number) g.getValue()).intValue();
         }
 
         @TearDown(Level.Trial)
@@ -91,7 +93,7 @@ public class SandboxBenchmark {
         @Setup(Level.Invocation)
         public void waitForAFullPool() throws InterruptedException {
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (runtime.warmReady() < 4 && System.nanoTime() < deadline) {
+            while (warmReady() < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
         }

@@ -172,7 +172,7 @@ public final class HardenedService implements AutoCloseable {
         Sandbox sb = null;
         String why = null;
         try {
-            sb = Sandbox.docker(SandboxSettings.fromEnvironment(effective));
+            sb = Sandbox.builder(SandboxSettings.fromEnvironment(effective)).metrics(metrics).build();
         } catch (RuntimeException e) {
             why = e.getMessage();
             LOG.warn("Sandbox unavailable, /sandbox/run will answer 503: {}", why);

@@ -69,7 +69,7 @@ public final class StrategyRunner {
             err.println("cannot read " + e.getMessage());
             return 2;
         }
-        try (Sandbox sandbox = Sandbox.docker(settings)) {
+        try (Sandbox sandbox = Sandbox.create(settings)) {
             SandboxResult r = sandbox.run(new SandboxRequest(List.of("python3", "strategy.py"), files,
                     stdin.getBytes(StandardCharsets.UTF_8), null));
             out.println("exit code : " + r.exitCode() + (r.signal() > 0 ? " (signal " + r.signal() + ")" : ""));
