@@ -83,6 +83,21 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     /** How often a runtime removes containers and volumes whose lease has expired. */
     static final Duration REAP_INTERVAL = Duration.ofMinutes(5);
     /**
+     * The start-up canary (python3): calls {@code unshare(0)}, harmless and successful without a
+     * filter, which the shipped profiles refuse, and starts a thread; prints the result, the errno
+     * and whether the thread ran. Judged by {@link #canaryVerdict}.
+     */
+    static final String CANARY = String.join("\n",
+            "import ctypes, threading",
+            "libc = ctypes.CDLL(None, use_errno=True)",
+            "r = libc.syscall(272, 0)",
+            "e = ctypes.get_errno()",
+            "ran = []",
+            "t = threading.Thread(target=lambda: ran.append(1))",
+            "t.start()",
+            "t.join()",
+            "print(r, e, 'threads-ok' if ran else 'threads-failed')");
+    /**
      * The waiting half of the in-container deadline, shared by {@link #DEADLINE_WRAPPER} and the
      * warm bootstrap: {@code pid}, {@code end}, {@code r} are set.
      */
@@ -104,10 +119,11 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * the program, waits for it, and at the deadline exits, which ends the init and with it every
      * process of the container (the kernel kills a PID namespace whose init exits). Killing this
      * process early has the same effect, so the program cannot escape the deadline by killing it.
-     * Exit status: the program's, or 128 + signal, as the init reports it.
+     * Exit status: the program's, or 128 + signal, as the init reports it. It imports the C
+     * {@code _signal} module: the {@code signal} module's enums cost about 35 ms per run.
      */
     static final String DEADLINE_WRAPPER = String.join("\n",
-            "import os, sys, time, signal, select",
+            "import os, sys, time, select, _signal as signal",
             "end = time.monotonic() + float(sys.argv[1])",
             "r, w = os.pipe()",
             "os.set_blocking(w, False)",
@@ -151,6 +167,10 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private volatile java.util.concurrent.ScheduledExecutorService background;
     /** Whether the image runs the in-container deadline (python3); null until probed. */
     private volatile Boolean deadlineInImage;
+    /** Why the start-up canary refused this engine/runtime, or null. */
+    private volatile String canaryFailure;
+    /** Test only: the engine runs containers without the profile (as runsc without --oci-seccomp would). */
+    private final boolean dropProfileForTest;
     private volatile boolean closed;
     /** The runtime itself (1) plus runs in flight: the Docker client closes when this reaches 0. */
     private final java.util.concurrent.atomic.AtomicInteger clientUsers = new java.util.concurrent.atomic.AtomicInteger(1);
@@ -207,6 +227,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         this.threads = b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-sandbox");
         this.metrics = b.metrics;
         this.clock = b.clock;
+        this.dropProfileForTest = b.dropProfileForTest;
         this.owner = b.owner != null ? b.owner : ProcessHandle.current().pid() + "-" + UUID.randomUUID();
         this.warmReady = warm::size;
         if (metrics != null) {
@@ -263,6 +284,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         private ThreadFactory threadFactory;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private String owner;
+        private boolean dropProfileForTest;
 
         private Builder(SandboxSettings settings) {
             this.settings = settings;
@@ -303,6 +325,12 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             return this;
         }
 
+        /** Runs containers unconfined (tests: an engine or OCI runtime that silently drops the profile). */
+        Builder dropProfileForTest() {
+            this.dropProfileForTest = true;
+            return this;
+        }
+
         /** Sets the owner label (tests: a replica whose process is not visible here). */
         Builder owner(String owner) {
             this.owner = Objects.requireNonNull(owner, "owner");
@@ -340,12 +368,14 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         reapOrphans();
         deadlineInContainer();
+        requireCanary();
         startBackground();
     }
 
     /**
      * Whether runs get the in-container deadline: the image must run {@code python3}. Probed once
-     * with a real container under every limit and the profile (the result is kept).
+     * with a real container under every limit and the profile (the result is kept); the same
+     * container is the start-up canary (see {@link #CANARY}).
      */
     private boolean deadlineInContainer() {
         Boolean known = deadlineInImage;
@@ -354,17 +384,26 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         synchronized (this) {
             if (deadlineInImage == null) {
-                String id = create(List.of("python3", "-S", "-E", "-c", "import os, time, signal, select"), "/tmp",
+                String id = create(List.of("python3", "-S", "-E", "-c", CANARY), "/tmp",
                         null, Duration.ofSeconds(30), Duration.ofSeconds(30), false);
                 boolean ok;
                 try {
                     SandboxResult probe = runCreated(id, new byte[0], Duration.ofSeconds(30), false);
                     ok = probe.exitCode() == 0;
+                    if (ok) {
+                        canaryFailure = canaryVerdict(probe.stdout().strip(), settings.profile());
+                    }
                 } catch (RuntimeException e) {
                     LOG.debug("python3 probe of image {} failed: {}", settings.image(), e.toString());
                     ok = false;
                 } finally {
                     remove(id);
+                }
+                if (canaryFailure != null) {
+                    LOG.error("Sandbox start-up canary failed, refusing to run untrusted code: {}", canaryFailure);
+                } else if (!ok) {
+                    LOG.warn("Image {} cannot run python3: the start-up canary cannot prove that the seccomp filter"
+                            + " is active", settings.image());
                 }
                 if (!ok) {
                     LOG.warn("Image {} cannot run python3: runs get no in-container deadline. A run whose JVM dies"
@@ -376,6 +415,56 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             }
             return deadlineInImage;
         }
+    }
+
+    /** Throws when the start-up canary showed the filter is not in force. */
+    private void requireCanary() {
+        String failure = canaryFailure;
+        if (failure != null) {
+            throw new SandboxException(failure);
+        }
+    }
+
+    /**
+     * Judges the canary's output ({@code <unshare result> <errno> <threads ok>}) against what the
+     * profile says {@code unshare(0)} must answer; null when the filter is proven in force.
+     */
+    static String canaryVerdict(String output, SeccompProfile profile) {
+        Integer expected = expectedUnshareErrno(profile);
+        String[] parts = output.split("\\s+");
+        String where = "(SANDBOX_PROFILE / SANDBOX_RUNTIME: an OCI runtime that ignores OCI seccomp, such as runsc"
+                + " without --oci-seccomp, or an engine that drops the profile)";
+        if (parts.length != 3) {
+            return "the seccomp start-up canary printed '" + output + "' instead of its three values";
+        }
+        if (!parts[2].equals("threads-ok")) {
+            return "threads do not start under the seccomp profile (the canary printed '" + output + "')";
+        }
+        if (expected != null && !(parts[0].equals("-1") && parts[1].equals(Integer.toString(expected)))) {
+            return "the seccomp profile is not in force: unshare(0) answered " + parts[0] + " (errno " + parts[1]
+                    + ") in a sandbox container where the profile refuses it with errno " + expected + " " + where;
+        }
+        return null;
+    }
+
+    /** The errno the profile gives {@code unshare} unconditionally, or null when it allows it. */
+    static Integer expectedUnshareErrno(SeccompProfile profile) {
+        for (SeccompProfile.Rule r : profile.syscalls()) {
+            if (r.names().contains("unshare") && (r.args() == null || r.args().isEmpty())) {
+                if (r.action().equals("SCMP_ACT_ERRNO")) {
+                    return r.errnoRet() != null ? r.errnoRet()
+                            : profile.defaultErrnoRet() != null ? profile.defaultErrnoRet() : 1;
+                }
+                return null;
+            }
+        }
+        for (SeccompProfile.Rule r : profile.syscalls()) {
+            if (r.names().contains("unshare")) {
+                return null; // allowed or refused only for some arguments: not a clean canary
+            }
+        }
+        return profile.defaultAction().equals("SCMP_ACT_ERRNO")
+                ? (profile.defaultErrnoRet() != null ? profile.defaultErrnoRet() : 1) : null;
     }
 
     private synchronized void startBackground() {
@@ -535,6 +624,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         try {
             Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
+            deadlineInContainer();
+            requireCanary();
             Warm w = takeWarm(limit);
             return w != null ? runWarm(w.id(), request, limit) : runInVolume(request, limit);
         } catch (NotFoundException e) {
@@ -754,7 +845,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 .withLogConfig(new LogConfig(LogConfig.LoggingType.LOCAL,
                         Map.of("max-size", ENGINE_LOG_MAX, "max-file", "1", "compress", "false")))
                 .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges", "seccomp=" + seccomp))
+                .withSecurityOpts(List.of("no-new-privileges", "seccomp=" + (dropProfileForTest ? "unconfined" : seccomp)))
                 .withPidsLimit(settings.pids())
                 .withMemory(settings.memoryBytes())
                 .withMemorySwap(settings.memoryBytes())

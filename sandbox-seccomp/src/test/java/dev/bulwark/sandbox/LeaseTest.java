@@ -40,4 +40,16 @@ class LeaseTest {
         assertThat(DockerSandboxRuntime.LEASE_GRACE).isGreaterThan(DockerSandboxRuntime.DEADLINE_SLACK.plusSeconds(30));
         assertThat(DockerSandboxRuntime.WARM_REPLACE_AFTER).isLessThan(DockerSandboxRuntime.WARM_MAX_IDLE);
     }
+
+    @Test
+    void theCanaryPassesOnlyWhenUnshareIsRefusedAsTheProfileSaysAndThreadsStart() {
+        SeccompProfile strict = SeccompProfile.strict();
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 threads-ok", strict)).isNull();
+        assertThat(DockerSandboxRuntime.canaryVerdict("0 0 threads-ok", strict)).contains("not in force");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 threads-ok", strict))
+                .as("EPERM is what a capability check answers, not the filter").contains("not in force");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 threads-failed", strict)).contains("threads do not start");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 threads-ok", SeccompProfile.permissive())).isNull();
+        assertThat(DockerSandboxRuntime.canaryVerdict("garbage", strict)).contains("instead of its three values");
+    }
 }

@@ -1,0 +1,38 @@
+package dev.bulwark.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.bulwark.testsupport.RequiresService;
+import dev.bulwark.testsupport.Service;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The start-up canary proves on the real engine that the profile is in force before any run. */
+@RequiresService(Service.DOCKER)
+class CanaryIT {
+
+    private static final SandboxSettings SETTINGS = SandboxSettings.builder().memoryBytes(96L * 1024 * 1024).pids(32)
+            .timeout(Duration.ofSeconds(20)).outputLimitBytes(64 * 1024).build();
+
+    @Test
+    void anEngineThatSilentlyDropsTheProfileIsRefusedBeforeAnyRun() {
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.builder(SETTINGS).dropProfileForTest().build()) {
+            assertThatThrownBy(runtime::check).isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("seccomp profile is not in force").hasMessageContaining("unshare(0) answered 0");
+            assertThatThrownBy(() -> runtime.run(SandboxRequest.python("print(1)", "")))
+                    .isInstanceOf(SandboxException.class).hasMessageContaining("not in force");
+        }
+        assertThatThrownBy(() -> Sandbox.builder(SETTINGS).runtime(
+                DockerSandboxRuntime.builder(SETTINGS).dropProfileForTest().build()).build())
+                .isInstanceOf(SandboxException.class).hasMessageContaining("not in force");
+    }
+
+    @Test
+    void theEnginesRuntimeWithTheStrictProfilePassesAndRuns() {
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.create(SETTINGS)) {
+            runtime.check();
+            assertThat(runtime.run(SandboxRequest.python("print(6 * 7)", "")).stdout()).isEqualTo("42\n");
+        }
+    }
+}
