@@ -404,121 +404,221 @@ public final class PoolSettings {
             return this;
         }
 
-        /** @param user database user ({@code DB_USER}) @return this */
+        /**
+         * Sets the database user.
+         *
+         * @param user database user ({@code DB_USER})
+         * @return this
+         */
         public Builder user(String user) {
             this.user = user;
             return this;
         }
 
-        /** @param password database password ({@code DB_PASSWORD}) @return this */
+        /**
+         * Sets the database password (never printed).
+         *
+         * @param password database password ({@code DB_PASSWORD})
+         * @return this
+         */
         public Builder password(String password) {
             this.password = password;
             return this;
         }
 
-        /** @param poolName letters, digits, '-' and '_' ({@code DB_POOL_NAME}) @return this */
+        /**
+         * Sets the pool name.
+         *
+         * @param poolName letters, digits, '-' and '_' ({@code DB_POOL_NAME})
+         * @return this
+         */
         public Builder poolName(String poolName) {
             this.poolName = poolName;
             return this;
         }
 
-        /** @param poolSize connections kept open at rest, ≥ 0 ({@code DB_POOL_SIZE}) @return this */
+        /**
+         * Sets the connections kept open at rest.
+         *
+         * @param poolSize connections kept open at rest, ≥ 0 ({@code DB_POOL_SIZE})
+         * @return this
+         */
         public Builder poolSize(int poolSize) {
             this.poolSize = poolSize;
             return this;
         }
 
-        /** @param maxOverflow burst connections, ≥ 0 ({@code DB_MAX_OVERFLOW}) @return this */
+        /**
+         * Sets how many connections may be opened above the pool size under a burst.
+         *
+         * @param maxOverflow burst connections, ≥ 0 ({@code DB_MAX_OVERFLOW})
+         * @return this
+         */
         public Builder maxOverflow(int maxOverflow) {
             this.maxOverflow = maxOverflow;
             return this;
         }
 
-        /** @param timeout acquire timeout, ≥ 250 ms ({@code DB_POOL_TIMEOUT_MS}) @return this */
+        /**
+         * Sets the acquire timeout.
+         *
+         * @param timeout acquire timeout, ≥ 250 ms ({@code DB_POOL_TIMEOUT_MS})
+         * @return this
+         */
         public Builder acquireTimeout(Duration timeout) {
             this.acquireTimeout = timeout;
             return this;
         }
 
-        /** @param lifetime max lifetime, 0 or ≥ 30 s ({@code DB_POOL_RECYCLE_MS}) @return this */
+        /**
+         * Sets the max lifetime.
+         *
+         * @param lifetime max lifetime, 0 or ≥ 30 s ({@code DB_POOL_RECYCLE_MS})
+         * @return this
+         */
         public Builder maxLifetime(Duration lifetime) {
             this.maxLifetime = lifetime;
             return this;
         }
 
-        /** @param timeout idle timeout, 0 or ≥ 10 s ({@code DB_POOL_IDLE_TIMEOUT_MS}) @return this */
+        /**
+         * Sets the idle timeout.
+         *
+         * @param timeout idle timeout, 0 or ≥ 10 s ({@code DB_POOL_IDLE_TIMEOUT_MS})
+         * @return this
+         */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;
             return this;
         }
 
-        /** @param interval keep-alive, 0 or ≥ 30 s and below the max lifetime ({@code DB_POOL_KEEPALIVE_MS}) @return this */
+        /**
+         * Sets the keep-alive interval of idle connections.
+         *
+         * @param interval keep-alive, 0 or ≥ 30 s and below the max lifetime ({@code DB_POOL_KEEPALIVE_MS})
+         * @return this
+         */
         public Builder keepalive(Duration interval) {
             this.keepalive = interval;
             return this;
         }
 
-        /** @param timeout validation timeout, ≥ 250 ms and below the acquire timeout @return this */
+        /**
+         * Sets the validation timeout.
+         *
+         * @param timeout validation timeout, ≥ 250 ms and below the acquire timeout
+         * @return this
+         */
         public Builder validationTimeout(Duration timeout) {
             this.validationTimeout = timeout;
             return this;
         }
 
-        /** @param prePing see {@link PoolSettings#prePing()} ({@code DB_POOL_PRE_PING}) @return this */
+        /**
+         * Sets whether connections are validated before use.
+         *
+         * @param prePing see {@link PoolSettings#prePing()} ({@code DB_POOL_PRE_PING})
+         * @return this
+         */
         public Builder prePing(boolean prePing) {
             this.prePing = prePing;
             return this;
         }
 
-        /** @param threshold leak threshold, 0 (off) or ≥ 2 s ({@code DB_LEAK_DETECTION_MS}) @return this */
+        /**
+         * Sets the time after which a held connection is reported as a leak.
+         *
+         * @param threshold leak threshold, 0 (off) or ≥ 2 s ({@code DB_LEAK_DETECTION_MS})
+         * @return this
+         */
         public Builder leakDetection(Duration threshold) {
             this.leakDetection = threshold;
             return this;
         }
 
-        /** @param path embedded H2 file ({@code DB_EMBEDDED_PATH}) @return this */
+        /**
+         * Sets the file of the embedded H2 database.
+         *
+         * @param path embedded H2 file ({@code DB_EMBEDDED_PATH})
+         * @return this
+         */
         public Builder embeddedPath(Path path) {
             this.embeddedPath = path;
             return this;
         }
 
-        /** @param utilisation degraded threshold in (0, 1] @return this */
+        /**
+         * Sets the utilisation above which the pool is degraded.
+         *
+         * @param utilisation degraded threshold in (0, 1]
+         * @return this
+         */
         public Builder degradedUtilisation(double utilisation) {
             this.degradedUtilisation = utilisation;
             return this;
         }
 
-        /** @param duration exhaustion length that makes the pool unhealthy, ≥ 0 @return this */
+        /**
+         * Sets how long exhaustion may last before the pool is unhealthy.
+         *
+         * @param duration exhaustion length that makes the pool unhealthy, ≥ 0
+         * @return this
+         */
         public Builder unhealthyAfterExhausted(Duration duration) {
             this.unhealthyAfterExhausted = duration;
             return this;
         }
 
-        /** @param interval monitor sampling interval, 10 ms to 60 s @return this */
+        /**
+         * Sets how often the monitor samples the pool.
+         *
+         * @param interval monitor sampling interval, 10 ms to 60 s
+         * @return this
+         */
         public Builder sampleInterval(Duration interval) {
             this.sampleInterval = interval;
             return this;
         }
 
-        /** @param idle overflow idle time, 0 to 3600000 ms ({@code DB_POOL_OVERFLOW_IDLE_MS}) @return this */
+        /**
+         * Sets how long an overflow connection may stay unused before it is closed.
+         *
+         * @param idle overflow idle time, 0 to 3600000 ms ({@code DB_POOL_OVERFLOW_IDLE_MS})
+         * @return this
+         */
         public Builder overflowIdle(Duration idle) {
             this.overflowIdle = idle;
             return this;
         }
 
-        /** @param instance this replica's name, 1-64 of {@code [A-Za-z0-9_.:-]} ({@code DB_POOL_INSTANCE}) @return this */
+        /**
+         * Sets this replica's name in application_name.
+         *
+         * @param instance this replica's name, 1-64 of {@code [A-Za-z0-9_.:-]} ({@code DB_POOL_INSTANCE})
+         * @return this
+         */
         public Builder instance(String instance) {
             this.instance = instance;
             return this;
         }
 
-        /** @param interval fleet check interval, 0 (off) or 1000 to 3600000 ms ({@code DB_POOL_FLEET_CHECK_MS}) @return this */
+        /**
+         * Sets how often the replicas' connections are counted on the server.
+         *
+         * @param interval fleet check interval, 0 (off) or 1000 to 3600000 ms ({@code DB_POOL_FLEET_CHECK_MS})
+         * @return this
+         */
         public Builder fleetCheckInterval(Duration interval) {
             this.fleetCheckInterval = interval;
             return this;
         }
 
-        /** @param window peak window, 1000 ms to 1 day ({@code DB_POOL_PEAK_WINDOW_MS}) @return this */
+        /**
+         * Sets the window of the peak gauges.
+         *
+         * @param window peak window, 1000 ms to 1 day ({@code DB_POOL_PEAK_WINDOW_MS})
+         * @return this
+         */
         public Builder peakWindow(Duration window) {
             this.peakWindow = window;
             return this;

@@ -331,31 +331,56 @@ public final class JwtSettings {
             this.keys = Objects.requireNonNull(keys, "keys");
         }
 
-        /** @param issuer {@code iss} ({@code JWT_ISSUER}) @return this */
+        /**
+         * Sets the issuer written into tokens and required of them.
+         *
+         * @param issuer {@code iss} ({@code JWT_ISSUER})
+         * @return this
+         */
         public Builder issuer(String issuer) {
             this.issuer = issuer;
             return this;
         }
 
-        /** @param audience {@code aud} ({@code JWT_AUDIENCE}) @return this */
+        /**
+         * Sets the audience written into tokens and required of them.
+         *
+         * @param audience {@code aud} ({@code JWT_AUDIENCE})
+         * @return this
+         */
         public Builder audience(String audience) {
             this.audience = audience;
             return this;
         }
 
-        /** @param ttl access-token lifetime, 10 s to 1 day ({@code JWT_ACCESS_TTL_SECONDS}) @return this */
+        /**
+         * Sets the access-token lifetime.
+         *
+         * @param ttl access-token lifetime, 10 s to 1 day ({@code JWT_ACCESS_TTL_SECONDS})
+         * @return this
+         */
         public Builder accessTtl(Duration ttl) {
             this.accessTtl = ttl;
             return this;
         }
 
-        /** @param ttl refresh-token lifetime, longer than the access TTL, ≤ 90 days @return this */
+        /**
+         * Sets the refresh-token lifetime.
+         *
+         * @param ttl refresh-token lifetime, longer than the access TTL, ≤ 90 days
+         * @return this
+         */
         public Builder refreshTtl(Duration ttl) {
             this.refreshTtl = ttl;
             return this;
         }
 
-        /** @param skew clock skew, 0 to 5 minutes ({@code JWT_CLOCK_SKEW_SECONDS}) @return this */
+        /**
+         * Sets the tolerance for clock differences on exp / nbf / iat.
+         *
+         * @param skew clock skew, 0 to 5 minutes ({@code JWT_CLOCK_SKEW_SECONDS})
+         * @return this
+         */
         public Builder clockSkew(Duration skew) {
             this.clockSkew = skew;
             return this;
@@ -411,37 +436,67 @@ public final class JwtSettings {
             return this;
         }
 
-        /** @param enabled accept {@code Authorization: Bearer} when no cookie is sent @return this */
+        /**
+         * Sets whether an Authorization: Bearer header is accepted when no cookie is sent.
+         *
+         * @param enabled accept {@code Authorization: Bearer} when no cookie is sent
+         * @return this
+         */
         public Builder bearerFallback(boolean enabled) {
             this.bearerFallback = enabled;
             return this;
         }
 
-        /** @param origin an origin such as {@code https://app.example.com} allowed for unsafe cookie requests @return this */
+        /**
+         * Allows one more origin for unsafe cookie-authenticated requests.
+         *
+         * @param origin an origin such as {@code https://app.example.com} allowed for unsafe cookie requests
+         * @return this
+         */
         public Builder allowOrigin(String origin) {
             this.allowedOrigins.add(normaliseOrigin(origin));
             return this;
         }
 
-        /** @param path path the refresh cookie is scoped to ({@code JWT_REFRESH_PATH}) @return this */
+        /**
+         * Sets the path the refresh cookie is scoped to.
+         *
+         * @param path path the refresh cookie is scoped to ({@code JWT_REFRESH_PATH})
+         * @return this
+         */
         public Builder refreshPath(String path) {
             this.refreshPath = path;
             return this;
         }
 
-        /** @param enabled bind tokens to a fingerprint cookie ({@code JWT_FINGERPRINT}) @return this */
+        /**
+         * Sets whether tokens are bound to a fingerprint cookie.
+         *
+         * @param enabled bind tokens to a fingerprint cookie ({@code JWT_FINGERPRINT})
+         * @return this
+         */
         public Builder fingerprint(boolean enabled) {
             this.fingerprint = enabled;
             return this;
         }
 
-        /** @param bytes token size cap, 512 to 65536 ({@code JWT_MAX_TOKEN_BYTES}) @return this */
+        /**
+         * Sets the largest token accepted, in bytes.
+         *
+         * @param bytes token size cap, 512 to 65536 ({@code JWT_MAX_TOKEN_BYTES})
+         * @return this
+         */
         public Builder maxTokenBytes(int bytes) {
             this.maxTokenBytes = bytes;
             return this;
         }
 
-        /** @param entries verified-token cache size, 0 (off) to 1,000,000 ({@code JWT_CACHE_SIZE}) @return this */
+        /**
+         * Sets the size of the verified-token cache.
+         *
+         * @param entries verified-token cache size, 0 (off) to 1,000,000 ({@code JWT_CACHE_SIZE})
+         * @return this
+         */
         public Builder cacheSize(int entries) {
             this.cacheSize = entries;
             return this;

@@ -10,12 +10,20 @@ import java.time.ZoneOffset;
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    /** @param start the initial instant */
+    /**
+     * A clock standing at the given instant.
+     *
+     * @param start the initial instant
+     */
     public MutableClock(Instant start) {
         this.now = start;
     }
 
-    /** @param d how far to move the clock forward */
+    /**
+     * Moves the clock forward.
+     *
+     * @param d how far to move the clock forward
+     */
     public void advance(Duration d) {
         now = now.plus(d);
     }

@@ -25,6 +25,8 @@ public final class FleetCheck {
     private final int ownMaximum;
 
     /**
+     * A check of one pool's replicas on the server.
+     *
      * @param poolName the pool's name (connections of other pools are not counted)
      * @param ownMaximum this replica's maximum, assumed for a replica whose name does not carry one
      */

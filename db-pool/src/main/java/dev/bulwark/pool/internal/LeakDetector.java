@@ -40,6 +40,8 @@ public final class LeakDetector {
     private final Deque<Suspicion> recent = new ArrayDeque<>();
 
     /**
+     * A detector of connections held past the threshold.
+     *
      * @param poolName for log lines
      * @param threshold how long a connection may be held
      * @param scheduler runs the delayed checks

@@ -21,6 +21,8 @@ public final class OverflowPlanner {
     private final Deque<long[]> window = new ArrayDeque<>();
 
     /**
+     * A planner for a pool of the given size.
+     *
      * @param size connections kept at rest ({@code DB_POOL_SIZE})
      * @param maximum most connections the pool may open
      * @param overflowIdle how long overflow connections stay after the demand for them is gone

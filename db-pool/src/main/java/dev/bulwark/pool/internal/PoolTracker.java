@@ -39,6 +39,8 @@ public final class PoolTracker implements MetricsTrackerFactory {
     private volatile IntSupplier totalConnections;
 
     /**
+     * A tracker of one pool's use.
+     *
      * @param size steady connections ({@code DB_POOL_SIZE})
      * @param maximum most connections the pool may open
      * @param windowMillis window of the {@code _max} figures

@@ -20,6 +20,8 @@ public final class WindowMax {
     private long rotatedAt;
 
     /**
+     * A maximum over a sliding window.
+     *
      * @param windowMillis length of the window, at least 3 ms
      * @param nowMillis the owner's current time
      */

@@ -13,14 +13,14 @@ public final class Secrets {
     private Secrets() {
     }
 
-    /** @return 32 random bytes, base64url without padding */
+    /** Returns 32 random bytes, base64url without padding. */
     public static String randomToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    /** @return 16 random bytes, base64url: ids (jti, family) */
+    /** Returns 16 random bytes, base64url: ids (jti, family). */
     public static String randomId() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);

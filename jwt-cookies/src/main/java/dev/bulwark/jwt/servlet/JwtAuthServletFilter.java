@@ -37,7 +37,11 @@ public final class JwtAuthServletFilter implements Filter {
 
     private final JwtCookieAuth auth;
 
-    /** @param auth the authenticator */
+    /**
+     * A filter that authenticates every request with the given authenticator.
+     *
+     * @param auth the authenticator
+     */
     public JwtAuthServletFilter(JwtCookieAuth auth) {
         this.auth = Objects.requireNonNull(auth, "auth");
     }
