@@ -87,8 +87,20 @@ class PoolMetricsIT {
             Poll.until(Duration.ofSeconds(10), "exhaustion seen", () -> pool.health().exhaustion().exhausted());
             PrometheusRegistry prometheus = new PrometheusRegistry();
             PoolPrometheus.register(metrics, prometheus);
+            // The waiter times out and asks again, so a scrape can fall between two waits (pending 0):
+            // scrape until one shows what Prometheus would see mid-exhaustion.
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            new PrometheusTextFormatWriter(false).write(out, prometheus.scrape());
+            Poll.until(Duration.ofSeconds(10), "a scrape with a waiter at the maximum", () -> {
+                out.reset();
+                try {
+                    new PrometheusTextFormatWriter(false).write(out, prometheus.scrape());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                Map<String, Exposition.Family> f = Exposition.parse(out.toString(StandardCharsets.UTF_8));
+                return value(f, "hikaricp_connections_pending") > 0
+                        && value(f, "hikaricp_connections_active") >= value(f, "hikaricp_connections_max");
+            });
             stop.set(true);
             for (Connection c : held) {
                 c.close();
