@@ -9,6 +9,11 @@ public final class LogNotifier implements Notifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogNotifier.class);
 
+    /** Creates a notifier that writes to the log. */
+    public LogNotifier() {
+        // stateless
+    }
+
     @Override
     public String name() {
         return "log";

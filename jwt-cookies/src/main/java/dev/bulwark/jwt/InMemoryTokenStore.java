@@ -15,6 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryTokenStore implements TokenStore {
 
+    /** Creates an empty store. */
+    public InMemoryTokenStore() {
+        // state is built lazily per family
+    }
+
     /** A family: its current refresh token, the one spent before it and when, revocation, expiry. */
     private record Family(String subject, String current, String previous, Instant rotatedAt, boolean revoked,
             Instant expiresAt, Instant createdAt, String clientHint) {
