@@ -8,8 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 module=${1:?usage: scripts/benchmark.sh <module> [jmh args]}
 shift
-./mvnw -q -B -pl "$module" -am install -DskipTests -Dspotbugs.skip=true -Dmaven.javadoc.skip=true
-./mvnw -q -B -pl "$module" dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
+# One reactor build, nothing installed: Bulwark's modules come from their target/classes (the
+# shared ~/.m2 is never written, so a benchmark cannot leave a stale snapshot for other builds).
+./mvnw -q -B -pl "$module" -am test-compile dependency:build-classpath -Dspotbugs.skip=true \
+    -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 cp="$module/target/test-classes:$module/target/classes:$(cat "$module/target/bench.classpath")"
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(java -version 2>&1 | head -1)"
 exec java -cp "$cp" org.openjdk.jmh.Main "$@"
