@@ -23,7 +23,13 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * asynchronous, retrying delivery. A firing alert is notified again only after the repeat
  * interval; resolution is notified. A rule whose signal cannot be read raises a visible
  * {@code RuleEvaluationFailed} alert instead of being skipped.
+ *
+ * <p>Every alert of a per-instance rule carries this replica's {@code instance} label
+ * ({@link AlertingSettings#instance()}), so replicas never send one label set for different
+ * observations. Signals are read on reader threads (made by the builder's thread factory) with a
+ * timeout, never under the lock that the gauges and {@link #activeAlerts()} take.
  *
  * <pre>{@code
  * AlertingSettings settings = AlertingSettings.builder()
@@ -55,32 +66,40 @@ public final class AlertEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final String EVALUATION_FAILED = "RuleEvaluationFailed";
+    static final String TEST_ALERT = "BulwarkTestAlert";
 
     private final MetricRegistry metrics;
     private final HealthCheckRegistry health;
     private final Clock clock;
+    private final String instance;
     private final List<Tracked> tracked = new ArrayList<>();
     private final List<Delivery> deliveries = new ArrayList<>();
     private final Map<Delivery, Instant> lastResend = new HashMap<>();
     private final Duration evaluationInterval;
     private final Duration repeatInterval;
     private final Duration resolvedRetention;
+    private final Duration signalTimeout;
     private final Counter evaluations;
     private final Timer evaluationTime;
     private final ScheduledExecutorService scheduler;
-    /** Guards the alert states; private, so no caller can hold it and stall evaluation. */
+    private final ThreadPoolExecutor signalReaders;
+    /** Guards the alert states; private, held only to apply readings (never while a signal is read). */
     private final Object stateLock = new Object();
+    /** Serialises evaluations (the scheduler's and direct calls); never taken by readers of state. */
+    private final Object evaluationLock = new Object();
 
     private AlertEngine(Builder b) {
         AlertingSettings settings = b.settings;
         this.metrics = b.metrics;
         this.health = b.health;
         this.clock = b.clock;
+        this.instance = settings.instance();
         this.evaluationInterval = settings.evaluationInterval();
         this.repeatInterval = settings.repeatInterval();
         this.resolvedRetention = settings.resolvedRetention();
+        this.signalTimeout = settings.signalTimeout();
         for (AlertRule rule : b.rules) {
-            tracked.add(new Tracked(rule));
+            tracked.add(new Tracked(rule, withInstance(rule.labels())));
         }
         for (Notifier n : settings.notifiers()) {
             deliveries.add(new Delivery(n, metrics, settings.queueCapacity(), settings.maxAttempts(),
@@ -95,6 +114,16 @@ public final class AlertEngine implements AutoCloseable {
                 (Gauge<Integer>) () -> deliveries.stream().mapToInt(Delivery::queued).sum());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-evaluation"));
+        // A signal still being read is not read again, so even when every health check hangs the
+        // readers stay bounded by the number of rules; idle readers end after 30 s.
+        this.signalReaders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-signal"));
+    }
+
+    private Map<String, String> withInstance(Map<String, String> labels) {
+        Map<String, String> out = new LinkedHashMap<>(labels);
+        out.put("instance", instance);
+        return out;
     }
 
     /**
@@ -121,6 +150,11 @@ public final class AlertEngine implements AutoCloseable {
         return builder(metrics).settings(settings).rules(rules).build();
     }
 
+    /** The {@code instance} label this engine puts on its per-instance alerts. */
+    public String instance() {
+        return instance;
+    }
+
     /** Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread. */
     public void start() {
         long every = evaluationInterval.toMillis();
@@ -135,34 +169,117 @@ public final class AlertEngine implements AutoCloseable {
 
     /**
      * One evaluation of every rule now; state changes are queued for delivery (never sent here).
+     * Signals are read off the engine's lock, each waited for at most
+     * {@link AlertingSettings#signalTimeout()}: one that does not answer is unknown for this
+     * evaluation, and its alert keeps its state.
      *
      * @return the notifications this evaluation produced
      */
     public List<Notification> evaluate() {
-        synchronized (stateLock) {
-            return evaluateLocked();
+        synchronized (evaluationLock) {
+            Timer.Context timing = evaluationTime.time();
+            Instant now = clock.instant();
+            List<Notification> changes = new ArrayList<>();
+            try {
+                Reading[] readings = readSignals(now);
+                synchronized (stateLock) {
+                    for (int i = 0; i < tracked.size(); i++) {
+                        tracked.get(i).apply(readings[i], now, changes);
+                    }
+                }
+            } finally {
+                timing.stop();
+            }
+            evaluations.inc();
+            if (!changes.isEmpty()) {
+                for (Delivery d : deliveries) {
+                    d.submit(changes);
+                }
+            }
+            resendFiring(now);
+            return changes;
         }
     }
 
-    private List<Notification> evaluateLocked() {
-        Instant now = clock.instant();
-        List<Notification> changes = new ArrayList<>();
-        Timer.Context timing = evaluationTime.time();
+    /** One signal's outcome: a value, or a problem (failed or did not answer in time). */
+    private record Reading(double value, String problem) {
+    }
+
+    private Reading[] readSignals(Instant now) {
+        int n = tracked.size();
+        AtomicReferenceArray<Reading> results = new AtomicReferenceArray<>(n);
+        List<Integer> batch = new ArrayList<>();
+        List<Integer> alone = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Tracked t = tracked.get(i);
+            if (t.reading.get()) {
+                results.set(i, new Reading(Double.NaN, "signal " + t.rule.signal().describe()
+                        + " has not answered since an earlier evaluation"));
+            } else if (t.rule.signal().mayBlock()) {
+                alone.add(i);
+            } else {
+                batch.add(i);
+            }
+        }
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch((batch.isEmpty() ? 0 : 1) + alone.size());
+        if (!batch.isEmpty()) {
+            submitRead(() -> {
+                try {
+                    for (int i : batch) {
+                        if (abandoned.get()) {
+                            return;
+                        }
+                        results.set(i, read(tracked.get(i), now));
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }, done);
+        }
+        for (int i : alone) {
+            submitRead(() -> {
+                try {
+                    results.set(i, read(tracked.get(i), now));
+                } finally {
+                    done.countDown();
+                }
+            }, done);
+        }
         try {
-            for (Tracked t : tracked) {
-                t.evaluate(now, changes);
+            if (!done.await(signalTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                abandoned.set(true);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandoned.set(true);
+        }
+        Reading[] out = new Reading[n];
+        for (int i = 0; i < n; i++) {
+            Reading r = results.get(i);
+            out[i] = r != null ? r : new Reading(Double.NaN, "signal " + tracked.get(i).rule.signal().describe()
+                    + " did not answer within " + signalTimeout.toMillis() + " ms");
+        }
+        return out;
+    }
+
+    private void submitRead(Runnable task, CountDownLatch done) {
+        try {
+            signalReaders.execute(task);
+        } catch (RejectedExecutionException e) {
+            done.countDown();
+        }
+    }
+
+    private Reading read(Tracked t, Instant now) {
+        t.reading.set(true);
+        try {
+            return new Reading(t.rule.signal().read(metrics, health, now), null);
+        } catch (RuntimeException e) {
+            return new Reading(Double.NaN, e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
-            timing.stop();
+            t.reading.set(false);
         }
-        evaluations.inc();
-        if (!changes.isEmpty()) {
-            for (Delivery d : deliveries) {
-                d.submit(changes);
-            }
-        }
-        resendFiring(now);
-        return changes;
     }
 
     private void resendFiring(Instant now) {
@@ -177,8 +294,10 @@ public final class AlertEngine implements AutoCloseable {
             }
             lastResend.put(d, now);
             List<Notification> firing = new ArrayList<>();
-            for (Tracked t : tracked) {
-                t.firing(firing);
+            synchronized (stateLock) {
+                for (Tracked t : tracked) {
+                    t.firing(firing);
+                }
             }
             if (!firing.isEmpty()) {
                 d.submit(firing);
@@ -207,8 +326,8 @@ public final class AlertEngine implements AutoCloseable {
      */
     public int sendTestAlert() {
         Instant now = clock.instant();
-        Map<String, String> labels = Map.of("alertname", "BulwarkTestAlert", "severity", Severity.INFO.label());
-        Alert alert = new Alert(fingerprint("BulwarkTestAlert", labels), "BulwarkTestAlert", Severity.INFO, labels,
+        Map<String, String> labels = withInstance(Map.of("alertname", TEST_ALERT, "severity", Severity.INFO.label()));
+        Alert alert = new Alert(fingerprint(TEST_ALERT, labels), TEST_ALERT, Severity.INFO, labels,
                 Map.of("summary", "Test alert from Bulwark: if you read this, delivery works"), AlertState.FIRING, 1,
                 now, now, null);
         int queued = 0;
@@ -236,6 +355,7 @@ public final class AlertEngine implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        signalReaders.shutdownNow();
         deliveries.forEach(Delivery::close);
         metrics.remove("bulwark.alerting.alerts.firing");
         metrics.remove("bulwark.alerting.alerts.pending");
@@ -257,7 +377,10 @@ public final class AlertEngine implements AutoCloseable {
     /** One rule's alert state. */
     private final class Tracked {
         final AlertRule rule;
+        final Map<String, String> labels;
         final String fingerprint;
+        /** True while a reader thread is in this rule's signal. */
+        final AtomicBoolean reading = new AtomicBoolean();
         AlertState state = AlertState.INACTIVE;
         Instant activeSince;
         Instant firingSince;
@@ -265,24 +388,27 @@ public final class AlertEngine implements AutoCloseable {
         Instant resolvedAt;
         Instant lastNotified;
         double value = Double.NaN;
+        boolean unknown;
         String error;
         Instant errorSince;
 
-        Tracked(AlertRule rule) {
+        Tracked(AlertRule rule, Map<String, String> labels) {
             this.rule = rule;
-            this.fingerprint = fingerprint(rule.name(), rule.labels());
+            this.labels = Map.copyOf(labels);
+            this.fingerprint = fingerprint(rule.name(), labels);
         }
 
-        void evaluate(Instant now, List<Notification> out) {
-            String problem = null;
-            try {
-                value = rule.signal().read(metrics, health, now);
-            } catch (RuntimeException e) {
-                value = Double.NaN;
-                problem = e.getMessage() == null ? e.toString() : e.getMessage();
-            }
+        void apply(Reading reading, Instant now, List<Notification> out) {
+            String problem = reading.problem();
             trackError(problem, now, out);
-            boolean holds = problem == null && rule.holds(value);
+            if (problem != null) {
+                // Unknown is not "condition false": keep the state, a firing alert keeps firing.
+                unknown = true;
+                return;
+            }
+            unknown = false;
+            value = reading.value();
+            boolean holds = rule.holds(value);
             if (holds) {
                 lastTrue = now;
             }
@@ -344,16 +470,17 @@ public final class AlertEngine implements AutoCloseable {
         }
 
         Alert alert() {
-            return new Alert(fingerprint, rule.name(), rule.severity(), rule.labels(), rule.render(value), state, value,
-                    activeSince, firingSince, resolvedAt);
+            return new Alert(fingerprint, rule.name(), rule.severity(), labels, rule.render(value, labels), state, value,
+                    activeSince, firingSince, resolvedAt, unknown);
         }
 
         Alert errorAlert(AlertState s, Instant resolved) {
-            Map<String, String> labels = new LinkedHashMap<>();
-            labels.put("alertname", EVALUATION_FAILED);
-            labels.put("severity", Severity.WARNING.label());
-            labels.put("rule", rule.name());
-            return new Alert(fingerprint(EVALUATION_FAILED, labels), EVALUATION_FAILED, Severity.WARNING, labels,
+            Map<String, String> errorLabels = new LinkedHashMap<>();
+            errorLabels.put("alertname", EVALUATION_FAILED);
+            errorLabels.put("severity", Severity.WARNING.label());
+            errorLabels.put("rule", rule.name());
+            errorLabels.put("instance", labels.get("instance"));
+            return new Alert(fingerprint(EVALUATION_FAILED, errorLabels), EVALUATION_FAILED, Severity.WARNING, errorLabels,
                     Map.of("summary", "Alert rule " + rule.name() + " cannot be evaluated",
                             "description", Objects.requireNonNullElse(error, "")),
                     s, Double.NaN, errorSince, errorSince, resolved);
