@@ -19,6 +19,7 @@ public final class AlertmanagerNotifier implements Notifier {
     public static final Duration DEFAULT_RESEND = Duration.ofMinutes(1);
 
     private final String name;
+    private final String base;
     private final URI endpoint;
     private final String generatorUrl;
     private final Duration resend;
@@ -57,13 +58,18 @@ public final class AlertmanagerNotifier implements Notifier {
     public AlertmanagerNotifier(String name, URI alertmanager, String generatorUrl, Duration resendFiring) {
         this.name = Objects.requireNonNull(name, "name");
         WebhookNotifier.requireHttp(alertmanager, "Alertmanager url");
-        String base = alertmanager.toString().replaceAll("/+$", "");
+        this.base = alertmanager.toString().replaceAll("/+$", "");
         this.endpoint = URI.create(base + "/api/v2/alerts");
         this.generatorUrl = generatorUrl;
         this.resend = Objects.requireNonNull(resendFiring, "resendFiring");
         if (resendFiring.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("resendFiring must be at least 1 s, got " + resendFiring);
         }
+    }
+
+    /** The Alertmanager's base URL, without a trailing slash. */
+    public String baseUrl() {
+        return base;
     }
 
     @Override
