@@ -5,7 +5,13 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import com.codahale.metrics.health.HealthCheckRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.alerting.internal.Delivery;
+import dev.bulwark.alerting.internal.Payloads;
+import dev.bulwark.alerting.internal.PostgresLeader;
+import dev.bulwark.alerting.internal.StateStore;
 import dev.bulwark.core.internal.Sha256;
 import dev.bulwark.core.internal.Threads;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +19,12 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Path;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -20,6 +32,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -87,6 +101,14 @@ public final class AlertEngine implements AutoCloseable {
     private final Object stateLock = new Object();
     /** Serialises evaluations (the scheduler's and direct calls); never taken by readers of state. */
     private final Object evaluationLock = new Object();
+    private final StateStore store;
+    private final PostgresLeader leader;
+    private final String leaderLock;
+    private final ExecutorService persister;
+    private final AtomicReference<String[]> toSave = new AtomicReference<>();
+    private volatile boolean leading;
+    private volatile boolean dirty;
+    private Future<Boolean> leaderCheck;
 
     private AlertEngine(Builder b) {
         AlertingSettings settings = b.settings;
@@ -98,8 +120,13 @@ public final class AlertEngine implements AutoCloseable {
         this.repeatInterval = settings.repeatInterval();
         this.resolvedRetention = settings.resolvedRetention();
         this.signalTimeout = settings.signalTimeout();
+        this.store = b.dataSource != null ? StateStore.jdbc(b.dataSource)
+                : b.stateDirectory != null ? StateStore.files(b.stateDirectory) : null;
+        this.leaderLock = b.leaderLock;
+        this.leader = b.dataSource != null && b.election ? new PostgresLeader(b.dataSource, b.leaderLock) : null;
         for (AlertRule rule : b.rules) {
-            tracked.add(new Tracked(rule, withInstance(rule.labels())));
+            boolean elected = leader != null && rule.clusterScoped();
+            tracked.add(new Tracked(rule, elected ? rule.labels() : withInstance(rule.labels()), elected));
         }
         for (Notifier n : settings.notifiers()) {
             deliveries.add(new Delivery(n, metrics, settings.queueCapacity(), settings.maxAttempts(),
@@ -118,6 +145,71 @@ public final class AlertEngine implements AutoCloseable {
         // readers stay bounded by the number of rules; idle readers end after 30 s.
         this.signalReaders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-signal"));
+        this.persister = store == null ? null : new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(),
+                b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-state"));
+        if (leader != null) {
+            metrics.register("bulwark.alerting.leader", (Gauge<Integer>) () -> leading ? 1 : 0);
+        }
+        for (Delivery d : deliveries) {
+            d.onChange(() -> dirty = true);
+        }
+        restoreInstanceState();
+    }
+
+    private String instanceKey() {
+        return "instance:" + instance;
+    }
+
+    private String clusterKey() {
+        return "cluster:" + leaderLock;
+    }
+
+    /** Loads this instance's alert states and undelivered resolves saved before a restart. */
+    private void restoreInstanceState() {
+        if (store == null) {
+            return;
+        }
+        try {
+            Optional<String> saved = store.load(instanceKey());
+            if (saved.isEmpty()) {
+                return;
+            }
+            JsonNode root = Payloads.JSON.readTree(saved.get());
+            int restored = restoreAlerts(root.path("alerts"), false);
+            int resolves = 0;
+            for (Delivery d : deliveries) {
+                List<Notification> again = new ArrayList<>();
+                for (JsonNode n : root.path("undelivered").path(d.notifier().name())) {
+                    again.add(new Notification(alertFromJson(n), Notification.Kind.RESOLVED));
+                }
+                if (!again.isEmpty()) {
+                    d.submit(again);
+                    resolves += again.size();
+                }
+            }
+            LOG.info("Alert state restored: {} alert(s), {} undelivered resolve(s)", restored, resolves);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Alert state not restored (starting fresh): {}", e.toString());
+        }
+    }
+
+    private int restoreAlerts(JsonNode alerts, boolean cluster) {
+        Map<String, JsonNode> byFingerprint = new HashMap<>();
+        for (JsonNode a : alerts) {
+            byFingerprint.put(a.path("fingerprint").asText(), a);
+        }
+        int restored = 0;
+        synchronized (stateLock) {
+            for (Tracked t : tracked) {
+                JsonNode a = byFingerprint.get(t.fingerprint);
+                if (a != null && t.cluster == cluster) {
+                    t.restore(a);
+                    restored++;
+                }
+            }
+        }
+        return restored;
     }
 
     private Map<String, String> withInstance(Map<String, String> labels) {
@@ -181,10 +273,13 @@ public final class AlertEngine implements AutoCloseable {
             Instant now = clock.instant();
             List<Notification> changes = new ArrayList<>();
             try {
+                updateLeadership();
                 Reading[] readings = readSignals(now);
                 synchronized (stateLock) {
                     for (int i = 0; i < tracked.size(); i++) {
-                        tracked.get(i).apply(readings[i], now, changes);
+                        if (readings[i] != null) {
+                            tracked.get(i).apply(readings[i], now, changes);
+                        }
                     }
                 }
             } finally {
@@ -197,8 +292,156 @@ public final class AlertEngine implements AutoCloseable {
                 }
             }
             resendFiring(now);
+            if (dirty) {
+                dirty = false;
+                persist();
+            }
             return changes;
         }
+    }
+
+    /**
+     * Whether this engine evaluates the cluster-scoped rules now: always without leader election,
+     * else while it holds the leader lock.
+     *
+     * @return true when it evaluates them
+     */
+    public boolean leader() {
+        return leader == null || leading;
+    }
+
+    /** Checks the leader lock off every lock, with the signal timeout; takes over or hands over state. */
+    private void updateLeadership() {
+        if (leader == null) {
+            return;
+        }
+        if (leaderCheck == null || leaderCheck.isDone()) {
+            try {
+                leaderCheck = signalReaders.submit(leader::check);
+            } catch (RejectedExecutionException e) {
+                return;
+            }
+        }
+        Boolean now;
+        try {
+            now = leaderCheck.get(signalTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return; // unknown: keep the current role until the check answers
+        } catch (ExecutionException e) {
+            now = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (now && !leading) {
+            try {
+                Optional<String> saved = store.load(clusterKey());
+                if (saved.isPresent()) {
+                    int n = restoreAlerts(Payloads.JSON.readTree(saved.get()).path("alerts"), true);
+                    LOG.info("Alert leadership taken over with {} cluster-scoped alert state(s)", n);
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("Cluster-scoped alert state not taken over: {}", e.toString());
+            }
+            leading = true;
+        } else if (!now && leading) {
+            synchronized (stateLock) {
+                for (Tracked t : tracked) {
+                    if (t.cluster) {
+                        t.reset();
+                    }
+                }
+            }
+            leading = false;
+            LOG.warn("Alert leadership lost: cluster-scoped rules are left to the new leader");
+        }
+    }
+
+    /** Saves the state off the evaluation thread; a newer snapshot replaces one not written yet. */
+    private void persist() {
+        if (store == null) {
+            return;
+        }
+        ObjectNode own = Payloads.JSON.createObjectNode();
+        ObjectNode cluster = Payloads.JSON.createObjectNode();
+        ArrayNode ownAlerts = own.putArray("alerts");
+        ArrayNode clusterAlerts = cluster.putArray("alerts");
+        synchronized (stateLock) {
+            for (Tracked t : tracked) {
+                if (t.state != AlertState.INACTIVE) {
+                    (t.cluster ? clusterAlerts : ownAlerts).add(t.toJson());
+                }
+            }
+        }
+        ObjectNode undelivered = own.putObject("undelivered");
+        for (Delivery d : deliveries) {
+            ArrayNode list = undelivered.putArray(d.notifier().name());
+            for (Notification n : d.undeliveredResolves()) {
+                list.add(alertToJson(n.alert()));
+            }
+        }
+        boolean saveCluster = leader != null && leading;
+        String[] snapshot = {own.toString(), saveCluster ? cluster.toString() : null};
+        if (toSave.getAndSet(snapshot) == null) {
+            try {
+                persister.execute(this::writeSaved);
+            } catch (RejectedExecutionException e) {
+                toSave.set(null);
+            }
+        }
+    }
+
+    private void writeSaved() {
+        String[] snapshot = toSave.getAndSet(null);
+        if (snapshot == null) {
+            return;
+        }
+        try {
+            store.save(instanceKey(), snapshot[0]);
+            if (snapshot[1] != null) {
+                store.save(clusterKey(), snapshot[1]);
+            }
+        } catch (RuntimeException e) {
+            dirty = true;
+            LOG.warn("Alert state not saved (retried at the next evaluation): {}", e.toString());
+        }
+    }
+
+    private static ObjectNode alertToJson(Alert a) {
+        ObjectNode o = Payloads.JSON.createObjectNode();
+        o.put("fingerprint", a.fingerprint());
+        o.put("name", a.name());
+        o.put("severity", a.severity().name());
+        o.set("labels", Payloads.JSON.valueToTree(a.labels()));
+        o.set("annotations", Payloads.JSON.valueToTree(a.annotations()));
+        o.put("state", a.state().name());
+        o.put("value", Double.isFinite(a.value()) ? a.value() : 0);
+        putTime(o, "activeSince", a.activeSince());
+        putTime(o, "firingSince", a.firingSince());
+        putTime(o, "resolvedAt", a.resolvedAt());
+        return o;
+    }
+
+    private static Alert alertFromJson(JsonNode o) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        o.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        o.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        return new Alert(o.path("fingerprint").asText(), o.path("name").asText(),
+                Severity.valueOf(o.path("severity").asText()), labels, annotations,
+                AlertState.valueOf(o.path("state").asText()), o.path("value").asDouble(), time(o, "activeSince"),
+                time(o, "firingSince"), time(o, "resolvedAt"));
+    }
+
+    private static void putTime(ObjectNode o, String field, Instant t) {
+        if (t != null) {
+            o.put(field, t.toString());
+        }
+    }
+
+    private static Instant time(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v == null || v.isNull() ? null : Instant.parse(v.asText());
     }
 
     /** One signal's outcome: a value, or a problem (failed or did not answer in time). */
@@ -210,9 +453,12 @@ public final class AlertEngine implements AutoCloseable {
         AtomicReferenceArray<Reading> results = new AtomicReferenceArray<>(n);
         List<Integer> batch = new ArrayList<>();
         List<Integer> alone = new ArrayList<>();
+        boolean[] skip = new boolean[n];
         for (int i = 0; i < n; i++) {
             Tracked t = tracked.get(i);
-            if (t.reading.get()) {
+            if (t.cluster && !leading) {
+                skip[i] = true;
+            } else if (t.reading.get()) {
                 results.set(i, new Reading(Double.NaN, "signal " + t.rule.signal().describe()
                         + " has not answered since an earlier evaluation"));
             } else if (t.rule.signal().mayBlock()) {
@@ -256,6 +502,9 @@ public final class AlertEngine implements AutoCloseable {
         }
         Reading[] out = new Reading[n];
         for (int i = 0; i < n; i++) {
+            if (skip[i]) {
+                continue;
+            }
             Reading r = results.get(i);
             out[i] = r != null ? r : new Reading(Double.NaN, "signal " + tracked.get(i).rule.signal().describe()
                     + " did not answer within " + signalTimeout.toMillis() + " ms");
@@ -355,6 +604,21 @@ public final class AlertEngine implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        synchronized (evaluationLock) {
+            if (store != null) {
+                persist();
+                persister.shutdown();
+                try {
+                    persister.awaitTermination(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (leader != null) {
+                leader.close();
+                metrics.remove("bulwark.alerting.leader");
+            }
+        }
         signalReaders.shutdownNow();
         deliveries.forEach(Delivery::close);
         metrics.remove("bulwark.alerting.alerts.firing");
@@ -379,6 +643,7 @@ public final class AlertEngine implements AutoCloseable {
         final AlertRule rule;
         final Map<String, String> labels;
         final String fingerprint;
+        final boolean cluster;
         /** True while a reader thread is in this rule's signal. */
         final AtomicBoolean reading = new AtomicBoolean();
         AlertState state = AlertState.INACTIVE;
@@ -392,13 +657,66 @@ public final class AlertEngine implements AutoCloseable {
         String error;
         Instant errorSince;
 
-        Tracked(AlertRule rule, Map<String, String> labels) {
+        Tracked(AlertRule rule, Map<String, String> labels, boolean cluster) {
             this.rule = rule;
             this.labels = Map.copyOf(labels);
             this.fingerprint = fingerprint(rule.name(), labels);
+            this.cluster = cluster;
+        }
+
+        ObjectNode toJson() {
+            ObjectNode o = Payloads.JSON.createObjectNode();
+            o.put("fingerprint", fingerprint);
+            o.put("name", rule.name());
+            o.put("state", state.name());
+            putTime(o, "activeSince", activeSince);
+            putTime(o, "firingSince", firingSince);
+            putTime(o, "lastTrue", lastTrue);
+            putTime(o, "resolvedAt", resolvedAt);
+            putTime(o, "lastNotified", lastNotified);
+            if (Double.isFinite(value)) {
+                o.put("value", value);
+            }
+            return o;
+        }
+
+        void restore(JsonNode o) {
+            state = AlertState.valueOf(o.path("state").asText());
+            activeSince = time(o, "activeSince");
+            firingSince = time(o, "firingSince");
+            lastTrue = time(o, "lastTrue");
+            resolvedAt = time(o, "resolvedAt");
+            lastNotified = time(o, "lastNotified");
+            value = o.has("value") ? o.get("value").asDouble() : Double.NaN;
+            if (state == AlertState.FIRING && (lastTrue == null || lastNotified == null)) {
+                lastTrue = lastTrue == null ? firingSince : lastTrue;
+                lastNotified = lastNotified == null ? firingSince : lastNotified;
+            }
+        }
+
+        void reset() {
+            state = AlertState.INACTIVE;
+            activeSince = null;
+            firingSince = null;
+            lastTrue = null;
+            resolvedAt = null;
+            lastNotified = null;
+            value = Double.NaN;
+            unknown = false;
+            error = null;
+            errorSince = null;
         }
 
         void apply(Reading reading, Instant now, List<Notification> out) {
+            AlertState before = state;
+            int notified = out.size();
+            applyReading(reading, now, out);
+            if (state != before || out.size() != notified) {
+                dirty = true;
+            }
+        }
+
+        private void applyReading(Reading reading, Instant now, List<Notification> out) {
             String problem = reading.problem();
             trackError(problem, now, out);
             if (problem != null) {
@@ -508,12 +826,18 @@ public final class AlertEngine implements AutoCloseable {
 
     /** Builds an {@link AlertEngine}: settings, rules and the service's collaborators. */
     public static final class Builder {
+        /** The leader lock's name unless set: {@value}. */
+        public static final String DEFAULT_LEADER_LOCK = "bulwark-alerting";
         private final MetricRegistry metrics;
         private AlertingSettings settings = AlertingSettings.defaults();
         private HealthCheckRegistry health;
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory;
         private final List<AlertRule> rules = new ArrayList<>();
+        private DataSource dataSource;
+        private boolean election;
+        private Path stateDirectory;
+        private String leaderLock = DEFAULT_LEADER_LOCK;
 
         private Builder(MetricRegistry metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -562,6 +886,59 @@ public final class AlertEngine implements AutoCloseable {
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
             return this;
+        }
+
+        /**
+         * Keeps the alert state (firing alerts, pending {@code for} timers, undelivered resolves)
+         * in the service's database, table {@code bulwark_alert_state} (PostgreSQL or H2, created
+         * when missing), so a restart during an incident does not page again and a resolve queued
+         * before it is delivered after it. On PostgreSQL the replicas also elect, through a
+         * session-level advisory lock on a connection of their own, the one leader that evaluates
+         * the {@linkplain AlertRule#clusterScoped() cluster-scoped} rules.
+         *
+         * @param dataSource the service's database
+         * @return this
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.election = isPostgres(dataSource);
+            return this;
+        }
+
+        /**
+         * Names the leader lock, for several services sharing one database (each elects its own
+         * leader).
+         *
+         * @param name 1 to 200 characters (default {@value #DEFAULT_LEADER_LOCK})
+         * @return this
+         */
+        public Builder leaderLock(String name) {
+            if (name == null || name.isBlank() || name.length() > 200) {
+                throw new IllegalArgumentException("leaderLock must be 1 to 200 characters, got '" + name + "'");
+            }
+            this.leaderLock = name;
+            return this;
+        }
+
+        /**
+         * Keeps the alert state in files under a directory (the service's data directory) when
+         * there is no {@link #dataSource(DataSource)}; files are replaced atomically.
+         *
+         * @param directory where {@code alert-state-*.json} files go
+         * @return this
+         */
+        public Builder stateDirectory(Path directory) {
+            this.stateDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        private static boolean isPostgres(DataSource ds) {
+            try (java.sql.Connection c = ds.getConnection()) {
+                return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalArgumentException("dataSource: cannot connect to learn the database product ("
+                        + e.getMessage() + "); alert state and leader election need it reachable at startup", e);
+            }
         }
 
         /**
