@@ -109,6 +109,12 @@ public final class AlertEngine implements AutoCloseable {
     private volatile boolean leading;
     private volatile boolean dirty;
     private Future<Boolean> leaderCheck;
+    /** The test alert sent last and not resolved yet, with when. Guarded by {@link #stateLock}. */
+    private Alert testAlert;
+    private final java.net.URI heartbeatUrl;
+    private final Duration heartbeatInterval;
+    private final java.net.http.HttpClient heartbeatClient;
+    private Instant lastHeartbeat;
 
     private AlertEngine(Builder b) {
         AlertingSettings settings = b.settings;
@@ -120,6 +126,10 @@ public final class AlertEngine implements AutoCloseable {
         this.repeatInterval = settings.repeatInterval();
         this.resolvedRetention = settings.resolvedRetention();
         this.signalTimeout = settings.signalTimeout();
+        this.heartbeatUrl = settings.heartbeatUrl();
+        this.heartbeatInterval = settings.heartbeatInterval();
+        this.heartbeatClient = heartbeatUrl == null ? null : java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5)).build();
         this.store = b.dataSource != null ? StateStore.jdbc(b.dataSource)
                 : b.stateDirectory != null ? StateStore.files(b.stateDirectory) : null;
         this.leaderLock = b.leaderLock;
@@ -292,12 +302,54 @@ public final class AlertEngine implements AutoCloseable {
                 }
             }
             resendFiring(now);
+            resolveTestAlert(now);
+            heartbeat(now);
             if (dirty) {
                 dirty = false;
                 persist();
             }
             return changes;
         }
+    }
+
+    /** Resolves the test alert at the first evaluation at least one interval after it was sent. */
+    private void resolveTestAlert(Instant now) {
+        Alert sent;
+        synchronized (stateLock) {
+            sent = testAlert;
+            if (sent == null || Duration.between(sent.firingSince(), now).compareTo(evaluationInterval) < 0) {
+                return;
+            }
+            testAlert = null;
+        }
+        Alert resolved = new Alert(sent.fingerprint(), sent.name(), sent.severity(), sent.labels(), sent.annotations(),
+                AlertState.RESOLVED, sent.value(), sent.activeSince(), sent.firingSince(), now);
+        for (Delivery d : deliveries) {
+            d.submit(List.of(new Notification(resolved, Notification.Kind.RESOLVED)));
+        }
+    }
+
+    /**
+     * After an evaluation, pings the dead man's switch at most every heartbeat interval, off the
+     * evaluation thread: a process that stops evaluating stops pinging, and someone else notices.
+     */
+    private void heartbeat(Instant now) {
+        if (heartbeatUrl == null || (lastHeartbeat != null
+                && Duration.between(lastHeartbeat, now).compareTo(heartbeatInterval) < 0)) {
+            return;
+        }
+        lastHeartbeat = now;
+        java.net.http.HttpRequest ping = java.net.http.HttpRequest.newBuilder(heartbeatUrl).timeout(Duration.ofSeconds(10))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        heartbeatClient.sendAsync(ping, java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+            if (e != null || r.statusCode() / 100 != 2) {
+                metrics.counter("bulwark.alerting.heartbeat.failed").inc();
+                LOG.warn("Alert heartbeat to {} failed: {}", heartbeatUrl.getHost(), e != null ? e.toString()
+                        : "answered " + r.statusCode());
+            } else {
+                metrics.counter("bulwark.alerting.heartbeat.sent").inc();
+            }
+        });
     }
 
     /**
@@ -569,7 +621,9 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     /**
-     * Sends a test alert through every notifier (asynchronously, with the usual retries).
+     * Sends a test alert through every notifier (asynchronously, with the usual retries); the
+     * first evaluation at least one evaluation interval later sends its resolve, so it never
+     * stays firing at the receiver.
      *
      * @return the number of notifiers it was queued for
      */
@@ -579,6 +633,9 @@ public final class AlertEngine implements AutoCloseable {
         Alert alert = new Alert(fingerprint(TEST_ALERT, labels), TEST_ALERT, Severity.INFO, labels,
                 Map.of("summary", "Test alert from Bulwark: if you read this, delivery works"), AlertState.FIRING, 1,
                 now, now, null);
+        synchronized (stateLock) {
+            testAlert = alert;
+        }
         int queued = 0;
         for (Delivery d : deliveries) {
             if (d.submit(List.of(new Notification(alert, Notification.Kind.TEST)))) {

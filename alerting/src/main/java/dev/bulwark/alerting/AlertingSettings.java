@@ -26,6 +26,7 @@ import java.util.Set;
  *   <tr><td>{@code ALERT_SLACK_WEBHOOK_URL}</td><td>—</td><td>Slack incoming webhook</td></tr>
  *   <tr><td>{@code ALERT_ALERTMANAGER_URL}</td><td>—</td><td>Alertmanager base URLs (API v2), comma-separated: every one gets every notification (HA)</td></tr>
  *   <tr><td>{@code ALERT_INSTANCE}</td><td>{@code HOSTNAME} (pod name), else host name and process id</td><td>the {@code instance} label of per-instance alerts</td></tr>
+ *   <tr><td>{@code ALERT_HEARTBEAT_URL}, {@code ALERT_HEARTBEAT_INTERVAL_SECONDS}</td><td>—, 60</td><td>dead man's switch pinged (POST) after evaluations</td></tr>
  *   <tr><td>{@code ALERT_SIGNAL_TIMEOUT_MS}</td><td>5000</td><td>longest wait for the signals of one evaluation</td></tr>
  *   <tr><td>{@code ALERT_SMTP_HOST}, {@code ALERT_SMTP_PORT}, {@code ALERT_SMTP_USER}, {@code ALERT_SMTP_PASSWORD}</td><td>—, 587</td><td>SMTP with STARTTLS</td></tr>
  *   <tr><td>{@code ALERT_EMAIL_FROM}, {@code ALERT_EMAIL_TO}</td><td>—</td><td>sender; comma-separated recipients</td></tr>
@@ -62,6 +63,9 @@ public final class AlertingSettings {
     /** Longest wait for the signals of one evaluation ({@code ALERT_SIGNAL_TIMEOUT_MS}): 5 s. */
     public static final Duration DEFAULT_SIGNAL_TIMEOUT = Duration.ofSeconds(5);
 
+    /** The dead man's switch is pinged at most this often ({@code ALERT_HEARTBEAT_INTERVAL_SECONDS}): 60 s. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
+
     static final Duration MIN_EVALUATION_INTERVAL = Duration.ofMillis(100);
     static final Duration MIN_REPEAT_INTERVAL = Duration.ofSeconds(1);
 
@@ -75,8 +79,12 @@ public final class AlertingSettings {
     private final Duration maxBackoff;
     private final String instance;
     private final Duration signalTimeout;
+    private final URI heartbeatUrl;
+    private final Duration heartbeatInterval;
 
     private AlertingSettings(Builder b) {
+        this.heartbeatUrl = b.heartbeatUrl;
+        this.heartbeatInterval = b.heartbeatInterval;
         this.notifiers = List.copyOf(b.notifiers);
         this.evaluationInterval = b.evaluationInterval;
         this.repeatInterval = b.repeatInterval;
@@ -146,6 +154,8 @@ public final class AlertingSettings {
         b.maxBackoff = maxBackoff;
         b.instance = instance;
         b.signalTimeout = signalTimeout;
+        b.heartbeatUrl = heartbeatUrl;
+        b.heartbeatInterval = heartbeatInterval;
         return b;
     }
 
@@ -194,6 +204,8 @@ public final class AlertingSettings {
         r.integer("ALERT_QUEUE_CAPACITY").ifPresent(b::queueCapacity);
         b.instance(r.string("ALERT_INSTANCE").orElseGet(() -> defaultInstance(env)));
         r.duration("ALERT_SIGNAL_TIMEOUT_MS", ChronoUnit.MILLIS).ifPresent(b::signalTimeout);
+        r.httpUrl("ALERT_HEARTBEAT_URL").ifPresent(b::heartbeatUrl);
+        r.duration("ALERT_HEARTBEAT_INTERVAL_SECONDS", ChronoUnit.SECONDS).ifPresent(b::heartbeatInterval);
         r.integer("ALERT_RETRY_ATTEMPTS").ifPresent(b::maxAttempts);
         r.duration("ALERT_RETRY_INITIAL_BACKOFF_MS", ChronoUnit.MILLIS).ifPresent(b::initialBackoff);
         r.duration("ALERT_RETRY_MAX_BACKOFF_MS", ChronoUnit.MILLIS).ifPresent(b::maxBackoff);
@@ -250,6 +262,16 @@ public final class AlertingSettings {
         return signalTimeout;
     }
 
+    /** The dead man's switch pinged after evaluations ({@code ALERT_HEARTBEAT_URL}), or null. */
+    public URI heartbeatUrl() {
+        return heartbeatUrl;
+    }
+
+    /** How often at most the dead man's switch is pinged ({@code ALERT_HEARTBEAT_INTERVAL_SECONDS}). */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
     /** The settings as name/value pairs, for logs and health output; no secret is included. */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -263,6 +285,8 @@ public final class AlertingSettings {
         out.put("maxBackoffMs", maxBackoff.toMillis());
         out.put("instance", instance);
         out.put("signalTimeoutMs", signalTimeout.toMillis());
+        out.put("heartbeat", heartbeatUrl != null);
+        out.put("heartbeatIntervalMs", heartbeatInterval.toMillis());
         return out;
     }
 
@@ -284,8 +308,36 @@ public final class AlertingSettings {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private String instance;
         private Duration signalTimeout = DEFAULT_SIGNAL_TIMEOUT;
+        private URI heartbeatUrl;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
 
         private Builder() {
+        }
+
+        /**
+         * Pings (POSTs to) a dead man's switch after evaluations, at most every heartbeat
+         * interval, so that someone else notices when this process stops evaluating.
+         *
+         * @param url an absolute http(s) URL, or null for none (the default)
+         * @return this
+         */
+        public Builder heartbeatUrl(URI url) {
+            if (url != null) {
+                WebhookNotifier.requireHttp(url, "heartbeatUrl (ALERT_HEARTBEAT_URL)");
+            }
+            this.heartbeatUrl = url;
+            return this;
+        }
+
+        /**
+         * Sets how often at most the dead man's switch is pinged.
+         *
+         * @param interval at least 1 s (default {@link #DEFAULT_HEARTBEAT_INTERVAL})
+         * @return this
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = interval;
+            return this;
         }
 
         /**
@@ -427,6 +479,7 @@ public final class AlertingSettings {
             atLeast("initialBackoff (ALERT_RETRY_INITIAL_BACKOFF_MS)", initialBackoff, Duration.ofMillis(1));
             atLeast("maxBackoff (ALERT_RETRY_MAX_BACKOFF_MS)", maxBackoff, initialBackoff);
             atLeast("signalTimeout (ALERT_SIGNAL_TIMEOUT_MS)", signalTimeout, Duration.ofMillis(1));
+            atLeast("heartbeatInterval (ALERT_HEARTBEAT_INTERVAL_SECONDS)", heartbeatInterval, Duration.ofSeconds(1));
             if (instance != null && !instance.matches("[A-Za-z0-9._:-]{1,128}")) {
                 throw new IllegalArgumentException("instance (ALERT_INSTANCE) must be 1 to 128 letters, digits and "
                         + "'.', '_', ':', '-', got '" + instance + "'");
