@@ -5,7 +5,13 @@ import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import com.codahale.metrics.health.HealthCheckRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.alerting.internal.Delivery;
+import dev.bulwark.alerting.internal.Payloads;
+import dev.bulwark.alerting.internal.PostgresLeader;
+import dev.bulwark.alerting.internal.StateStore;
 import dev.bulwark.core.internal.Sha256;
 import dev.bulwark.core.internal.Threads;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +19,12 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.file.Path;
+import java.util.concurrent.Future;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -20,10 +32,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +54,11 @@ import org.slf4j.LoggerFactory;
  * asynchronous, retrying delivery. A firing alert is notified again only after the repeat
  * interval; resolution is notified. A rule whose signal cannot be read raises a visible
  * {@code RuleEvaluationFailed} alert instead of being skipped.
+ *
+ * <p>Every alert of a per-instance rule carries this replica's {@code instance} label
+ * ({@link AlertingSettings#instance()}), so replicas never send one label set for different
+ * observations. Signals are read on reader threads (made by the builder's thread factory) with a
+ * timeout, never under the lock that the gauges and {@link #activeAlerts()} take.
  *
  * <pre>{@code
  * AlertingSettings settings = AlertingSettings.builder()
@@ -55,32 +80,63 @@ public final class AlertEngine implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final String EVALUATION_FAILED = "RuleEvaluationFailed";
+    static final String TEST_ALERT = "BulwarkTestAlert";
 
     private final MetricRegistry metrics;
     private final HealthCheckRegistry health;
     private final Clock clock;
+    private final String instance;
     private final List<Tracked> tracked = new ArrayList<>();
     private final List<Delivery> deliveries = new ArrayList<>();
     private final Map<Delivery, Instant> lastResend = new HashMap<>();
     private final Duration evaluationInterval;
     private final Duration repeatInterval;
     private final Duration resolvedRetention;
+    private final Duration signalTimeout;
     private final Counter evaluations;
     private final Timer evaluationTime;
     private final ScheduledExecutorService scheduler;
-    /** Guards the alert states; private, so no caller can hold it and stall evaluation. */
+    private final ThreadPoolExecutor signalReaders;
+    /** Guards the alert states; private, held only to apply readings (never while a signal is read). */
     private final Object stateLock = new Object();
+    /** Serialises evaluations (the scheduler's and direct calls); never taken by readers of state. */
+    private final Object evaluationLock = new Object();
+    private final StateStore store;
+    private final PostgresLeader leader;
+    private final String leaderLock;
+    private final ExecutorService persister;
+    private final AtomicReference<String[]> toSave = new AtomicReference<>();
+    private volatile boolean leading;
+    private volatile boolean dirty;
+    private Future<Boolean> leaderCheck;
+    /** The test alert sent last and not resolved yet, with when. Guarded by {@link #stateLock}. */
+    private Alert testAlert;
+    private final java.net.URI heartbeatUrl;
+    private final Duration heartbeatInterval;
+    private final java.net.http.HttpClient heartbeatClient;
+    private Instant lastHeartbeat;
 
     private AlertEngine(Builder b) {
         AlertingSettings settings = b.settings;
         this.metrics = b.metrics;
         this.health = b.health;
         this.clock = b.clock;
+        this.instance = settings.instance();
         this.evaluationInterval = settings.evaluationInterval();
         this.repeatInterval = settings.repeatInterval();
         this.resolvedRetention = settings.resolvedRetention();
+        this.signalTimeout = settings.signalTimeout();
+        this.heartbeatUrl = settings.heartbeatUrl();
+        this.heartbeatInterval = settings.heartbeatInterval();
+        this.heartbeatClient = heartbeatUrl == null ? null : java.net.http.HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        this.store = b.dataSource != null ? StateStore.jdbc(b.dataSource)
+                : b.stateDirectory != null ? StateStore.files(b.stateDirectory) : null;
+        this.leaderLock = b.leaderLock;
+        this.leader = b.dataSource != null && b.election ? new PostgresLeader(b.dataSource, b.leaderLock) : null;
         for (AlertRule rule : b.rules) {
-            tracked.add(new Tracked(rule));
+            boolean elected = leader != null && rule.clusterScoped();
+            tracked.add(new Tracked(rule, elected ? rule.labels() : withInstance(rule.labels()), elected));
         }
         for (Notifier n : settings.notifiers()) {
             deliveries.add(new Delivery(n, metrics, settings.queueCapacity(), settings.maxAttempts(),
@@ -95,6 +151,81 @@ public final class AlertEngine implements AutoCloseable {
                 (Gauge<Integer>) () -> deliveries.stream().mapToInt(Delivery::queued).sum());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-evaluation"));
+        // A signal still being read is not read again, so even when every health check hangs the
+        // readers stay bounded by the number of rules; idle readers end after 30 s.
+        this.signalReaders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-signal"));
+        this.persister = store == null ? null : new ThreadPoolExecutor(0, 1, 30, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(),
+                b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-state"));
+        if (leader != null) {
+            metrics.register("bulwark.alerting.leader", (Gauge<Integer>) () -> leading ? 1 : 0);
+        }
+        for (Delivery d : deliveries) {
+            d.onChange(() -> dirty = true);
+        }
+        restoreInstanceState();
+    }
+
+    private String instanceKey() {
+        return "instance:" + instance;
+    }
+
+    private String clusterKey() {
+        return "cluster:" + leaderLock;
+    }
+
+    /** Loads this instance's alert states and undelivered resolves saved before a restart. */
+    private void restoreInstanceState() {
+        if (store == null) {
+            return;
+        }
+        try {
+            Optional<String> saved = store.load(instanceKey());
+            if (saved.isEmpty()) {
+                return;
+            }
+            JsonNode root = Payloads.JSON.readTree(saved.get());
+            int restored = restoreAlerts(root.path("alerts"), false);
+            int resolves = 0;
+            for (Delivery d : deliveries) {
+                List<Notification> again = new ArrayList<>();
+                for (JsonNode n : root.path("undelivered").path(d.notifier().name())) {
+                    again.add(new Notification(alertFromJson(n), Notification.Kind.RESOLVED));
+                }
+                if (!again.isEmpty()) {
+                    d.submit(again);
+                    resolves += again.size();
+                }
+            }
+            LOG.info("Alert state restored: {} alert(s), {} undelivered resolve(s)", restored, resolves);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("Alert state not restored (starting fresh): {}", e.toString());
+        }
+    }
+
+    private int restoreAlerts(JsonNode alerts, boolean cluster) {
+        Map<String, JsonNode> byFingerprint = new HashMap<>();
+        for (JsonNode a : alerts) {
+            byFingerprint.put(a.path("fingerprint").asText(), a);
+        }
+        int restored = 0;
+        synchronized (stateLock) {
+            for (Tracked t : tracked) {
+                JsonNode a = byFingerprint.get(t.fingerprint);
+                if (a != null && t.cluster == cluster) {
+                    t.restore(a);
+                    restored++;
+                }
+            }
+        }
+        return restored;
+    }
+
+    private Map<String, String> withInstance(Map<String, String> labels) {
+        Map<String, String> out = new LinkedHashMap<>(labels);
+        out.put("instance", instance);
+        return out;
     }
 
     /**
@@ -121,6 +252,11 @@ public final class AlertEngine implements AutoCloseable {
         return builder(metrics).settings(settings).rules(rules).build();
     }
 
+    /** The {@code instance} label this engine puts on its per-instance alerts. */
+    public String instance() {
+        return instance;
+    }
+
     /** Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread. */
     public void start() {
         long every = evaluationInterval.toMillis();
@@ -135,34 +271,316 @@ public final class AlertEngine implements AutoCloseable {
 
     /**
      * One evaluation of every rule now; state changes are queued for delivery (never sent here).
+     * Signals are read off the engine's lock, each waited for at most
+     * {@link AlertingSettings#signalTimeout()}: one that does not answer is unknown for this
+     * evaluation, and its alert keeps its state.
      *
      * @return the notifications this evaluation produced
      */
     public List<Notification> evaluate() {
-        synchronized (stateLock) {
-            return evaluateLocked();
+        synchronized (evaluationLock) {
+            Timer.Context timing = evaluationTime.time();
+            Instant now = clock.instant();
+            List<Notification> changes = new ArrayList<>();
+            try {
+                updateLeadership();
+                Reading[] readings = readSignals(now);
+                synchronized (stateLock) {
+                    for (int i = 0; i < tracked.size(); i++) {
+                        if (readings[i] != null) {
+                            tracked.get(i).apply(readings[i], now, changes);
+                        }
+                    }
+                }
+            } finally {
+                timing.stop();
+            }
+            evaluations.inc();
+            if (!changes.isEmpty()) {
+                for (Delivery d : deliveries) {
+                    d.submit(changes);
+                }
+            }
+            resendFiring(now);
+            resolveTestAlert(now);
+            heartbeat(now);
+            if (dirty) {
+                dirty = false;
+                persist();
+            }
+            return changes;
         }
     }
 
-    private List<Notification> evaluateLocked() {
-        Instant now = clock.instant();
-        List<Notification> changes = new ArrayList<>();
-        Timer.Context timing = evaluationTime.time();
+    /** Resolves the test alert at the first evaluation at least one interval after it was sent. */
+    private void resolveTestAlert(Instant now) {
+        Alert sent;
+        synchronized (stateLock) {
+            sent = testAlert;
+            if (sent == null || Duration.between(sent.firingSince(), now).compareTo(evaluationInterval) < 0) {
+                return;
+            }
+            testAlert = null;
+        }
+        Alert resolved = new Alert(sent.fingerprint(), sent.name(), sent.severity(), sent.labels(), sent.annotations(),
+                AlertState.RESOLVED, sent.value(), sent.activeSince(), sent.firingSince(), now);
+        for (Delivery d : deliveries) {
+            d.submit(List.of(new Notification(resolved, Notification.Kind.RESOLVED)));
+        }
+    }
+
+    /**
+     * After an evaluation, pings the dead man's switch at most every heartbeat interval, off the
+     * evaluation thread: a process that stops evaluating stops pinging, and someone else notices.
+     */
+    private void heartbeat(Instant now) {
+        if (heartbeatUrl == null || (lastHeartbeat != null
+                && Duration.between(lastHeartbeat, now).compareTo(heartbeatInterval) < 0)) {
+            return;
+        }
+        lastHeartbeat = now;
+        java.net.http.HttpRequest ping = java.net.http.HttpRequest.newBuilder(heartbeatUrl).timeout(Duration.ofSeconds(10))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+        heartbeatClient.sendAsync(ping, java.net.http.HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+            if (e != null || r.statusCode() / 100 != 2) {
+                metrics.counter("bulwark.alerting.heartbeat.failed").inc();
+                LOG.warn("Alert heartbeat to {} failed: {}", heartbeatUrl.getHost(), e != null ? e.toString()
+                        : "answered " + r.statusCode());
+            } else {
+                metrics.counter("bulwark.alerting.heartbeat.sent").inc();
+            }
+        });
+    }
+
+    /**
+     * Whether this engine evaluates the cluster-scoped rules now: always without leader election,
+     * else while it holds the leader lock.
+     *
+     * @return true when it evaluates them
+     */
+    public boolean leader() {
+        return leader == null || leading;
+    }
+
+    /** Checks the leader lock off every lock, with the signal timeout; takes over or hands over state. */
+    private void updateLeadership() {
+        if (leader == null) {
+            return;
+        }
+        if (leaderCheck == null || leaderCheck.isDone()) {
+            try {
+                leaderCheck = signalReaders.submit(leader::check);
+            } catch (RejectedExecutionException e) {
+                return;
+            }
+        }
+        Boolean now;
         try {
+            now = leaderCheck.get(signalTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return; // unknown: keep the current role until the check answers
+        } catch (ExecutionException e) {
+            now = false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (now && !leading) {
+            try {
+                Optional<String> saved = store.load(clusterKey());
+                if (saved.isPresent()) {
+                    int n = restoreAlerts(Payloads.JSON.readTree(saved.get()).path("alerts"), true);
+                    LOG.info("Alert leadership taken over with {} cluster-scoped alert state(s)", n);
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("Cluster-scoped alert state not taken over: {}", e.toString());
+            }
+            leading = true;
+        } else if (!now && leading) {
+            synchronized (stateLock) {
+                for (Tracked t : tracked) {
+                    if (t.cluster) {
+                        t.reset();
+                    }
+                }
+            }
+            leading = false;
+            LOG.warn("Alert leadership lost: cluster-scoped rules are left to the new leader");
+        }
+    }
+
+    /** Saves the state off the evaluation thread; a newer snapshot replaces one not written yet. */
+    private void persist() {
+        if (store == null) {
+            return;
+        }
+        ObjectNode own = Payloads.JSON.createObjectNode();
+        ObjectNode cluster = Payloads.JSON.createObjectNode();
+        ArrayNode ownAlerts = own.putArray("alerts");
+        ArrayNode clusterAlerts = cluster.putArray("alerts");
+        synchronized (stateLock) {
             for (Tracked t : tracked) {
-                t.evaluate(now, changes);
+                if (t.state != AlertState.INACTIVE) {
+                    (t.cluster ? clusterAlerts : ownAlerts).add(t.toJson());
+                }
             }
+        }
+        ObjectNode undelivered = own.putObject("undelivered");
+        for (Delivery d : deliveries) {
+            ArrayNode list = undelivered.putArray(d.notifier().name());
+            for (Notification n : d.undeliveredResolves()) {
+                list.add(alertToJson(n.alert()));
+            }
+        }
+        boolean saveCluster = leader != null && leading;
+        String[] snapshot = {own.toString(), saveCluster ? cluster.toString() : null};
+        if (toSave.getAndSet(snapshot) == null) {
+            try {
+                persister.execute(this::writeSaved);
+            } catch (RejectedExecutionException e) {
+                toSave.set(null);
+            }
+        }
+    }
+
+    private void writeSaved() {
+        String[] snapshot = toSave.getAndSet(null);
+        if (snapshot == null) {
+            return;
+        }
+        try {
+            store.save(instanceKey(), snapshot[0]);
+            if (snapshot[1] != null) {
+                store.save(clusterKey(), snapshot[1]);
+            }
+        } catch (RuntimeException e) {
+            dirty = true;
+            LOG.warn("Alert state not saved (retried at the next evaluation): {}", e.toString());
+        }
+    }
+
+    private static ObjectNode alertToJson(Alert a) {
+        ObjectNode o = Payloads.JSON.createObjectNode();
+        o.put("fingerprint", a.fingerprint());
+        o.put("name", a.name());
+        o.put("severity", a.severity().name());
+        o.set("labels", Payloads.JSON.valueToTree(a.labels()));
+        o.set("annotations", Payloads.JSON.valueToTree(a.annotations()));
+        o.put("state", a.state().name());
+        o.put("value", Double.isFinite(a.value()) ? a.value() : 0);
+        putTime(o, "activeSince", a.activeSince());
+        putTime(o, "firingSince", a.firingSince());
+        putTime(o, "resolvedAt", a.resolvedAt());
+        return o;
+    }
+
+    private static Alert alertFromJson(JsonNode o) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        o.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> annotations = new LinkedHashMap<>();
+        o.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        return new Alert(o.path("fingerprint").asText(), o.path("name").asText(),
+                Severity.valueOf(o.path("severity").asText()), labels, annotations,
+                AlertState.valueOf(o.path("state").asText()), o.path("value").asDouble(), time(o, "activeSince"),
+                time(o, "firingSince"), time(o, "resolvedAt"));
+    }
+
+    private static void putTime(ObjectNode o, String field, Instant t) {
+        if (t != null) {
+            o.put(field, t.toString());
+        }
+    }
+
+    private static Instant time(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v == null || v.isNull() ? null : Instant.parse(v.asText());
+    }
+
+    /** One signal's outcome: a value, or a problem (failed or did not answer in time). */
+    private record Reading(double value, String problem) {
+    }
+
+    private Reading[] readSignals(Instant now) {
+        int n = tracked.size();
+        AtomicReferenceArray<Reading> results = new AtomicReferenceArray<>(n);
+        List<Integer> batch = new ArrayList<>();
+        List<Integer> alone = new ArrayList<>();
+        boolean[] skip = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            Tracked t = tracked.get(i);
+            if (t.cluster && !leading) {
+                skip[i] = true;
+            } else if (t.reading.get()) {
+                results.set(i, new Reading(Double.NaN, "signal " + t.rule.signal().describe()
+                        + " has not answered since an earlier evaluation"));
+            } else if (t.rule.signal().mayBlock()) {
+                alone.add(i);
+            } else {
+                batch.add(i);
+            }
+        }
+        AtomicBoolean abandoned = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch((batch.isEmpty() ? 0 : 1) + alone.size());
+        if (!batch.isEmpty()) {
+            submitRead(() -> {
+                try {
+                    for (int i : batch) {
+                        if (abandoned.get()) {
+                            return;
+                        }
+                        results.set(i, read(tracked.get(i), now));
+                    }
+                } finally {
+                    done.countDown();
+                }
+            }, done);
+        }
+        for (int i : alone) {
+            submitRead(() -> {
+                try {
+                    results.set(i, read(tracked.get(i), now));
+                } finally {
+                    done.countDown();
+                }
+            }, done);
+        }
+        try {
+            if (!done.await(signalTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                abandoned.set(true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandoned.set(true);
+        }
+        Reading[] out = new Reading[n];
+        for (int i = 0; i < n; i++) {
+            if (skip[i]) {
+                continue;
+            }
+            Reading r = results.get(i);
+            out[i] = r != null ? r : new Reading(Double.NaN, "signal " + tracked.get(i).rule.signal().describe()
+                    + " did not answer within " + signalTimeout.toMillis() + " ms");
+        }
+        return out;
+    }
+
+    private void submitRead(Runnable task, CountDownLatch done) {
+        try {
+            signalReaders.execute(task);
+        } catch (RejectedExecutionException e) {
+            done.countDown();
+        }
+    }
+
+    private Reading read(Tracked t, Instant now) {
+        t.reading.set(true);
+        try {
+            return new Reading(t.rule.signal().read(metrics, health, now), null);
+        } catch (RuntimeException e) {
+            return new Reading(Double.NaN, e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
-            timing.stop();
+            t.reading.set(false);
         }
-        evaluations.inc();
-        if (!changes.isEmpty()) {
-            for (Delivery d : deliveries) {
-                d.submit(changes);
-            }
-        }
-        resendFiring(now);
-        return changes;
     }
 
     private void resendFiring(Instant now) {
@@ -177,8 +595,10 @@ public final class AlertEngine implements AutoCloseable {
             }
             lastResend.put(d, now);
             List<Notification> firing = new ArrayList<>();
-            for (Tracked t : tracked) {
-                t.firing(firing);
+            synchronized (stateLock) {
+                for (Tracked t : tracked) {
+                    t.firing(firing);
+                }
             }
             if (!firing.isEmpty()) {
                 d.submit(firing);
@@ -201,16 +621,21 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     /**
-     * Sends a test alert through every notifier (asynchronously, with the usual retries).
+     * Sends a test alert through every notifier (asynchronously, with the usual retries); the
+     * first evaluation at least one evaluation interval later sends its resolve, so it never
+     * stays firing at the receiver.
      *
      * @return the number of notifiers it was queued for
      */
     public int sendTestAlert() {
         Instant now = clock.instant();
-        Map<String, String> labels = Map.of("alertname", "BulwarkTestAlert", "severity", Severity.INFO.label());
-        Alert alert = new Alert(fingerprint("BulwarkTestAlert", labels), "BulwarkTestAlert", Severity.INFO, labels,
+        Map<String, String> labels = withInstance(Map.of("alertname", TEST_ALERT, "severity", Severity.INFO.label()));
+        Alert alert = new Alert(fingerprint(TEST_ALERT, labels), TEST_ALERT, Severity.INFO, labels,
                 Map.of("summary", "Test alert from Bulwark: if you read this, delivery works"), AlertState.FIRING, 1,
                 now, now, null);
+        synchronized (stateLock) {
+            testAlert = alert;
+        }
         int queued = 0;
         for (Delivery d : deliveries) {
             if (d.submit(List.of(new Notification(alert, Notification.Kind.TEST)))) {
@@ -236,6 +661,22 @@ public final class AlertEngine implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        synchronized (evaluationLock) {
+            if (store != null) {
+                persist();
+                persister.shutdown();
+                try {
+                    persister.awaitTermination(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (leader != null) {
+                leader.close();
+                metrics.remove("bulwark.alerting.leader");
+            }
+        }
+        signalReaders.shutdownNow();
         deliveries.forEach(Delivery::close);
         metrics.remove("bulwark.alerting.alerts.firing");
         metrics.remove("bulwark.alerting.alerts.pending");
@@ -257,7 +698,11 @@ public final class AlertEngine implements AutoCloseable {
     /** One rule's alert state. */
     private final class Tracked {
         final AlertRule rule;
+        final Map<String, String> labels;
         final String fingerprint;
+        final boolean cluster;
+        /** True while a reader thread is in this rule's signal. */
+        final AtomicBoolean reading = new AtomicBoolean();
         AlertState state = AlertState.INACTIVE;
         Instant activeSince;
         Instant firingSince;
@@ -265,24 +710,80 @@ public final class AlertEngine implements AutoCloseable {
         Instant resolvedAt;
         Instant lastNotified;
         double value = Double.NaN;
+        boolean unknown;
         String error;
         Instant errorSince;
 
-        Tracked(AlertRule rule) {
+        Tracked(AlertRule rule, Map<String, String> labels, boolean cluster) {
             this.rule = rule;
-            this.fingerprint = fingerprint(rule.name(), rule.labels());
+            this.labels = Map.copyOf(labels);
+            this.fingerprint = fingerprint(rule.name(), labels);
+            this.cluster = cluster;
         }
 
-        void evaluate(Instant now, List<Notification> out) {
-            String problem = null;
-            try {
-                value = rule.signal().read(metrics, health, now);
-            } catch (RuntimeException e) {
-                value = Double.NaN;
-                problem = e.getMessage() == null ? e.toString() : e.getMessage();
+        ObjectNode toJson() {
+            ObjectNode o = Payloads.JSON.createObjectNode();
+            o.put("fingerprint", fingerprint);
+            o.put("name", rule.name());
+            o.put("state", state.name());
+            putTime(o, "activeSince", activeSince);
+            putTime(o, "firingSince", firingSince);
+            putTime(o, "lastTrue", lastTrue);
+            putTime(o, "resolvedAt", resolvedAt);
+            putTime(o, "lastNotified", lastNotified);
+            if (Double.isFinite(value)) {
+                o.put("value", value);
             }
+            return o;
+        }
+
+        void restore(JsonNode o) {
+            state = AlertState.valueOf(o.path("state").asText());
+            activeSince = time(o, "activeSince");
+            firingSince = time(o, "firingSince");
+            lastTrue = time(o, "lastTrue");
+            resolvedAt = time(o, "resolvedAt");
+            lastNotified = time(o, "lastNotified");
+            value = o.has("value") ? o.get("value").asDouble() : Double.NaN;
+            if (state == AlertState.FIRING && (lastTrue == null || lastNotified == null)) {
+                lastTrue = lastTrue == null ? firingSince : lastTrue;
+                lastNotified = lastNotified == null ? firingSince : lastNotified;
+            }
+        }
+
+        void reset() {
+            state = AlertState.INACTIVE;
+            activeSince = null;
+            firingSince = null;
+            lastTrue = null;
+            resolvedAt = null;
+            lastNotified = null;
+            value = Double.NaN;
+            unknown = false;
+            error = null;
+            errorSince = null;
+        }
+
+        void apply(Reading reading, Instant now, List<Notification> out) {
+            AlertState before = state;
+            int notified = out.size();
+            applyReading(reading, now, out);
+            if (state != before || out.size() != notified) {
+                dirty = true;
+            }
+        }
+
+        private void applyReading(Reading reading, Instant now, List<Notification> out) {
+            String problem = reading.problem();
             trackError(problem, now, out);
-            boolean holds = problem == null && rule.holds(value);
+            if (problem != null) {
+                // Unknown is not "condition false": keep the state, a firing alert keeps firing.
+                unknown = true;
+                return;
+            }
+            unknown = false;
+            value = reading.value();
+            boolean holds = rule.holds(value);
             if (holds) {
                 lastTrue = now;
             }
@@ -344,16 +845,17 @@ public final class AlertEngine implements AutoCloseable {
         }
 
         Alert alert() {
-            return new Alert(fingerprint, rule.name(), rule.severity(), rule.labels(), rule.render(value), state, value,
-                    activeSince, firingSince, resolvedAt);
+            return new Alert(fingerprint, rule.name(), rule.severity(), labels, rule.render(value, labels), state, value,
+                    activeSince, firingSince, resolvedAt, unknown);
         }
 
         Alert errorAlert(AlertState s, Instant resolved) {
-            Map<String, String> labels = new LinkedHashMap<>();
-            labels.put("alertname", EVALUATION_FAILED);
-            labels.put("severity", Severity.WARNING.label());
-            labels.put("rule", rule.name());
-            return new Alert(fingerprint(EVALUATION_FAILED, labels), EVALUATION_FAILED, Severity.WARNING, labels,
+            Map<String, String> errorLabels = new LinkedHashMap<>();
+            errorLabels.put("alertname", EVALUATION_FAILED);
+            errorLabels.put("severity", Severity.WARNING.label());
+            errorLabels.put("rule", rule.name());
+            errorLabels.put("instance", labels.get("instance"));
+            return new Alert(fingerprint(EVALUATION_FAILED, errorLabels), EVALUATION_FAILED, Severity.WARNING, errorLabels,
                     Map.of("summary", "Alert rule " + rule.name() + " cannot be evaluated",
                             "description", Objects.requireNonNullElse(error, "")),
                     s, Double.NaN, errorSince, errorSince, resolved);
@@ -381,12 +883,18 @@ public final class AlertEngine implements AutoCloseable {
 
     /** Builds an {@link AlertEngine}: settings, rules and the service's collaborators. */
     public static final class Builder {
+        /** The leader lock's name unless set: {@value}. */
+        public static final String DEFAULT_LEADER_LOCK = "bulwark-alerting";
         private final MetricRegistry metrics;
         private AlertingSettings settings = AlertingSettings.defaults();
         private HealthCheckRegistry health;
         private Clock clock = Clock.systemUTC();
         private ThreadFactory threadFactory;
         private final List<AlertRule> rules = new ArrayList<>();
+        private DataSource dataSource;
+        private boolean election;
+        private Path stateDirectory;
+        private String leaderLock = DEFAULT_LEADER_LOCK;
 
         private Builder(MetricRegistry metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -435,6 +943,59 @@ public final class AlertEngine implements AutoCloseable {
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
             return this;
+        }
+
+        /**
+         * Keeps the alert state (firing alerts, pending {@code for} timers, undelivered resolves)
+         * in the service's database, table {@code bulwark_alert_state} (PostgreSQL or H2, created
+         * when missing), so a restart during an incident does not page again and a resolve queued
+         * before it is delivered after it. On PostgreSQL the replicas also elect, through a
+         * session-level advisory lock on a connection of their own, the one leader that evaluates
+         * the {@linkplain AlertRule#clusterScoped() cluster-scoped} rules.
+         *
+         * @param dataSource the service's database
+         * @return this
+         */
+        public Builder dataSource(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.election = isPostgres(dataSource);
+            return this;
+        }
+
+        /**
+         * Names the leader lock, for several services sharing one database (each elects its own
+         * leader).
+         *
+         * @param name 1 to 200 characters (default {@value #DEFAULT_LEADER_LOCK})
+         * @return this
+         */
+        public Builder leaderLock(String name) {
+            if (name == null || name.isBlank() || name.length() > 200) {
+                throw new IllegalArgumentException("leaderLock must be 1 to 200 characters, got '" + name + "'");
+            }
+            this.leaderLock = name;
+            return this;
+        }
+
+        /**
+         * Keeps the alert state in files under a directory (the service's data directory) when
+         * there is no {@link #dataSource(DataSource)}; files are replaced atomically.
+         *
+         * @param directory where {@code alert-state-*.json} files go
+         * @return this
+         */
+        public Builder stateDirectory(Path directory) {
+            this.stateDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        private static boolean isPostgres(DataSource ds) {
+            try (java.sql.Connection c = ds.getConnection()) {
+                return c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalArgumentException("dataSource: cannot connect to learn the database product ("
+                        + e.getMessage() + "); alert state and leader election need it reachable at startup", e);
+            }
         }
 
         /**

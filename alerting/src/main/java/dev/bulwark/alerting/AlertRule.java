@@ -44,8 +44,10 @@ public final class AlertRule {
     private final Severity severity;
     private final Map<String, String> labels;
     private final Map<String, String> annotations;
+    private final boolean clusterScoped;
 
     private AlertRule(Builder b) {
+        this.clusterScoped = b.clusterScoped;
         this.name = b.name;
         this.signal = b.signal;
         this.comparison = b.comparison;
@@ -116,6 +118,18 @@ public final class AlertRule {
     }
 
     /**
+     * Whether the rule watches something every replica shares (the shared database, the backup
+     * age...) rather than this process: then one elected replica evaluates it, without an
+     * {@code instance} label. Per-instance rules (the default) carry this replica's
+     * {@code instance} label.
+     *
+     * @return true when cluster-scoped
+     */
+    public boolean clusterScoped() {
+        return clusterScoped;
+    }
+
+    /**
      * Whether a value meets the condition; NaN never does.
      *
      * @param value the signal's value
@@ -135,12 +149,16 @@ public final class AlertRule {
      * @return rendered annotations
      */
     public Map<String, String> render(double value) {
+        return render(value, labels);
+    }
+
+    Map<String, String> render(double value, Map<String, String> withLabels) {
         Map<String, String> out = new LinkedHashMap<>();
-        annotations.forEach((k, template) -> out.put(k, render(template, value)));
+        annotations.forEach((k, template) -> out.put(k, render(template, value, withLabels)));
         return out;
     }
 
-    private String render(String template, double value) {
+    private String render(String template, double value, Map<String, String> labels) {
         Matcher m = PLACEHOLDER.matcher(template);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
@@ -191,9 +209,21 @@ public final class AlertRule {
         private Severity severity = Severity.WARNING;
         private final Map<String, String> labels = new LinkedHashMap<>();
         private final Map<String, String> annotations = new LinkedHashMap<>();
+        private boolean clusterScoped;
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /**
+         * Marks the rule cluster-scoped: it watches something all replicas share, so only the
+         * elected leader evaluates it (see {@link AlertRule#clusterScoped()}).
+         *
+         * @return this
+         */
+        public Builder clusterScoped() {
+            this.clusterScoped = true;
+            return this;
         }
 
         /**
@@ -335,8 +365,9 @@ public final class AlertRule {
                     throw new IllegalArgumentException(where + "label '" + l.getKey() + "' needs a name of letters, digits "
                             + "and '_' and a value");
                 }
-                if (Set.of("alertname", "severity").contains(l.getKey())) {
-                    throw new IllegalArgumentException(where + "label '" + l.getKey() + "' is set by the rule itself");
+                if (Set.of("alertname", "severity", "instance").contains(l.getKey())) {
+                    throw new IllegalArgumentException(where + "label '" + l.getKey() + "' is set by the rule itself"
+                            + (l.getKey().equals("instance") ? " (the engine's instance, ALERT_INSTANCE)" : ""));
                 }
             }
             for (Map.Entry<String, String> a : annotations.entrySet()) {
@@ -345,7 +376,8 @@ public final class AlertRule {
                     String key = m.group(1);
                     boolean known = key.equals("value") || key.equals("threshold") || key.equals("name")
                             || (key.startsWith("labels.") && (labels.containsKey(key.substring(7))
-                                    || key.equals("labels.alertname") || key.equals("labels.severity")));
+                                    || key.equals("labels.alertname") || key.equals("labels.severity")
+                                    || key.equals("labels.instance")));
                     if (!known) {
                         throw new IllegalArgumentException(where + "annotation '" + a.getKey() + "' uses unknown "
                                 + "placeholder {{" + key + "}}; use {{value}}, {{threshold}}, {{name}} or {{labels.<key>}}");

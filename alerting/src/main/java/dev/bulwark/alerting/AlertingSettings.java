@@ -1,6 +1,7 @@
 package dev.bulwark.alerting;
 
 import dev.bulwark.core.internal.Env;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -23,7 +24,10 @@ import java.util.Set;
  *   <tr><th>variable</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code ALERT_WEBHOOK_URL}, {@code ALERT_WEBHOOK_SECRET}</td><td>—</td><td>generic webhook; secret (≥ 16 bytes) signs it</td></tr>
  *   <tr><td>{@code ALERT_SLACK_WEBHOOK_URL}</td><td>—</td><td>Slack incoming webhook</td></tr>
- *   <tr><td>{@code ALERT_ALERTMANAGER_URL}</td><td>—</td><td>Alertmanager base URL (API v2)</td></tr>
+ *   <tr><td>{@code ALERT_ALERTMANAGER_URL}</td><td>—</td><td>Alertmanager base URLs (API v2), comma-separated: every one gets every notification (HA)</td></tr>
+ *   <tr><td>{@code ALERT_INSTANCE}</td><td>{@code HOSTNAME} (pod name), else host name and process id</td><td>the {@code instance} label of per-instance alerts</td></tr>
+ *   <tr><td>{@code ALERT_HEARTBEAT_URL}, {@code ALERT_HEARTBEAT_INTERVAL_SECONDS}</td><td>—, 60</td><td>dead man's switch pinged (POST) after evaluations</td></tr>
+ *   <tr><td>{@code ALERT_SIGNAL_TIMEOUT_MS}</td><td>5000</td><td>longest wait for the signals of one evaluation</td></tr>
  *   <tr><td>{@code ALERT_SMTP_HOST}, {@code ALERT_SMTP_PORT}, {@code ALERT_SMTP_USER}, {@code ALERT_SMTP_PASSWORD}</td><td>—, 587</td><td>SMTP with STARTTLS</td></tr>
  *   <tr><td>{@code ALERT_EMAIL_FROM}, {@code ALERT_EMAIL_TO}</td><td>—</td><td>sender; comma-separated recipients</td></tr>
  *   <tr><td>{@code ALERT_LOG}</td><td>true</td><td>also log every notification</td></tr>
@@ -56,6 +60,12 @@ public final class AlertingSettings {
     /** SMTP port when {@code ALERT_SMTP_PORT} is unset: 587 (submission with STARTTLS). */
     public static final int DEFAULT_SMTP_PORT = 587;
 
+    /** Longest wait for the signals of one evaluation ({@code ALERT_SIGNAL_TIMEOUT_MS}): 5 s. */
+    public static final Duration DEFAULT_SIGNAL_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The dead man's switch is pinged at most this often ({@code ALERT_HEARTBEAT_INTERVAL_SECONDS}): 60 s. */
+    public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
+
     static final Duration MIN_EVALUATION_INTERVAL = Duration.ofMillis(100);
     static final Duration MIN_REPEAT_INTERVAL = Duration.ofSeconds(1);
 
@@ -67,8 +77,14 @@ public final class AlertingSettings {
     private final int maxAttempts;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
+    private final String instance;
+    private final Duration signalTimeout;
+    private final URI heartbeatUrl;
+    private final Duration heartbeatInterval;
 
     private AlertingSettings(Builder b) {
+        this.heartbeatUrl = b.heartbeatUrl;
+        this.heartbeatInterval = b.heartbeatInterval;
         this.notifiers = List.copyOf(b.notifiers);
         this.evaluationInterval = b.evaluationInterval;
         this.repeatInterval = b.repeatInterval;
@@ -77,6 +93,30 @@ public final class AlertingSettings {
         this.maxAttempts = b.maxAttempts;
         this.initialBackoff = b.initialBackoff;
         this.maxBackoff = b.maxBackoff;
+        this.instance = b.instance != null ? b.instance : defaultInstance(System.getenv());
+        this.signalTimeout = b.signalTimeout;
+    }
+
+    /**
+     * The default {@code instance} label: the {@code HOSTNAME} variable when set (the pod name on
+     * Kubernetes), else this machine's host name and the process id ({@code host:pid}), so two
+     * processes on one host differ.
+     *
+     * @param env the environment to read {@code HOSTNAME} from
+     * @return the instance name
+     */
+    static String defaultInstance(Map<String, String> env) {
+        String pod = env.get("HOSTNAME");
+        if (pod != null && !pod.isBlank()) {
+            return pod.trim();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        return host + ":" + ProcessHandle.current().pid();
     }
 
     /**
@@ -112,6 +152,10 @@ public final class AlertingSettings {
         b.maxAttempts = maxAttempts;
         b.initialBackoff = initialBackoff;
         b.maxBackoff = maxBackoff;
+        b.instance = instance;
+        b.signalTimeout = signalTimeout;
+        b.heartbeatUrl = heartbeatUrl;
+        b.heartbeatInterval = heartbeatInterval;
         return b;
     }
 
@@ -140,7 +184,13 @@ public final class AlertingSettings {
                 .map(secret -> new WebhookNotifier(url, secret.getBytes(StandardCharsets.UTF_8)))
                 .orElseGet(() -> new WebhookNotifier(url))));
         r.httpUrl("ALERT_SLACK_WEBHOOK_URL").ifPresent(url -> b.notifier(new SlackNotifier(url)));
-        r.httpUrl("ALERT_ALERTMANAGER_URL").ifPresent(url -> b.notifier(new AlertmanagerNotifier(url)));
+        List<String> alertmanagers = r.list("ALERT_ALERTMANAGER_URL");
+        for (int i = 0; i < alertmanagers.size(); i++) {
+            String name = "ALERT_ALERTMANAGER_URL[" + i + "]";
+            URI url = Env.of(Map.of(name, alertmanagers.get(i))).httpUrl(name).orElseThrow();
+            b.notifier(new AlertmanagerNotifier(i == 0 ? "alertmanager" : "alertmanager-" + (i + 1), url, null,
+                    AlertmanagerNotifier.DEFAULT_RESEND));
+        }
         r.string("ALERT_SMTP_HOST").ifPresent(smtp -> b.notifier(EmailNotifier.smtp(smtp,
                 r.integer("ALERT_SMTP_PORT", 1, 65_535).orElse(DEFAULT_SMTP_PORT),
                 r.string("ALERT_EMAIL_FROM").orElse(null), r.list("ALERT_EMAIL_TO"),
@@ -152,6 +202,10 @@ public final class AlertingSettings {
         r.duration("ALERT_REPEAT_INTERVAL_MINUTES", ChronoUnit.MINUTES).ifPresent(b::repeatInterval);
         r.duration("ALERT_RESOLVED_RETENTION_MINUTES", ChronoUnit.MINUTES).ifPresent(b::resolvedRetention);
         r.integer("ALERT_QUEUE_CAPACITY").ifPresent(b::queueCapacity);
+        b.instance(r.string("ALERT_INSTANCE").orElseGet(() -> defaultInstance(env)));
+        r.duration("ALERT_SIGNAL_TIMEOUT_MS", ChronoUnit.MILLIS).ifPresent(b::signalTimeout);
+        r.httpUrl("ALERT_HEARTBEAT_URL").ifPresent(b::heartbeatUrl);
+        r.duration("ALERT_HEARTBEAT_INTERVAL_SECONDS", ChronoUnit.SECONDS).ifPresent(b::heartbeatInterval);
         r.integer("ALERT_RETRY_ATTEMPTS").ifPresent(b::maxAttempts);
         r.duration("ALERT_RETRY_INITIAL_BACKOFF_MS", ChronoUnit.MILLIS).ifPresent(b::initialBackoff);
         r.duration("ALERT_RETRY_MAX_BACKOFF_MS", ChronoUnit.MILLIS).ifPresent(b::maxBackoff);
@@ -198,6 +252,26 @@ public final class AlertingSettings {
         return maxBackoff;
     }
 
+    /** The {@code instance} label of this replica's per-instance alerts ({@code ALERT_INSTANCE}). */
+    public String instance() {
+        return instance;
+    }
+
+    /** Longest wait for the signals of one evaluation ({@code ALERT_SIGNAL_TIMEOUT_MS}). */
+    public Duration signalTimeout() {
+        return signalTimeout;
+    }
+
+    /** The dead man's switch pinged after evaluations ({@code ALERT_HEARTBEAT_URL}), or null. */
+    public URI heartbeatUrl() {
+        return heartbeatUrl;
+    }
+
+    /** How often at most the dead man's switch is pinged ({@code ALERT_HEARTBEAT_INTERVAL_SECONDS}). */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
     /** The settings as name/value pairs, for logs and health output; no secret is included. */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -209,6 +283,10 @@ public final class AlertingSettings {
         out.put("maxAttempts", maxAttempts);
         out.put("initialBackoffMs", initialBackoff.toMillis());
         out.put("maxBackoffMs", maxBackoff.toMillis());
+        out.put("instance", instance);
+        out.put("signalTimeoutMs", signalTimeout.toMillis());
+        out.put("heartbeat", heartbeatUrl != null);
+        out.put("heartbeatIntervalMs", heartbeatInterval.toMillis());
         return out;
     }
 
@@ -228,8 +306,64 @@ public final class AlertingSettings {
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private String instance;
+        private Duration signalTimeout = DEFAULT_SIGNAL_TIMEOUT;
+        private URI heartbeatUrl;
+        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
 
         private Builder() {
+        }
+
+        /**
+         * Pings (POSTs to) a dead man's switch after evaluations, at most every heartbeat
+         * interval, so that someone else notices when this process stops evaluating.
+         *
+         * @param url an absolute http(s) URL, or null for none (the default)
+         * @return this
+         */
+        public Builder heartbeatUrl(URI url) {
+            if (url != null) {
+                WebhookNotifier.requireHttp(url, "heartbeatUrl (ALERT_HEARTBEAT_URL)");
+            }
+            this.heartbeatUrl = url;
+            return this;
+        }
+
+        /**
+         * Sets how often at most the dead man's switch is pinged.
+         *
+         * @param interval at least 1 s (default {@link #DEFAULT_HEARTBEAT_INTERVAL})
+         * @return this
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = interval;
+            return this;
+        }
+
+        /**
+         * Names this replica: the {@code instance} label on every per-instance alert, so a receiver
+         * tells replicas apart and one replica's resolve never ends another's alert.
+         *
+         * @param name letters, digits and {@code . _ : -}, at most 128 characters (default
+         *        {@code HOSTNAME} when set, else host name and process id)
+         * @return this
+         */
+        public Builder instance(String name) {
+            this.instance = name;
+            return this;
+        }
+
+        /**
+         * Sets the longest wait for the signals of one evaluation; a signal (a health check waiting
+         * for a database connection...) that has not answered by then counts as unknown for this
+         * evaluation, and evaluation goes on without it.
+         *
+         * @param timeout at least 1 ms (default {@link #DEFAULT_SIGNAL_TIMEOUT})
+         * @return this
+         */
+        public Builder signalTimeout(Duration timeout) {
+            this.signalTimeout = timeout;
+            return this;
         }
 
         /**
@@ -344,6 +478,12 @@ public final class AlertingSettings {
             atLeast("resolvedRetention (ALERT_RESOLVED_RETENTION_MINUTES)", resolvedRetention, Duration.ZERO);
             atLeast("initialBackoff (ALERT_RETRY_INITIAL_BACKOFF_MS)", initialBackoff, Duration.ofMillis(1));
             atLeast("maxBackoff (ALERT_RETRY_MAX_BACKOFF_MS)", maxBackoff, initialBackoff);
+            atLeast("signalTimeout (ALERT_SIGNAL_TIMEOUT_MS)", signalTimeout, Duration.ofMillis(1));
+            atLeast("heartbeatInterval (ALERT_HEARTBEAT_INTERVAL_SECONDS)", heartbeatInterval, Duration.ofSeconds(1));
+            if (instance != null && !instance.matches("[A-Za-z0-9._:-]{1,128}")) {
+                throw new IllegalArgumentException("instance (ALERT_INSTANCE) must be 1 to 128 letters, digits and "
+                        + "'.', '_', ':', '-', got '" + instance + "'");
+            }
             if (queueCapacity < 1) {
                 throw new IllegalArgumentException("queueCapacity (ALERT_QUEUE_CAPACITY) must be at least 1, got "
                         + queueCapacity);

@@ -15,6 +15,11 @@ import java.util.Objects;
  */
 public final class AlertmanagerNotifier implements Notifier {
 
+    /** Firing alerts are re-sent this often unless set: 1 min. */
+    public static final Duration DEFAULT_RESEND = Duration.ofMinutes(1);
+
+    private final String name;
+    private final String base;
     private final URI endpoint;
     private final String generatorUrl;
     private final Duration resend;
@@ -26,7 +31,7 @@ public final class AlertmanagerNotifier implements Notifier {
      * @param alertmanager base URL, e.g. {@code http://alertmanager:9093}
      */
     public AlertmanagerNotifier(URI alertmanager) {
-        this(alertmanager, null, Duration.ofMinutes(1));
+        this(alertmanager, null, DEFAULT_RESEND);
     }
 
     /**
@@ -34,12 +39,26 @@ public final class AlertmanagerNotifier implements Notifier {
      *
      * @param alertmanager base URL, e.g. {@code http://alertmanager:9093}
      * @param generatorUrl link shown in Alertmanager back to the service, or null
+     * @param resendFiring how often firing alerts are re-sent (≥ 1 s)
+     */
+    public AlertmanagerNotifier(URI alertmanager, String generatorUrl, Duration resendFiring) {
+        this("alertmanager", alertmanager, generatorUrl, resendFiring);
+    }
+
+    /**
+     * A named notifier to one Alertmanager of an HA pair (each Alertmanager gets its own notifier,
+     * queue and retries: Alertmanager's HA setup requires every client to send to every member).
+     *
+     * @param name the notifier's name in logs and metrics, e.g. {@code alertmanager-2}
+     * @param alertmanager base URL, e.g. {@code http://alertmanager:9093}
+     * @param generatorUrl link shown in Alertmanager back to the service, or null
      * @param resendFiring how often firing alerts are re-sent (≥ 1 s; keep it well below the
      *        Alertmanager's {@code resolve_timeout}, 5 min by default)
      */
-    public AlertmanagerNotifier(URI alertmanager, String generatorUrl, Duration resendFiring) {
+    public AlertmanagerNotifier(String name, URI alertmanager, String generatorUrl, Duration resendFiring) {
+        this.name = Objects.requireNonNull(name, "name");
         WebhookNotifier.requireHttp(alertmanager, "Alertmanager url");
-        String base = alertmanager.toString().replaceAll("/+$", "");
+        this.base = alertmanager.toString().replaceAll("/+$", "");
         this.endpoint = URI.create(base + "/api/v2/alerts");
         this.generatorUrl = generatorUrl;
         this.resend = Objects.requireNonNull(resendFiring, "resendFiring");
@@ -48,9 +67,14 @@ public final class AlertmanagerNotifier implements Notifier {
         }
     }
 
+    /** The Alertmanager's base URL, without a trailing slash. */
+    public String baseUrl() {
+        return base;
+    }
+
     @Override
     public String name() {
-        return "alertmanager";
+        return name;
     }
 
     @Override

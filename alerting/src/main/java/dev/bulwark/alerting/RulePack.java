@@ -15,6 +15,30 @@ public final class RulePack {
     }
 
     /**
+     * Watchdog: always firing (info), per instance, so that a dead man's switch behind the
+     * notifier (Alertmanager route, heartbeat service) notices when a replica stops sending it.
+     *
+     * @return the rule builder
+     */
+    public static AlertRule.Builder watchdog() {
+        return AlertRule.builder("Watchdog").signal(new Signal() {
+            @Override
+            public double read(com.codahale.metrics.MetricRegistry metrics,
+                    com.codahale.metrics.health.HealthCheckRegistry health, java.time.Instant now) {
+                return 1;
+            }
+
+            @Override
+            public String describe() {
+                return "vector(1)";
+            }
+        }).above(0).severity(Severity.INFO)
+                .summary("Alerting pipeline of {{labels.instance}} is alive (always firing)")
+                .description("Always firing. Route it to a dead man's switch: if it stops arriving, this replica, its "
+                        + "alert engine or the route is broken.");
+    }
+
+    /**
      * BackendDown: a health check failing for 1 minute.
      *
      * @param healthCheck name of the health check (e.g. {@code bulwark.pool.bulwark})

@@ -22,6 +22,17 @@ public interface Signal {
      */
     double read(MetricRegistry metrics, HealthCheckRegistry health, Instant now);
 
+    /**
+     * Whether reading may wait on I/O (a health check querying a database...): such a signal is
+     * read on a thread of its own, so one that hangs delays nothing else. Every signal is read
+     * off the engine's lock and with {@link AlertingSettings#signalTimeout()} either way.
+     *
+     * @return true when a read may block (default false: an in-memory read)
+     */
+    default boolean mayBlock() {
+        return false;
+    }
+
     /** A short human description, e.g. {@code rate(http.requests[5m])}. */
     String describe();
 

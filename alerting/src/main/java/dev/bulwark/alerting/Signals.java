@@ -150,6 +150,11 @@ public final class Signals {
         requireName(name);
         return new Signal() {
             @Override
+            public boolean mayBlock() {
+                return true;
+            }
+
+            @Override
             public double read(MetricRegistry metrics, HealthCheckRegistry health, Instant now) {
                 if (health == null || !health.getNames().contains(name)) {
                     throw new Signal.SignalException("no health check named '" + name + "' is registered"

@@ -30,7 +30,23 @@ class PrometheusRulesIT {
 
     @Test
     void ruleFileIsValid() throws Exception {
-        assertThat(promtool("check", "rules", "alerting_rules.yml")).contains("SUCCESS: 6 rules found");
+        assertThat(promtool("check", "rules", "alerting_rules.yml")).contains("SUCCESS: 13 rules found");
+    }
+
+    @Test
+    void everyRuleHasASummaryADescriptionARunbookAndNoHardCodedJob() throws Exception {
+        String file = Files.readString(DIR.resolve("alerting_rules.yml"));
+        String[] rules = file.split("\n\\s*- alert: ");
+        assertThat(rules).hasSize(14);
+        for (int i = 1; i < rules.length; i++) {
+            String rule = rules[i];
+            String name = rule.lines().findFirst().orElseThrow();
+            assertThat(rule).as(name).contains("summary: ", "description: ", "runbook_url: \"https://");
+            assertThat(rule).as(name).doesNotContain("job=");
+            String anchor = rule.replaceAll("(?s).*runbook_url: \"[^#]*#([a-z]+)\".*", "$1");
+            assertThat(Files.readString(Path.of("RUNBOOK.md"))).as(name + " runbook").contains("## " + anchor);
+        }
+        assertThat(file).contains("- alert: Watchdog\n        expr: vector(1)").contains("absent(");
     }
 
     @Test

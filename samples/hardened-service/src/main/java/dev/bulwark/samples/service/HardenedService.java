@@ -168,7 +168,7 @@ public final class HardenedService implements AutoCloseable {
         effective.putIfAbsent("BACKUP_DIR", dataDir.resolve("backups").toString());
         this.backups = backupManager(poolSettings, BackupSettings.fromEnvironment(effective));
         healthChecks.register(BACKUP_HEALTH, backups.healthCheck());
-        this.alerts = alertEngine(effective, poolSettings.poolName(), dataDir);
+        this.alerts = alertEngine(effective, poolSettings, dataDir, actualPort);
         Sandbox sb = null;
         String why = null;
         try {
@@ -208,20 +208,43 @@ public final class HardenedService implements AutoCloseable {
         return b.build();
     }
 
-    private AlertEngine alertEngine(Map<String, String> env, String poolName, Path dataDir) {
+    /**
+     * Per-instance rules carry this replica's {@code instance} label (ALERT_INSTANCE, else HOSTNAME,
+     * else host:PORT); BackupTooOld is cluster-scoped: with DB_URL (PostgreSQL) one leader elected
+     * through an advisory lock evaluates it, and the alert state lives in the database; on the
+     * embedded database the state lives in a file under DATA_DIR.
+     */
+    private AlertEngine alertEngine(Map<String, String> env, PoolSettings poolSettings, Path dataDir, int port) {
+        String poolName = poolSettings.poolName();
+        Map<String, String> alertEnv = new HashMap<>(env);
+        if (!alertEnv.containsKey("ALERT_INSTANCE") && !alertEnv.containsKey("HOSTNAME")) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+            alertEnv.put("ALERT_INSTANCE", host + ":" + port); // stable across restarts, unlike host:pid
+        }
         java.time.Duration poolFor = java.time.Duration.ofSeconds(
                 Long.parseLong(env.getOrDefault("ALERT_POOL_EXHAUSTED_FOR_SECONDS", "60")));
         metrics.meter("bulwark.http.requests");
         metrics.meter("bulwark.http.responses.5xx");
-        return AlertEngine.builder(metrics).settings(AlertingSettings.fromEnvironment(env)).healthChecks(healthChecks)
-                .rules(RulePack.backendDown("bulwark.pool." + poolName).build(),
+        AlertEngine.Builder b = AlertEngine.builder(metrics).settings(AlertingSettings.fromEnvironment(alertEnv))
+                .healthChecks(healthChecks);
+        if (poolSettings.embedded()) {
+            b.stateDirectory(dataDir);
+        } else {
+            b.dataSource(pool.dataSource());
+        }
+        return b.rules(RulePack.backendDown("bulwark.pool." + poolName).build(),
                         RulePack.highErrorRate("bulwark.http.responses.5xx", "bulwark.http.requests").build(),
                         RulePack.dbPoolExhausted(poolName).forDuration(poolFor).build(),
                         RulePack.highQueueDepth("bulwark.alerting.queue.depth", 50).build(),
                         RulePack.diskSpaceLow(dataDir, 10).build(),
                         RulePack.diskFillingUp(dataDir, 4).build(),
                         AlertRule.builder("BackupTooOld").signal(Signals.healthy(BACKUP_HEALTH)).below(1)
-                                .forDuration(java.time.Duration.ofMinutes(10)).severity(Severity.CRITICAL)
+                                .clusterScoped().forDuration(java.time.Duration.ofMinutes(10)).severity(Severity.CRITICAL)
                                 .summary("No good backup within the RPO")
                                 .description("The newest good backup is older than BACKUP_RPO_HOURS, or there is"
                                         + " none: check /admin/backups and the backup logs.").build())
@@ -612,9 +635,11 @@ public final class HardenedService implements AutoCloseable {
             m.put("activeSince", a.activeSince() == null ? null : a.activeSince().toString());
             m.put("firingSince", a.firingSince() == null ? null : a.firingSince().toString());
             m.put("resolvedAt", a.resolvedAt() == null ? null : a.resolvedAt().toString());
+            m.put("unknown", a.unknown());
             out.add(m);
         }
-        Http.json(exchange, 200, Map.of("alerts", out, "rules", alerts.rules().size()));
+        Http.json(exchange, 200, Map.of("alerts", out, "rules", alerts.rules().size(), "instance", alerts.instance(),
+                "leader", alerts.leader()));
     }
 
     private void poolHealth(HttpExchange exchange) throws IOException {

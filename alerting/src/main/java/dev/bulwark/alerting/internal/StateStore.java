@@ -1,0 +1,160 @@
+package dev.bulwark.alerting.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** Where the engine keeps its alert state across restarts: one JSON document per key. */
+public interface StateStore {
+
+    /**
+     * The document last saved under a key.
+     *
+     * @param key the key
+     * @return the document, empty when none
+     * @throws UncheckedIOException when the store cannot be read
+     */
+    Optional<String> load(String key);
+
+    /**
+     * Saves a document under a key, replacing the previous one atomically.
+     *
+     * @param key the key
+     * @param document the JSON document
+     * @throws UncheckedIOException when the store cannot be written
+     */
+    void save(String key, String document);
+
+    /**
+     * A store in the service's database: table {@code bulwark_alert_state}, created when missing
+     * (PostgreSQL and H2).
+     *
+     * @param dataSource the database
+     * @return the store
+     */
+    static StateStore jdbc(DataSource dataSource) {
+        return new Jdbc(dataSource);
+    }
+
+    /**
+     * A store in files under a directory (written to a temporary file, then moved into place).
+     *
+     * @param directory the directory, created when missing
+     * @return the store
+     */
+    static StateStore files(Path directory) {
+        return new Files0(directory);
+    }
+
+    /** The JDBC store. */
+    final class Jdbc implements StateStore {
+        private final DataSource dataSource;
+        private volatile boolean created;
+
+        Jdbc(DataSource dataSource) {
+            this.dataSource = dataSource;
+        }
+
+        private void create(Connection c) throws SQLException {
+            if (!created) {
+                try (Statement st = c.createStatement()) {
+                    st.execute("CREATE TABLE IF NOT EXISTS bulwark_alert_state (state_key VARCHAR(300) PRIMARY KEY, "
+                            + "body TEXT NOT NULL, updated_at TIMESTAMP NOT NULL)");
+                }
+                created = true;
+            }
+        }
+
+        @Override
+        public Optional<String> load(String key) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                create(c);
+                try (PreparedStatement ps = c.prepareStatement("SELECT body FROM bulwark_alert_state WHERE state_key = ?")) {
+                    ps.setString(1, key);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+                    }
+                }
+            } catch (SQLException e) {
+                throw new UncheckedIOException(new IOException("cannot read alert state '" + key + "': " + e.getMessage(), e));
+            }
+        }
+
+        @Override
+        public void save(String key, String document) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                create(c);
+                boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
+                        .contains("postgres");
+                String sql = postgres
+                        ? "INSERT INTO bulwark_alert_state (state_key, body, updated_at) VALUES (?, ?, CURRENT_TIMESTAMP) "
+                                + "ON CONFLICT (state_key) DO UPDATE SET body = EXCLUDED.body, updated_at = EXCLUDED.updated_at"
+                        : "MERGE INTO bulwark_alert_state (state_key, body, updated_at) KEY (state_key) "
+                                + "VALUES (?, ?, CURRENT_TIMESTAMP)";
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, key);
+                    ps.setString(2, document);
+                    ps.executeUpdate();
+                }
+            } catch (SQLException e) {
+                throw new UncheckedIOException(new IOException("cannot save alert state '" + key + "': " + e.getMessage(), e));
+            }
+        }
+    }
+
+    /** The file store. */
+    final class Files0 implements StateStore {
+        private final Path directory;
+
+        Files0(Path directory) {
+            this.directory = directory;
+        }
+
+        private Path file(String key) {
+            return directory.resolve("alert-state-" + key.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+        }
+
+        @Override
+        public Optional<String> load(String key) {
+            Path f = file(key);
+            try {
+                return Files.exists(f) ? Optional.of(Files.readString(f, StandardCharsets.UTF_8)) : Optional.empty();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void save(String key, String document) {
+            try {
+                Files.createDirectories(directory);
+                Path tmp = Files.createTempFile(directory, ".alert-state-", ".tmp");
+                Files.writeString(tmp, document, StandardCharsets.UTF_8);
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+                try {
+                    Files.move(tmp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

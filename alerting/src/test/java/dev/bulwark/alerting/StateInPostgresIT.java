@@ -1,0 +1,24 @@
+package dev.bulwark.alerting;
+
+import dev.bulwark.testsupport.RequiresService;
+import dev.bulwark.testsupport.Service;
+import dev.bulwark.testsupport.TestServices;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** The restart contract with the state in the real PostgreSQL test database. */
+@RequiresService(Service.POSTGRESQL)
+class StateInPostgresIT extends StateSurvivesRestartContract {
+
+    static PGSimpleDataSource postgres() {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setURL(TestServices.postgresUrl());
+        ds.setUser(TestServices.postgresUser());
+        ds.setPassword(TestServices.postgresPassword());
+        return ds;
+    }
+
+    @Override
+    AlertEngine.Builder persisted(AlertEngine.Builder builder) {
+        return builder.dataSource(postgres());
+    }
+}

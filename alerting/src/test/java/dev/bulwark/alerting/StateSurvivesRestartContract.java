@@ -1,0 +1,126 @@
+package dev.bulwark.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.testsupport.MutableClock;
+import dev.bulwark.testsupport.Poll;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The restart contract every state store meets (files, H2, PostgreSQL): a restart during an
+ * incident does not page again, a pending {@code for} timer keeps running, and a resolve queued
+ * before the restart is delivered after it.
+ */
+abstract class StateSurvivesRestartContract {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
+    final AtomicInteger depth = new AtomicInteger();
+    final String instance = "pod-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** Where the engine keeps its state; the same place for every engine of one test. */
+    abstract AlertEngine.Builder persisted(AlertEngine.Builder builder);
+
+    /** Records what it gets; fails while {@code down}. */
+    static final class Receiver implements Notifier {
+        final List<Notification> got = new CopyOnWriteArrayList<>();
+        final AtomicBoolean down = new AtomicBoolean();
+
+        @Override
+        public String name() {
+            return "receiver";
+        }
+
+        @Override
+        public void send(List<Notification> notifications) throws Exception {
+            if (down.get()) {
+                throw new java.io.IOException("receiver down");
+            }
+            got.addAll(notifications);
+        }
+
+        List<String> kinds() {
+            return got.stream().map(n -> n.alert().name() + "/" + n.kind()).toList();
+        }
+    }
+
+    AlertEngine engine(Receiver receiver) {
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.register("queue.depth", (Gauge<Integer>) depth::get);
+        return persisted(AlertEngine.builder(metrics).clock(clock)
+                .settings(AlertingSettings.builder().instance(instance).notifier(receiver).maxAttempts(2)
+                        .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(50)).build())
+                .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ofMinutes(2)).build()))
+                .build();
+    }
+
+    @Test
+    void aRestartDuringAnIncidentDoesNotPageAgain() {
+        Receiver before = new Receiver();
+        depth.set(500);
+        Instant firing;
+        try (AlertEngine engine = engine(before)) {
+            engine.evaluate();
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(engine.evaluate()).extracting(Notification::kind).containsExactly(Notification.Kind.FIRING);
+            firing = clock.instant();
+            Poll.until(Duration.ofSeconds(5), "paged", () -> before.got.size() == 1);
+        }
+        clock.advance(Duration.ofSeconds(30));
+        Receiver after = new Receiver();
+        try (AlertEngine restarted = engine(after)) {
+            assertThat(restarted.evaluate()).isEmpty();
+            assertThat(restarted.activeAlerts()).singleElement().satisfies(a -> {
+                assertThat(a.state()).isEqualTo(AlertState.FIRING);
+                assertThat(a.firingSince()).isEqualTo(firing);
+            });
+            depth.set(0);
+            assertThat(restarted.evaluate()).extracting(Notification::kind).containsExactly(Notification.Kind.RESOLVED);
+        }
+    }
+
+    @Test
+    void aPendingForTimerKeepsRunningAcrossARestart() {
+        depth.set(500);
+        try (AlertEngine engine = engine(new Receiver())) {
+            engine.evaluate();
+            assertThat(engine.activeAlerts()).singleElement().extracting(Alert::state).isEqualTo(AlertState.PENDING);
+        }
+        clock.advance(Duration.ofMinutes(2));
+        try (AlertEngine restarted = engine(new Receiver())) {
+            assertThat(restarted.evaluate()).as("the 2 min grace period started before the restart")
+                    .extracting(Notification::kind).containsExactly(Notification.Kind.FIRING);
+        }
+    }
+
+    @Test
+    void aResolveQueuedBeforeARestartIsDeliveredAfterIt() {
+        Receiver before = new Receiver();
+        depth.set(500);
+        try (AlertEngine engine = engine(before)) {
+            engine.evaluate();
+            clock.advance(Duration.ofMinutes(2));
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "paged", () -> before.got.size() == 1);
+            before.down.set(true);
+            depth.set(0);
+            assertThat(engine.evaluate()).extracting(Notification::kind).containsExactly(Notification.Kind.RESOLVED);
+            Poll.until(Duration.ofSeconds(5), "the resolve was refused at least twice",
+                    () -> engine.activeAlerts().size() == 1 && before.got.size() == 1);
+        }
+        Receiver after = new Receiver();
+        try (AlertEngine restarted = engine(after)) {
+            Poll.until(Duration.ofSeconds(5), "the resolve delivered after the restart", () -> !after.got.isEmpty());
+            assertThat(after.kinds()).containsExactly("HighQueueDepth/RESOLVED");
+            assertThat(restarted.evaluate()).isEmpty();
+        }
+    }
+}
