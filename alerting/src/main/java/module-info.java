@@ -8,6 +8,7 @@ module dev.bulwark.alerting {
     requires transitive com.codahale.metrics;
     requires transitive com.codahale.metrics.health;
     requires transitive java.net.http;
+    requires transitive java.sql;
     requires com.fasterxml.jackson.databind;
     requires org.slf4j;
     requires static transitive jakarta.mail;
