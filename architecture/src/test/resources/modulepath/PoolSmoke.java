@@ -13,7 +13,7 @@ public class PoolSmoke {
         MetricRegistry metrics = new MetricRegistry();
         PoolSettings settings = PoolSettings.fromEnvironment(Map.of("DB_URL", "jdbc:h2:mem:boot;DB_CLOSE_DELAY=-1",
                 "DB_POOL_SIZE", "2", "DB_MAX_OVERFLOW", "1"));
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, metrics, new HealthCheckRegistry())) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(settings, metrics, new HealthCheckRegistry())) {
             try (Connection c = pool.dataSource().getConnection()) {
                 c.createStatement().execute("select 1");
             }

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * MetricRegistry metrics = new MetricRegistry();
  * HealthCheckRegistry health = new HealthCheckRegistry();
- * ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(PoolSettings.fromEnvironment(), metrics, health);
+ * ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(PoolSettings.fromEnvironment(), metrics, health);
  * HikariDataSource dataSource = pool.dataSource();   // use as any DataSource
  * String json = pool.health().toJson();              // GET /health/db_pool
  * }</pre>
@@ -102,7 +102,7 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
     private boolean fleetOvercommitLogged;
 
     private ConnectionPoolMonitor(PoolSettings settings, MetricRegistry registry, HealthCheckRegistry healthChecks,
-            Clock clock) {
+            Clock clock, ThreadFactory threadFactory) {
         this.settings = settings;
         this.registry = registry;
         this.healthChecks = healthChecks;
@@ -116,7 +116,8 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
         this.planner = new OverflowPlanner(settings.poolSize(), settings.maximumPoolSize(), settings.overflowIdle());
         this.fleetCheck = postgres(settings) && !settings.fleetCheckInterval().isZero()
                 ? new FleetCheck(settings.poolName(), settings.maximumPoolSize()) : null;
-        ThreadFactory threads = Threads.daemon("bulwark-pool-monitor-" + settings.poolName());
+        ThreadFactory threads = threadFactory != null ? threadFactory
+                : Threads.daemon("bulwark-pool-monitor-" + settings.poolName());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = threads.newThread(task);
             monitorThread = t;
@@ -143,61 +144,114 @@ public final class ConnectionPoolMonitor implements AutoCloseable {
     }
 
     /**
-     * Starts a pool and its monitor, registering metrics and no health check.
+     * Starts a pool and its monitor, registering its metrics and no health check.
      *
      * @param settings the pool's settings
-     * @param registry where pool metrics go
+     * @param metrics where pool metrics go
      * @return the running pool and monitor
      */
-    public static ConnectionPoolMonitor start(PoolSettings settings, MetricRegistry registry) {
-        return start(settings, registry, null, Clock.systemUTC());
+    public static ConnectionPoolMonitor create(PoolSettings settings, MetricRegistry metrics) {
+        return builder(settings, metrics).build();
     }
 
     /**
-     * Starts a pool and its monitor, registering metrics and the health check.
+     * Starts a pool and its monitor, registering its metrics and its health check
+     * ({@code bulwark.pool.<name>}).
      *
      * @param settings the pool's settings
-     * @param registry where pool metrics go
-     * @param healthChecks where the health check {@code bulwark.pool.<name>} goes
+     * @param metrics where pool metrics go
+     * @param healthChecks where the health check goes
      * @return the running pool and monitor
      */
-    public static ConnectionPoolMonitor start(PoolSettings settings, MetricRegistry registry,
+    public static ConnectionPoolMonitor create(PoolSettings settings, MetricRegistry metrics,
             HealthCheckRegistry healthChecks) {
-        return start(settings, registry, healthChecks, Clock.systemUTC());
+        return builder(settings, metrics).healthChecks(healthChecks).build();
     }
 
     /**
-     * Starts a pool and its monitor. The pool opens its first connection now (HikariCP's
-     * fail-fast start): an unreachable database fails here with Hikari's exception.
+     * A builder, for a clock, a thread factory or a health check registry.
      *
      * @param settings the pool's settings
-     * @param registry where pool metrics go
-     * @param healthChecks where the health check goes; null for none
-     * @param clock time source for event timestamps, windows and the overflow idle time
-     * @return the running pool and monitor
-     * @throws IllegalStateException when the embedded default is asked for but H2 is not on the classpath
+     * @param metrics where pool metrics go
+     * @return a builder; {@link Builder#build()} starts the pool
      */
-    public static ConnectionPoolMonitor start(PoolSettings settings, MetricRegistry registry,
-            HealthCheckRegistry healthChecks, Clock clock) {
-        Objects.requireNonNull(settings, "settings");
-        Objects.requireNonNull(registry, "registry");
-        Objects.requireNonNull(clock, "clock");
-        if (settings.embedded()) {
-            requireH2();
-            LOG.info("DB_URL is not set: using the embedded H2 file database at {}", settings.embeddedPath().toAbsolutePath());
+    public static Builder builder(PoolSettings settings, MetricRegistry metrics) {
+        return new Builder(settings, metrics);
+    }
+
+    /** Builds and starts a {@link ConnectionPoolMonitor}. */
+    public static final class Builder {
+        private final PoolSettings settings;
+        private final MetricRegistry metrics;
+        private HealthCheckRegistry healthChecks;
+        private Clock clock = Clock.systemUTC();
+        private ThreadFactory threadFactory;
+
+        private Builder(PoolSettings settings, MetricRegistry metrics) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
         }
-        if (!settings.prePing()) {
-            LOG.warn("DB_POOL_PRE_PING=false has no effect: HikariCP always validates connections idle for more "
-                    + "than 500 ms before handing them out (JVM-wide setting com.zaxxer.hikari.aliveBypassWindowMs)");
+
+        /**
+         * Registers the pool's health check ({@code bulwark.pool.<name>}) there; removed on close.
+         *
+         * @param registry the service's health check registry
+         * @return this builder
+         */
+        public Builder healthChecks(HealthCheckRegistry registry) {
+            this.healthChecks = Objects.requireNonNull(registry, "healthChecks");
+            return this;
         }
-        ConnectionPoolMonitor monitor = new ConnectionPoolMonitor(settings, registry, healthChecks, clock);
-        try {
-            monitor.begin();
-        } catch (RuntimeException e) {
-            monitor.close();
-            throw e;
+
+        /**
+         * The time source for event timestamps, windows and the overflow idle time (default UTC).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
         }
-        return monitor;
+
+        /**
+         * Where the monitor's one thread comes from (default: a daemon thread named
+         * {@code bulwark-pool-monitor-<name>}).
+         *
+         * @param factory the thread factory
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Starts the pool and its monitor. The pool opens its first connection now (HikariCP's
+         * fail-fast start): an unreachable database fails here with Hikari's exception.
+         *
+         * @return the running pool and monitor
+         * @throws IllegalStateException when the embedded default is asked for but H2 is not on the classpath
+         */
+        public ConnectionPoolMonitor build() {
+            if (settings.embedded()) {
+                requireH2();
+                LOG.info("DB_URL is not set: using the embedded H2 file database at {}",
+                        settings.embeddedPath().toAbsolutePath());
+            }
+            if (!settings.prePing()) {
+                LOG.warn("DB_POOL_PRE_PING=false has no effect: HikariCP always validates connections idle for more "
+                        + "than 500 ms before handing them out (JVM-wide setting com.zaxxer.hikari.aliveBypassWindowMs)");
+            }
+            ConnectionPoolMonitor monitor = new ConnectionPoolMonitor(settings, metrics, healthChecks, clock, threadFactory);
+            try {
+                monitor.begin();
+            } catch (RuntimeException e) {
+                monitor.close();
+                throw e;
+            }
+            return monitor;
+        }
     }
 
     private void begin() {

@@ -37,8 +37,28 @@ class ConnectionPoolMonitorTest {
     }
 
     @Test
+    void theMonitorRunsOnTheCallersThreadFactoryAndTheHealthCheckLeavesWithThePool() throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        HealthCheckRegistry healthChecks = new HealthCheckRegistry();
+        List<String> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "caller-pool-thread-" + made.size());
+            t.setDaemon(true);
+            made.add(t.getName());
+            return t;
+        };
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.builder(h2().build(), metrics).healthChecks(healthChecks)
+                .threadFactory(factory).build()) {
+            pool.dataSource().getConnection().close();
+            assertThat(made).as("the monitor thread came from the caller's factory").isNotEmpty();
+            assertThat(healthChecks.getNames()).containsExactly("bulwark.pool.bulwark");
+        }
+        assertThat(healthChecks.getNames()).isEmpty();
+    }
+
+    @Test
     void handsOutWorkingConnectionsFromAPlainHikariDataSource() throws Exception {
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(h2().build(), metrics);
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(h2().build(), metrics);
                 Connection c = pool.dataSource().getConnection();
                 Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT 40 + 2")) {
@@ -50,7 +70,7 @@ class ConnectionPoolMonitorTest {
 
     @Test
     void healthJsonHasTheDocumentedShapeAndNoSecret() throws Exception {
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(h2().build(), metrics, healthChecks)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(h2().build(), metrics, healthChecks)) {
             List<Connection> held = new ArrayList<>();
             held.add(pool.dataSource().getConnection());
             held.add(pool.dataSource().getConnection());
@@ -78,7 +98,7 @@ class ConnectionPoolMonitorTest {
 
     @Test
     void healthCheckProbesAConnectionAndReportsHealthy() {
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(h2().build(), metrics, healthChecks)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(h2().build(), metrics, healthChecks)) {
             HealthCheck.Result result = healthChecks.runHealthCheck("bulwark.pool.bulwark");
 
             assertThat(result.isHealthy()).isTrue();
@@ -88,7 +108,7 @@ class ConnectionPoolMonitorTest {
 
     @Test
     void closedPoolIsUnhealthyAndItsMetricsAreRemoved() {
-        ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(h2().build(), metrics, healthChecks);
+        ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(h2().build(), metrics, healthChecks);
         assertThat(metrics.getNames()).contains("bulwark.pool.bulwark.utilisation", "bulwark.pool.Wait");
         pool.close();
 
@@ -99,7 +119,7 @@ class ConnectionPoolMonitorTest {
 
     @Test
     void exposesHikariSeriesUnderTheirUsualPrometheusNames() throws Exception {
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(h2().poolName("orders").build(), metrics)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(h2().poolName("orders").build(), metrics)) {
             pool.dataSource().getConnection().close();
             PrometheusRegistry prometheus = new PrometheusRegistry();
             PoolPrometheus.register(metrics, prometheus);
@@ -121,7 +141,7 @@ class ConnectionPoolMonitorTest {
     void peaksCoverTheWindowNotTheWholeLife() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
         PoolSettings settings = h2().peakWindow(Duration.ofMinutes(2)).sampleInterval(Duration.ofMinutes(1)).build();
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, metrics, null, clock)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.builder(settings, metrics).clock(clock).build()) {
             List<Connection> held = new ArrayList<>();
             held.add(pool.dataSource().getConnection());
             held.add(pool.dataSource().getConnection());
@@ -145,7 +165,7 @@ class ConnectionPoolMonitorTest {
 
     @Test
     void theMonitorsOwnBorrowsAreNotCounted() throws Exception {
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(h2().overflowIdle(Duration.ZERO).build(), metrics)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(h2().overflowIdle(Duration.ZERO).build(), metrics)) {
             List<Connection> held = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 held.add(pool.dataSource().getConnection());
@@ -168,7 +188,7 @@ class ConnectionPoolMonitorTest {
     @Test
     void unsetUrlUsesTheEmbeddedH2FileDatabase(@TempDir Path dir) throws Exception {
         PoolSettings settings = PoolSettings.builder().embeddedPath(dir.resolve("db")).poolSize(1).maxOverflow(1).build();
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, metrics);
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(settings, metrics);
                 Connection c = pool.dataSource().getConnection();
                 Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t(x INT)");

@@ -40,7 +40,7 @@ class ExamplesTest {
         MetricRegistry metrics = new MetricRegistry();
         HealthCheckRegistry health = new HealthCheckRegistry();
 
-        ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(PoolSettings.fromEnvironment(), metrics, health);
+        ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(PoolSettings.fromEnvironment(), metrics, health);
         HikariDataSource dataSource = pool.dataSource();       // a plain HikariDataSource: use it as before
 
         String json = pool.check().toJson();                    // GET /health/db_pool (probes one connection)

@@ -21,7 +21,7 @@ class LeakDetectionIT {
                 .password(TestServices.postgresPassword()).poolName("leaks").poolSize(1).maxOverflow(1)
                 .leakDetection(Duration.ofSeconds(2)).build();
         MetricRegistry metrics = new MetricRegistry();
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, metrics)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(settings, metrics)) {
             pool.dataSource().getConnection().close();
             Connection leaked = leakyRepositoryCall(pool);
 

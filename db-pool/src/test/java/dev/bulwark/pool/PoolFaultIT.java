@@ -33,7 +33,7 @@ class PoolFaultIT {
                     .poolSize(2).maxOverflow(2).acquireTimeout(ACQUIRE_TIMEOUT).validationTimeout(Duration.ofMillis(250))
                     .sampleInterval(Duration.ofMillis(20)).build();
             HealthCheckRegistry healthChecks = new HealthCheckRegistry();
-            try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, new MetricRegistry(), healthChecks)) {
+            try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(settings, new MetricRegistry(), healthChecks)) {
                 AtomicBoolean stop = new AtomicBoolean();
                 AtomicInteger ok = new AtomicInteger();
                 AtomicInteger failed = new AtomicInteger();

@@ -59,8 +59,8 @@ class PoolFleetIT {
         try (ThrowawayPostgres server = ThrowawayPostgres.create()) {
             limitConnections(server);
             MetricRegistry metricsA = new MetricRegistry();
-            try (ConnectionPoolMonitor a = ConnectionPoolMonitor.start(replica(server, "web-a"), metricsA);
-                    ConnectionPoolMonitor b = ConnectionPoolMonitor.start(replica(server, "web-b"), new MetricRegistry())) {
+            try (ConnectionPoolMonitor a = ConnectionPoolMonitor.create(replica(server, "web-a"), metricsA);
+                    ConnectionPoolMonitor b = ConnectionPoolMonitor.create(replica(server, "web-b"), new MetricRegistry())) {
                 assertThat(a.settings().applicationName()).isEqualTo("orders:10:web-a");
                 Poll.until(Duration.ofSeconds(20), "both replicas seen with 2 connections each", () -> {
                     PoolHealth.Fleet f = a.health().fleet();
@@ -102,7 +102,7 @@ class PoolFleetIT {
     void aSingleReplicaWithinTheLimitHasNoFleetWarning() throws Exception {
         try (ThrowawayPostgres server = ThrowawayPostgres.create()) {
             limitConnections(server);
-            try (ConnectionPoolMonitor a = ConnectionPoolMonitor.start(replica(server, "web-a"), new MetricRegistry())) {
+            try (ConnectionPoolMonitor a = ConnectionPoolMonitor.create(replica(server, "web-a"), new MetricRegistry())) {
                 PoolHealth.Fleet fleet = a.health().fleet();
                 assertThat(fleet).isNotNull();
                 assertThat(fleet.replicas()).isEqualTo(1);

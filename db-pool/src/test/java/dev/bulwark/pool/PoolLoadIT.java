@@ -40,7 +40,7 @@ class PoolLoadIT {
     void sixteenClientsOnFourConnectionsAllSucceedAndTheMonitorAgrees() throws Exception {
         int clients = 16;
         int queriesEach = 25;
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(postgres().acquireTimeout(Duration.ofSeconds(20))
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(postgres().acquireTimeout(Duration.ofSeconds(20))
                 .build(), metrics, healthChecks)) {
             long acquiredBefore = pool.health().acquireMillis().count();
             ExecutorService executor = Executors.newFixedThreadPool(clients);
@@ -81,7 +81,7 @@ class PoolLoadIT {
 
     @Test
     void warnsWhenThePoolMayOpenMoreConnectionsThanPostgresAllows() {
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(postgres().poolSize(1).maxOverflow(5000).build(),
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(postgres().poolSize(1).maxOverflow(5000).build(),
                 metrics)) {
             assertThat(pool.warnings()).singleElement().asString()
                     .startsWith("DB_POOL_SIZE + DB_MAX_OVERFLOW = 5001 exceeds the ")
@@ -92,7 +92,7 @@ class PoolLoadIT {
 
     @Test
     void noWarningForAPoolWithinTheServerLimit() {
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(postgres().build(), metrics)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(postgres().build(), metrics)) {
             assertThat(pool.warnings()).isEmpty();
         }
     }
@@ -101,7 +101,7 @@ class PoolLoadIT {
     void exhaustionIsReportedWhileConnectionsAreHeldAndClearedWhenReleased() throws Exception {
         PoolSettings settings = postgres().acquireTimeout(Duration.ofMillis(500)).validationTimeout(Duration.ofMillis(250))
                 .unhealthyAfterExhausted(Duration.ofSeconds(1)).build();
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, metrics, healthChecks)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(settings, metrics, healthChecks)) {
             List<Connection> held = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 held.add(pool.dataSource().getConnection());

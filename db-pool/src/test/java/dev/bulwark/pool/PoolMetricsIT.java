@@ -63,7 +63,7 @@ class PoolMetricsIT {
                 .acquireTimeout(Duration.ofMillis(500)).validationTimeout(Duration.ofMillis(250))
                 .sampleInterval(Duration.ofMillis(20)).build();
         MetricRegistry metrics = new MetricRegistry();
-        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, metrics)) {
+        try (ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(settings, metrics)) {
             try (Connection c = pool.dataSource().getConnection(); Statement st = c.createStatement()) {
                 st.execute("SELECT pg_sleep(0.3)");
             }

@@ -85,7 +85,7 @@ class PoolOverflowIT {
         PoolSettings settings = PoolSettings.builder().url(TestServices.postgresUrl()).user(TestServices.postgresUser())
                 .password(TestServices.postgresPassword()).poolName(poolName).poolSize(SIZE).maxOverflow(OVERFLOW)
                 .overflowIdle(OVERFLOW_IDLE).sampleInterval(SAMPLE).acquireTimeout(Duration.ofSeconds(20)).build();
-        ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(settings, metrics);
+        ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(settings, metrics);
         watcher = Executors.newSingleThreadExecutor();
         watcher.submit(() -> {
             while (watching.get()) {

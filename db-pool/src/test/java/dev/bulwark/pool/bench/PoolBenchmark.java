@@ -66,8 +66,8 @@ public class PoolBenchmark {
         bareWithTracker = new HikariDataSource(tracked);
         PoolSettings.Builder settings = PoolSettings.builder().url(url).user(user).password(password).poolSize(4)
                 .maxOverflow(0);
-        monitored = ConnectionPoolMonitor.start(settings.poolName("monitored").build(), new MetricRegistry());
-        monitoredWithLeakDetection = ConnectionPoolMonitor.start(
+        monitored = ConnectionPoolMonitor.create(settings.poolName("monitored").build(), new MetricRegistry());
+        monitoredWithLeakDetection = ConnectionPoolMonitor.create(
                 settings.poolName("leaks").leakDetection(Duration.ofSeconds(60)).build(), new MetricRegistry());
     }
 

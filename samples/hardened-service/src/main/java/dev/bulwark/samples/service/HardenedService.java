@@ -158,7 +158,7 @@ public final class HardenedService implements AutoCloseable {
         }
         effective.putIfAbsent("JWT_ALLOWED_ORIGINS", url + ",http://127.0.0.1:" + actualPort);
         PoolSettings poolSettings = PoolSettings.fromEnvironment(effective);
-        this.pool = ConnectionPoolMonitor.start(poolSettings, metrics, healthChecks);
+        this.pool = ConnectionPoolMonitor.create(poolSettings, metrics, healthChecks);
         createSchema();
         TokenStore store = poolSettings.embedded() ? new InMemoryTokenStore()
                 : new JdbcTokenStore(pool.dataSource()).createTables();
