@@ -82,6 +82,15 @@ public interface BackupSource {
      */
     RestoreTarget restoreTarget(String target);
 
+    /**
+     * Returns the data object's name part after the backup id and before the compression
+     * extension, telling what the raw bytes are (default {@code .dump}; a parallel PostgreSQL
+     * dump is {@code .dir.tar}).
+     */
+    default String dataExtension() {
+        return ".dump";
+    }
+
     /** Returns versions of the tools involved, for the manifest (empty when unknown). */
     default Map<String, String> toolVersions() {
         return Map.of();
