@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +135,8 @@ final class Staging implements AutoCloseable {
             TarArchiveEntry e = new TarArchiveEntry(String.valueOf(f.getFileName()));
             e.setSize(Files.size(f));
             e.setMode(0600);
+            // whole seconds: a sub-second time would add a PAX header to every entry
+            e.setModTime(Files.getLastModifiedTime(f).toMillis() / 1000 * 1000);
             tar.putArchiveEntry(e);
             try (InputStream in = Files.newInputStream(f)) {
                 Tool.copy(in, tar);
@@ -158,7 +161,9 @@ final class Staging implements AutoCloseable {
         TarArchiveEntry e;
         int n = 0;
         while ((e = tar.getNextEntry()) != null) {
-            if (!e.isFile() || !ENTRY.matcher(e.getName()).matches()) {
+            // isFile() is also true of links and devices: only the two plain-file type flags pass
+            boolean plain = e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM;
+            if (!plain || !ENTRY.matcher(e.getName()).matches()) {
                 throw new IOException("the directory-format archive holds an entry that is not a plain file name: '"
                         + e.getName() + "'; refusing it");
             }
