@@ -18,7 +18,9 @@ public interface BackupSource {
     /**
      * A PostgreSQL database dumped with {@code pg_dump --format=custom} from one exported snapshot
      * (row counts taken in the same snapshot) and restored with {@code pg_restore
-     * --single-transaction} into a new database. The password reaches the tools only through
+     * --single-transaction} into a new database; with {@link BackupSettings#pgJobs()} of 2 or more,
+     * dumped in parallel in directory format ({@code pg_dump -Fd -j N}, same snapshot), stored as
+     * one tar archive and restored with {@code pg_restore -j N}. The password reaches the tools only through
      * {@code PGPASSWORD}; {@code pg_dump}'s major version must be at least the server's.
      *
      * @param jdbcUrl {@code jdbc:postgresql://host:port/database}
