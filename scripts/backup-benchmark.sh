@@ -69,6 +69,6 @@ echo "|---|---|---|---|---|"
 for i in "${!names[@]}"; do
   read -r med min max < <(tr ' ' '\n' <<<"${times[$i]}" | grep . | sort -n |
     awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR]}')
-  printf '| `%s` | %s s | %s s | %s s | %.1f MB |\n' "${names[$i]}" "$med" "$min" "$max" \
+  printf '| `%s` | %s s | %s s | %s s | %.1f MB |\n' "${names[$i]//|/\\|}" "$med" "$min" "$max" \
     "$(echo "${sizes[$i]} / 1000000" | bc -l)"
 done
