@@ -13,7 +13,11 @@ if [[ ! -f "$cp_file" || ! -f "$classes/dev/bulwark/backup/cli/BackupCli.class" 
   (cd "$root" && ./mvnw -B -q -pl backup -am package -DskipTests -Dspotbugs.skip=true \
       -Dmaven.javadoc.skip=true -Djacoco.skip=true -Denforcer.skip=true) >&2
 fi
+# JVM flags (measured, backup/README.md "Where the time goes"): the serial collector, so no GC
+# threads compete with pg_dump and zstd on a small machine. C2 stays on (no TieredStopAtLevel=1):
+# SHA-256 and AES-GCM need its intrinsics, and C1-only cost more in hashing than it saved in JIT.
+default_opts="-Xmx256m -XX:+UseSerialGC"
 # shellcheck disable=SC2086
-exec java ${BACKUP_JAVA_OPTS:--Xmx256m} -Dbulwark.backup.cli.name=scripts/backup.sh -Dorg.slf4j.simpleLogger.defaultLogLevel="${BACKUP_LOG_LEVEL:-info}" \
+exec java ${BACKUP_JAVA_OPTS:-$default_opts} -Dbulwark.backup.cli.name=scripts/backup.sh -Dorg.slf4j.simpleLogger.defaultLogLevel="${BACKUP_LOG_LEVEL:-info}" \
   -Dorg.slf4j.simpleLogger.logFile=System.err \
   -cp "$classes:$(cat "$cp_file")" dev.bulwark.backup.cli.BackupCli "$@"

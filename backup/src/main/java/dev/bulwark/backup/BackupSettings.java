@@ -30,6 +30,10 @@ public final class BackupSettings {
     public static final Compression DEFAULT_COMPRESSION = Compression.ZSTD;
     /** Default zstd level (zstd's own default: fast, good ratio). */
     public static final int DEFAULT_ZSTD_LEVEL = 3;
+    /** Default zstd worker threads: 0 means one per available processor. */
+    public static final int DEFAULT_ZSTD_WORKERS = 0;
+    /** Default pg_dump jobs: 1 = one process, custom format; 2 or more = directory format, parallel. */
+    public static final int DEFAULT_PG_JOBS = 1;
     /** Default recovery point objective: the newest good backup must be younger. */
     public static final Duration DEFAULT_RPO = Duration.ofHours(24);
     /** Default recovery time objective that drills are measured against. */
@@ -42,6 +46,9 @@ public final class BackupSettings {
     private final Retention retention;
     private final Compression compression;
     private final int zstdLevel;
+    private final int zstdWorkers;
+    private final int pgJobs;
+    private final Path stagingDir;
     private final BackupEncryption encryption;
     private final boolean allowUnencryptedRemote;
     private final Path directory;
@@ -68,6 +75,17 @@ public final class BackupSettings {
             throw new IllegalArgumentException("zstd level (BACKUP_ZSTD_LEVEL) must be 1..19, got " + b.zstdLevel);
         }
         this.zstdLevel = b.zstdLevel;
+        if (b.zstdWorkers < 0 || b.zstdWorkers > 64) {
+            throw new IllegalArgumentException("zstd workers (BACKUP_ZSTD_WORKERS) must be 0..64 (0 = one per"
+                    + " processor, 1 = compress in the calling thread), got " + b.zstdWorkers);
+        }
+        this.zstdWorkers = b.zstdWorkers;
+        if (b.pgJobs < 1 || b.pgJobs > 64) {
+            throw new IllegalArgumentException("pg_dump jobs (BACKUP_PG_JOBS) must be 1..64 (1 = one pg_dump process,"
+                    + " custom format; 2 or more = directory format with that many jobs), got " + b.pgJobs);
+        }
+        this.pgJobs = b.pgJobs;
+        this.stagingDir = b.stagingDir;
         this.encryption = b.encryption;
         this.allowUnencryptedRemote = b.allowUnencryptedRemote;
         this.directory = Objects.requireNonNull(b.directory, "directory");
@@ -137,6 +155,9 @@ public final class BackupSettings {
                 r.integer("BACKUP_KEEP_MONTHLY").orElse(d.monthly())));
         r.parsed("BACKUP_COMPRESSION", Compression::fromLabel).ifPresent(b::compression);
         r.integer("BACKUP_ZSTD_LEVEL").ifPresent(b::zstdLevel);
+        r.integer("BACKUP_ZSTD_WORKERS").ifPresent(b::zstdWorkers);
+        r.integer("BACKUP_PG_JOBS").ifPresent(b::pgJobs);
+        r.path("BACKUP_STAGING_DIR").ifPresent(b::stagingDir);
         if (r.has("BACKUP_ENCRYPTION_KEYSET_FILE") && r.has("BACKUP_ENCRYPTION_KEYSET")) {
             throw new IllegalArgumentException("set BACKUP_ENCRYPTION_KEYSET_FILE or BACKUP_ENCRYPTION_KEYSET, not both");
         }
@@ -190,6 +211,27 @@ public final class BackupSettings {
     /** Returns the zstd level. */
     public int zstdLevel() {
         return zstdLevel;
+    }
+
+    /**
+     * Returns the number of zstd worker threads actually used: the setting, or one per available
+     * processor when it is 0. 1 compresses in the thread that writes.
+     */
+    public int zstdWorkers() {
+        return zstdWorkers == 0 ? Runtime.getRuntime().availableProcessors() : zstdWorkers;
+    }
+
+    /** Returns the pg_dump jobs: 1 = custom format from one process, more = parallel directory format. */
+    public int pgJobs() {
+        return pgJobs;
+    }
+
+    /**
+     * Returns where the parallel directory-format dump is staged before it is streamed into the
+     * store (default: {@code java.io.tmpdir}).
+     */
+    public Path stagingDir() {
+        return stagingDir == null ? Path.of(System.getProperty("java.io.tmpdir")) : stagingDir;
     }
 
     /** Returns the encryption, empty when backups are not encrypted. */
@@ -267,7 +309,8 @@ public final class BackupSettings {
     @Override
     public String toString() {
         return "BackupSettings[schedule=" + schedule + ", jitter=" + jitter + ", retention=" + retention
-                + ", compression=" + compression.label() + (compression == Compression.ZSTD ? "/" + zstdLevel : "")
+                + ", compression=" + compression.label() + (compression == Compression.ZSTD ? "/" + zstdLevel + "x" + zstdWorkers() : "")
+                + (pgJobs > 1 ? ", pgJobs=" + pgJobs : "")
                 + ", encryption=" + (encryption == null ? "none" : "key " + encryption.keyId())
                 + ", store=" + (s3Bucket == null ? directory : "s3://" + s3Bucket + "/" + s3Prefix)
                 + ", rpo=" + rpo + ", rto=" + rto + "]";
@@ -281,6 +324,9 @@ public final class BackupSettings {
         private Retention retention = Retention.DEFAULT;
         private Compression compression = DEFAULT_COMPRESSION;
         private int zstdLevel = DEFAULT_ZSTD_LEVEL;
+        private int zstdWorkers = DEFAULT_ZSTD_WORKERS;
+        private int pgJobs = DEFAULT_PG_JOBS;
+        private Path stagingDir;
         private BackupEncryption encryption;
         private boolean allowUnencryptedRemote;
         private Path directory = DEFAULT_DIRECTORY;
@@ -360,6 +406,43 @@ public final class BackupSettings {
          */
         public Builder zstdLevel(int v) {
             this.zstdLevel = v;
+            return this;
+        }
+
+        /**
+         * Sets the zstd worker threads, 0..64: 0 (default) = one per available processor, 1 =
+         * compress in the writing thread.
+         *
+         * @param v zstd worker threads
+         * @return this
+         */
+        public Builder zstdWorkers(int v) {
+            this.zstdWorkers = v;
+            return this;
+        }
+
+        /**
+         * Sets the pg_dump jobs, 1..64: 1 (default) = custom format from one process; 2 or more =
+         * directory format dumped by that many parallel jobs from one snapshot, stored as one tar
+         * archive and restored with {@code pg_restore} using as many jobs.
+         *
+         * @param v pg_dump jobs
+         * @return this
+         */
+        public Builder pgJobs(int v) {
+            this.pgJobs = v;
+            return this;
+        }
+
+        /**
+         * Sets where a parallel dump is staged before it is streamed into the store (default:
+         * {@code java.io.tmpdir}); it needs room for the uncompressed dump.
+         *
+         * @param v staging directory
+         * @return this
+         */
+        public Builder stagingDir(Path v) {
+            this.stagingDir = Objects.requireNonNull(v, "stagingDir");
             return this;
         }
 

@@ -18,7 +18,9 @@ public interface BackupSource {
     /**
      * A PostgreSQL database dumped with {@code pg_dump --format=custom} from one exported snapshot
      * (row counts taken in the same snapshot) and restored with {@code pg_restore
-     * --single-transaction} into a new database. The password reaches the tools only through
+     * --single-transaction} into a new database; with {@link BackupSettings#pgJobs()} of 2 or more,
+     * dumped in parallel in directory format ({@code pg_dump -Fd -j N}, same snapshot), stored as
+     * one tar archive and restored with {@code pg_restore -j N}. The password reaches the tools only through
      * {@code PGPASSWORD}; {@code pg_dump}'s major version must be at least the server's.
      *
      * @param jdbcUrl {@code jdbc:postgresql://host:port/database}
@@ -81,6 +83,15 @@ public interface BackupSource {
      * @throws BackupException when the target exists and is not empty, or cannot be created
      */
     RestoreTarget restoreTarget(String target);
+
+    /**
+     * Returns the data object's name part after the backup id and before the compression
+     * extension, telling what the raw bytes are (default {@code .dump}; a parallel PostgreSQL
+     * dump is {@code .dir.tar}).
+     */
+    default String dataExtension() {
+        return ".dump";
+    }
 
     /** Returns versions of the tools involved, for the manifest (empty when unknown). */
     default Map<String, String> toolVersions() {

@@ -59,10 +59,27 @@ public enum Compression {
      * @throws IOException when the compressor cannot start
      */
     public OutputStream compress(OutputStream out, int level) throws IOException {
+        return compress(out, level, 1);
+    }
+
+    /**
+     * Returns the compressing stream; zstd compresses on {@code workers} threads of its own
+     * (zstd's multi-threaded mode, the same frames as {@code zstd -T}).
+     *
+     * @param out where compressed bytes go (closed with the returned stream)
+     * @param level zstd level (1-19); ignored by the others
+     * @param workers zstd worker threads; 1 compresses in the writing thread; ignored by the others
+     * @return the compressing stream
+     * @throws IOException when the compressor cannot start
+     */
+    public OutputStream compress(OutputStream out, int level, int workers) throws IOException {
         switch (this) {
             case ZSTD:
                 ZstdOutputStream zstd = new ZstdOutputStream(out, level);
                 zstd.setChecksum(true);
+                if (workers > 1) {
+                    zstd.setWorkers(workers);
+                }
                 return zstd;
             case GZIP:
                 return new GZIPOutputStream(out, 64 * 1024);

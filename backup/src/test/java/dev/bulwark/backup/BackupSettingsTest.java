@@ -26,6 +26,19 @@ class BackupSettingsTest {
         assertThat(s.rpo()).isEqualTo(Duration.ofHours(24));
         assertThat(s.rto()).isEqualTo(Duration.ofHours(1));
         assertThat(s.openStore()).isInstanceOf(LocalBackupStore.class);
+        assertThat(s.zstdWorkers()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(s.pgJobs()).isEqualTo(1);
+        assertThat(s.stagingDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    @Test
+    void readsTheParallelAndCompressionThreadSettings() {
+        BackupSettings s = BackupSettings.fromEnvironment(Map.of("BACKUP_ZSTD_WORKERS", "1", "BACKUP_PG_JOBS", "4",
+                "BACKUP_STAGING_DIR", tmp.toString()));
+        assertThat(s.zstdWorkers()).isEqualTo(1);
+        assertThat(s.pgJobs()).isEqualTo(4);
+        assertThat(s.stagingDir()).isEqualTo(tmp);
+        assertThat(s.toString()).contains("pgJobs=4");
     }
 
     @Test
@@ -76,6 +89,10 @@ class BackupSettingsTest {
                 .hasMessageContaining("BACKUP_COMPRESSION").hasMessageContaining("zstd, gzip, none");
         assertThatThrownBy(() -> BackupSettings.fromEnvironment(Map.of("BACKUP_ZSTD_LEVEL", "40")))
                 .hasMessageContaining("BACKUP_ZSTD_LEVEL").hasMessageContaining("1..19");
+        assertThatThrownBy(() -> BackupSettings.fromEnvironment(Map.of("BACKUP_ZSTD_WORKERS", "-1")))
+                .hasMessageContaining("BACKUP_ZSTD_WORKERS").hasMessageContaining("0..64");
+        assertThatThrownBy(() -> BackupSettings.fromEnvironment(Map.of("BACKUP_PG_JOBS", "0")))
+                .hasMessageContaining("BACKUP_PG_JOBS").hasMessageContaining("1..64");
         assertThatThrownBy(() -> BackupSettings.fromEnvironment(Map.of("BACKUP_ENCRYPTION_KEYSET", "{\"not\":1}")))
                 .hasMessageContaining("BACKUP_ENCRYPTION_KEYSET").hasMessageContaining("keygen");
         assertThatThrownBy(() -> BackupSettings.fromEnvironment(Map.of("BACKUP_ENCRYPTION_KEYSET_FILE",

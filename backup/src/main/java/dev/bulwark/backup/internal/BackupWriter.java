@@ -71,7 +71,7 @@ public final class BackupWriter {
         String id = ID_TIME.format(start) + "-" + HexFormat.of().formatHex(random(3));
         Compression compression = settings.compression();
         Optional<BackupEncryption> enc = settings.encryption();
-        String data = id + ".dump" + compression.extension() + (enc.isPresent() ? ".tink" : "");
+        String data = id + source.dataExtension() + compression.extension() + (enc.isPresent() ? ".tink" : "");
         Manifest running = new Manifest(Manifest.FORMAT_VERSION, id, Manifest.Status.RUNNING, source.kind(),
                 source.name(), Map.of(), start, null, 0, 0, null, compression.label(),
                 enc.isPresent() ? BackupEncryption.SCHEME : "none", enc.map(BackupEncryption::keyId).orElse(null),
@@ -97,7 +97,7 @@ public final class BackupWriter {
                 if (enc.isPresent()) {
                     chain = enc.get().encrypt(chain, id);
                 }
-                chain = compression.compress(chain, settings.zstdLevel());
+                chain = compression.compress(chain, settings.zstdLevel(), settings.zstdWorkers());
                 raw = new Counting.Out(chain);
                 try (OutputStream out = raw) {
                     counts = source.dump(out);

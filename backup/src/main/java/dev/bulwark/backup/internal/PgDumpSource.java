@@ -4,10 +4,14 @@ import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.BackupSource;
 import dev.bulwark.backup.RestoreTarget;
+import dev.bulwark.core.internal.Threads;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +19,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -22,12 +27,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A PostgreSQL database dumped with {@code pg_dump --format=custom} (streamed from the process,
- * never staged) and restored with {@code pg_restore --single-transaction}.
+ * never staged) and restored with {@code pg_restore --single-transaction}; or, with
+ * {@code BACKUP_PG_JOBS} of 2 or more, dumped with {@code pg_dump --format=directory --jobs=N}
+ * into an owner-only staging directory, stored as one tar archive, and restored with
+ * {@code pg_restore --jobs=N}.
  *
  * <p>The dump and the row counts recorded in the manifest come from one snapshot: a
  * repeatable-read transaction exports it ({@code pg_export_snapshot()}), counts every table,
@@ -48,6 +58,8 @@ public final class PgDumpSource implements BackupSource {
     private final String password;
     private final String pgDump;
     private final String pgRestore;
+    private final int jobs;
+    private final Path stagingDir;
 
     /**
      * A PostgreSQL source dumped with pg_dump.
@@ -74,6 +86,8 @@ public final class PgDumpSource implements BackupSource {
         this.password = password;
         this.pgDump = settings.pgDump();
         this.pgRestore = settings.pgRestore();
+        this.jobs = settings.pgJobs();
+        this.stagingDir = settings.stagingDir();
     }
 
     private static String redact(String url) {
@@ -160,7 +174,18 @@ public final class PgDumpSource implements BackupSource {
     }
 
     @Override
+    public String dataExtension() {
+        return jobs > 1 ? ".dir.tar" : ".dump";
+    }
+
+    /**
+     * Dumps in one snapshot: this connection's repeatable-read transaction exports it, pg_dump
+     * dumps it ({@code --snapshot}) while the same transaction counts every table on another
+     * thread, so the counts cost no time of their own yet match the dump exactly.
+     */
+    @Override
     public Map<String, Long> dump(OutputStream out) throws IOException {
+        Staging.cleanUpAbandoned(stagingDir);
         try (Connection c = connect(database)) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -170,14 +195,59 @@ public final class PgDumpSource implements BackupSource {
                 rs.next();
                 snapshot = rs.getString(1);
             }
-            Map<String, Long> counts = countRows(c);
-            Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", "--snapshot=" + snapshot),
-                    env(database), null, out);
+            CompletableFuture<Map<String, Long>> counts = new CompletableFuture<>();
+            Thread counter = Threads.daemonThread(() -> {
+                try {
+                    counts.complete(countRows(c));
+                } catch (SQLException | RuntimeException e) {
+                    counts.completeExceptionally(e);
+                }
+            }, "bulwark-backup-row-counts");
+            counter.start();
+            try {
+                if (jobs > 1) {
+                    dumpParallel(snapshot, out);
+                } else {
+                    Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password",
+                            "--snapshot=" + snapshot), env(database), null, out);
+                }
+            } catch (IOException | RuntimeException e) {
+                c.abort(Runnable::run); // stops the counting at once; the exported snapshot goes with it
+                throw e;
+            }
+            Map<String, Long> result = await(counts);
             c.commit();
-            return counts;
+            return result;
         } catch (SQLException e) {
             throw new IOException("PostgreSQL database " + database + " at " + host + ":" + port + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Long> await(CompletableFuture<Map<String, Long>> counts) throws SQLException {
+        try {
+            return counts.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while counting rows", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException) {
+                throw (SQLException) cause;
+            }
+            throw new SQLException("counting rows failed: " + cause, cause);
+        }
+    }
+
+    /**
+     * {@code pg_dump -Fd -j N} into an owner-only staging directory from the exported snapshot,
+     * then the directory as one tar stream into {@code out}.
+     */
+    private void dumpParallel(String snapshot, OutputStream out) throws IOException {
+        try (Staging staging = Staging.create(stagingDir)) {
+            Tool.run(List.of(pgDump, "--format=directory", "--jobs=" + jobs, "--compress=0", "--no-password",
+                    "--snapshot=" + snapshot, "--file=" + staging.dumpDirectory()), env(database), null, null);
+            staging.tarTo(out);
         }
     }
 
@@ -257,8 +327,16 @@ public final class PgDumpSource implements BackupSource {
 
             @Override
             public void restore(InputStream dump) throws IOException {
-                Tool.run(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
-                        "--no-password", "--dbname=" + db), env(db), dump, null);
+                BufferedInputStream in = new BufferedInputStream(dump, 64 * 1024);
+                in.mark(512);
+                byte[] head = in.readNBytes(512);
+                in.reset();
+                if (isTar(head)) {
+                    restoreDirectoryFormat(in, db);
+                } else {
+                    Tool.run(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error",
+                            "--single-transaction", "--no-password", "--dbname=" + db), env(db), in, null);
+                }
             }
 
             @Override
@@ -275,6 +353,26 @@ public final class PgDumpSource implements BackupSource {
                 drop(db);
             }
         };
+    }
+
+    /** A POSIX tar header: {@code ustar} at offset 257 (a custom-format dump starts with {@code PGDMP}). */
+    static boolean isTar(byte[] head) {
+        return head.length >= 262 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar");
+    }
+
+    /**
+     * Restores a directory-format archive: extracted into an owner-only staging directory, then
+     * {@code pg_restore -j N} (N = {@code BACKUP_PG_JOBS}; one job restores in a single transaction).
+     */
+    private void restoreDirectoryFormat(InputStream archive, String db) throws IOException {
+        try (Staging staging = Staging.create(stagingDir)) {
+            staging.untarFrom(archive);
+            List<String> cmd = new ArrayList<>(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error",
+                    "--no-password", "--format=directory", "--dbname=" + db));
+            cmd.add(jobs > 1 ? "--jobs=" + jobs : "--single-transaction");
+            cmd.add(staging.dumpDirectory().toString());
+            Tool.run(cmd, env(db), null, null);
+        }
     }
 
     private static byte[] random() {

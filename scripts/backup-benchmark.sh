@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Backup benchmark (issue #17): the shell commands an operator would write vs scripts/backup.sh,
+# in ONE run, interleaved round by round (so a busy machine slows every command alike).
+#   scripts/backup-benchmark.sh [DATABASE] [ROUNDS] [JOBS]
+# Needs PGHOST/PGPORT/PGUSER/PGPASSWORD for DATABASE on PostgreSQL, and pg_dump, zstd in PATH.
+# Each command is timed wall-clock from start to its file on disk (the JVM's start included for
+# ours); the tables print the median, min and max of ROUNDS, and the size of the output.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+db=${1:-bench17}
+rounds=${2:-3}
+jobs=${3:-2}
+work=$(mktemp -d "${TMPDIR:-/tmp}/backup-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+export DB_URL="jdbc:postgresql://${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$db" DB_USER="${PGUSER:-bulwark}" \
+  DB_PASSWORD="${PGPASSWORD:-}" BACKUP_LOG_LEVEL=warn BACKUP_STAGING_DIR="$work/staging"
+"$root/scripts/backup.sh" keygen --out "$work/keyset.json" >/dev/null
+
+names=(
+  "pg_dump -Fc -f file"
+  "pg_dump -Fc -Z0 | zstd -q -T0 -3 > file"
+  "pg_dump -Fd -j $jobs -f dir"
+  "scripts/backup.sh backup (zstd)"
+  "scripts/backup.sh backup (zstd + Tink)"
+  "BACKUP_PG_JOBS=$jobs scripts/backup.sh backup"
+)
+
+run() { # index -> runs the command once, prints "seconds bytes"
+  local out="$work/out" t0 t1
+  rm -rf "$out" "$work/store"
+  t0=$(date +%s.%N)
+  case $1 in
+    0) pg_dump -Fc -f "$out" "$db" ;;
+    1) pg_dump -Fc -Z0 "$db" | zstd -q -T0 -3 > "$out" ;;
+    2) pg_dump -Fd -j "$jobs" -f "$out" "$db" ;;
+    3) BACKUP_DIR="$work/store" "$root/scripts/backup.sh" backup >/dev/null ;;
+    4) BACKUP_DIR="$work/store" BACKUP_ENCRYPTION_KEYSET_FILE="$work/keyset.json" \
+         "$root/scripts/backup.sh" backup >/dev/null ;;
+    5) BACKUP_DIR="$work/store" BACKUP_PG_JOBS="$jobs" "$root/scripts/backup.sh" backup >/dev/null ;;
+  esac
+  t1=$(date +%s.%N)
+  local bytes
+  if [[ -d "$work/store" ]]; then
+    bytes=$(find "$work/store" -type f -not -name '*.json' -not -name '.lock' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  else
+    bytes=$(du -sb "$out" | cut -f1)
+  fi
+  echo "$(echo "$t1 - $t0" | bc) $bytes"
+}
+
+echo "database $db: $(psql -Atc "SELECT pg_size_pretty(pg_database_size('$db'))" "$db"), rounds $rounds, jobs $jobs"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)," \
+  "$(java -version 2>&1 | head -1), $(pg_dump --version), $(zstd --version | head -1)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+"$root/scripts/backup.sh" --help >/dev/null # builds the module once if needed, outside the timings
+declare -A times sizes
+for ((r = 1; r <= rounds; r++)); do
+  for i in "${!names[@]}"; do
+    read -r secs bytes < <(run "$i")
+    times[$i]+="$secs "
+    sizes[$i]=$bytes
+  done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| command | median | min | max | output |"
+echo "|---|---|---|---|---|"
+for i in "${!names[@]}"; do
+  read -r med min max < <(tr ' ' '\n' <<<"${times[$i]}" | grep . | sort -n |
+    awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR]}')
+  printf '| `%s` | %s s | %s s | %s s | %.1f MB |\n' "${names[$i]//|/\\|}" "$med" "$min" "$max" \
+    "$(echo "${sizes[$i]} / 1000000" | bc -l)"
+done
