@@ -5,7 +5,6 @@ import com.codahale.metrics.MetricRegistry;
 import dev.bulwark.jwt.internal.Cookies;
 import dev.bulwark.jwt.internal.Secrets;
 import dev.bulwark.jwt.internal.VerifiedTokenCache;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
@@ -37,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * carrying both is judged by its cookie alone.
  *
  * <p><b>CSRF.</b> A cookie-authenticated request with any method but {@code GET}, {@code HEAD}
- * and {@code OPTIONS} (and refresh, and every logout not made with a Bearer token) must come from
- * an allowed origin ({@code Origin}; only when that header is absent, the origin of
+ * and {@code OPTIONS} (and refresh, and every logout not made with a Bearer token) must not be
+ * marked {@code Sec-Fetch-Site: cross-site} by the browser (Fetch Metadata, the first layer), must
+ * come from an allowed origin ({@code Origin}; only when that header is absent, the origin of
  * {@code Referer}; {@code Origin: null} is refused) <i>and</i> echo the readable CSRF cookie in the
  * {@code X-CSRF-Token} header; the token is also bound to the session (its hash is in the JWT).
  * Bearer-authenticated requests are exempt: browsers never add that header by themselves.
@@ -625,16 +625,20 @@ public final class JwtCookieAuth {
     }
 
     /**
-     * The CSRF defence: an allowed origin and the double-submit token, bound to {@code t} when a
-     * token verified ({@code t} may be null for a logout carrying no valid token).
+     * The CSRF defence, in three layers: Fetch Metadata ({@code Sec-Fetch-Site: cross-site} is
+     * refused; {@code same-origin}, {@code same-site}, {@code none} or no header go on), an allowed
+     * origin, and the double-submit token, bound to {@code t} when a token verified ({@code t} may
+     * be null for a logout carrying no valid token).
      */
     private Refusal csrf(AuthRequest request, TokenCodec.Verified t) {
+        // Browsers that send Fetch Metadata say themselves when another site made the request; the
+        // cookies are SameSite=Strict, so no legitimate cookie-authenticated request is cross-site.
+        if (RequestOrigin.crossSite(request)) {
+            return Refusal.CSRF_CROSS_SITE;
+        }
         // Referer only stands in for a missing Origin; "Origin: null" (sandboxed frames, some
         // redirects) is an answer in itself and is refused.
-        Optional<String> originHeader = request.header("Origin");
-        String origin = originHeader.isPresent() ? originHeader.get()
-                : request.header("Referer").map(JwtCookieAuth::originOf).orElse(null);
-        if (origin == null || !settings.allowedOrigins().contains(normalised(origin))) {
+        if (!RequestOrigin.allowed(RequestOrigin.origin(request).orElse(null), settings.allowedOrigins())) {
             return Refusal.CSRF_ORIGIN;
         }
         String header = request.header(JwtSettings.CSRF_HEADER).orElse(null);
@@ -645,26 +649,6 @@ public final class JwtCookieAuth {
             return Refusal.CSRF_TOKEN;
         }
         return null;
-    }
-
-    private static String normalised(String origin) {
-        try {
-            return JwtSettings.Builder.normaliseOrigin(origin);
-        } catch (IllegalArgumentException e) {
-            return "";
-        }
-    }
-
-    private static String originOf(String referer) {
-        try {
-            URI uri = URI.create(referer.trim());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                return null;
-            }
-            return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static String method(AuthRequest request) {

@@ -39,6 +39,8 @@ public enum Refusal {
     SESSION_REFUSED(401, "session_refused"),
     /** The token is bound to a fingerprint cookie that is missing or does not match. */
     FINGERPRINT_MISMATCH(401, "fingerprint_mismatch"),
+    /** A cookie-authenticated unsafe request the browser marked {@code Sec-Fetch-Site: cross-site}. */
+    CSRF_CROSS_SITE(403, "csrf_cross_site"),
     /** A cookie-authenticated unsafe request from an origin not on the allow-list (or with none). */
     CSRF_ORIGIN(403, "csrf_origin"),
     /** A cookie-authenticated unsafe request without the matching double-submit CSRF token. */

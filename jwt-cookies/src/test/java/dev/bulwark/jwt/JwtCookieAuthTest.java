@@ -215,6 +215,33 @@ class JwtCookieAuthTest {
     }
 
     @Test
+    void fetchMetadataRefusesACrossSiteRequestThatOriginAndTokenWouldPass() {
+        FakeHttp.Response session = login();
+        FakeHttp.Request crossSite = unsafe("POST", session).header("Sec-Fetch-Site", "cross-site");
+
+        assertThat(auth.authenticate(crossSite).refusal()).isEqualTo(Refusal.CSRF_CROSS_SITE);
+        assertThat(auth.refresh(crossSite, new FakeHttp.Response()).refusal()).isEqualTo(Refusal.CSRF_CROSS_SITE);
+        assertThat(auth.logout(crossSite, new FakeHttp.Response())).contains(Refusal.CSRF_CROSS_SITE);
+        assertThat(Refusal.CSRF_CROSS_SITE.status()).isEqualTo(403);
+        assertThat(auth.authenticate(unsafe("POST", session)).authenticated()).isTrue(); // session not ended
+    }
+
+    @Test
+    void fetchMetadataSameOriginStillNeedsAnAllowedOriginAndTheToken() {
+        FakeHttp.Response session = login();
+
+        assertThat(auth.authenticate(unsafe("POST", session).header("Sec-Fetch-Site", "same-origin")).authenticated())
+                .isTrue();
+        assertThat(auth.authenticate(unsafe("POST", session).header("Sec-Fetch-Site", "none")).authenticated()).isTrue();
+        assertThat(auth.authenticate(unsafe("POST", session).header("Sec-Fetch-Site", "same-origin")
+                .header("Origin", "https://evil.example")).refusal()).isEqualTo(Refusal.CSRF_ORIGIN);
+        assertThat(auth.authenticate(unsafe("POST", session).header("Sec-Fetch-Site", "same-site")
+                .header("Origin", "https://other.example.com")).refusal()).isEqualTo(Refusal.CSRF_ORIGIN);
+        assertThat(auth.authenticate(unsafe("POST", session).header("Sec-Fetch-Site", "same-origin")
+                .header("X-CSRF-Token", "wrong")).refusal()).isEqualTo(Refusal.CSRF_TOKEN);
+    }
+
+    @Test
     void csrfFallsBackToTheRefererOrigin() {
         FakeHttp.Response session = login();
         FakeHttp.Request viaReferer = new FakeHttp.Request("PATCH").cookiesFrom(session)

@@ -7,11 +7,14 @@ import dev.bulwark.jwt.AuthResponse;
 import dev.bulwark.jwt.AuthResult;
 import dev.bulwark.jwt.Authentication;
 import dev.bulwark.jwt.JwtCookieAuth;
+import dev.bulwark.jwt.LoginOutcome;
+import dev.bulwark.jwt.LoginRefusal;
 import dev.bulwark.jwt.Refusal;
 import dev.bulwark.jwt.TokenStoreException;
 import dev.bulwark.jwt.internal.Cookies;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
@@ -151,6 +154,45 @@ public final class JdkHttpAuth {
     public static void refuse(HttpExchange exchange, Refusal refusal) throws IOException {
         JwtCookieAuth.writeHeaders(refusal, response(exchange));
         sendJson(exchange, refusal.status(), refusal.json());
+    }
+
+    /**
+     * The client's address for {@link dev.bulwark.jwt.LoginGuard#attempt}: the TCP peer (behind a
+     * reverse proxy, pass the address the proxy reports instead).
+     *
+     * @param exchange the exchange
+     * @return the peer's IP address
+     */
+    public static String clientAddress(HttpExchange exchange) {
+        InetSocketAddress peer = exchange.getRemoteAddress();
+        return peer == null ? "unknown" : peer.getAddress() == null ? peer.getHostString() : peer.getAddress().getHostAddress();
+    }
+
+    /**
+     * Answers a login refusal of {@link dev.bulwark.jwt.LoginGuard#checkRequest}: status and JSON body.
+     *
+     * @param exchange the exchange
+     * @param refusal why
+     * @throws IOException when the client went away
+     */
+    public static void refuse(HttpExchange exchange, LoginRefusal refusal) throws IOException {
+        sendJson(exchange, refusal.status(), refusal.json());
+    }
+
+    /**
+     * Answers a login attempt that did not succeed: status, {@code Retry-After} when throttled,
+     * JSON body.
+     *
+     * @param exchange the exchange
+     * @param outcome the guard's outcome (not succeeded)
+     * @throws IOException when the client went away
+     */
+    public static void refuse(HttpExchange exchange, LoginOutcome outcome) throws IOException {
+        if (outcome.succeeded()) {
+            throw new IllegalArgumentException("the login succeeded: nothing to refuse");
+        }
+        outcome.writeHeaders(response(exchange));
+        refuse(exchange, outcome.refusal());
     }
 
     private static void sendJson(HttpExchange exchange, int status, String json) throws IOException {

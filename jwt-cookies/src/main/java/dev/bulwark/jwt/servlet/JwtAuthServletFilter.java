@@ -4,6 +4,8 @@ import dev.bulwark.jwt.AuthRequest;
 import dev.bulwark.jwt.AuthResponse;
 import dev.bulwark.jwt.AuthResult;
 import dev.bulwark.jwt.JwtCookieAuth;
+import dev.bulwark.jwt.LoginOutcome;
+import dev.bulwark.jwt.LoginRefusal;
 import dev.bulwark.jwt.Refusal;
 import dev.bulwark.jwt.TokenStoreException;
 import jakarta.servlet.Filter;
@@ -118,6 +120,45 @@ public final class JwtAuthServletFilter implements Filter {
     public static void refuse(HttpServletResponse response, Refusal refusal) throws IOException {
         JwtCookieAuth.writeHeaders(refusal, response(response));
         send(response, refusal.status(), refusal.json());
+    }
+
+    /**
+     * The client's address for {@link dev.bulwark.jwt.LoginGuard#attempt}: {@code getRemoteAddr()}
+     * (behind a reverse proxy, configure the container to report the proxy's forwarded address).
+     *
+     * @param request the request
+     * @return the client's IP address
+     */
+    public static String clientAddress(HttpServletRequest request) {
+        String address = request.getRemoteAddr();
+        return address == null ? "unknown" : address;
+    }
+
+    /**
+     * Answers a login refusal of {@link dev.bulwark.jwt.LoginGuard#checkRequest}: status and JSON body.
+     *
+     * @param response the response
+     * @param refusal why
+     * @throws IOException when the client went away
+     */
+    public static void refuse(HttpServletResponse response, LoginRefusal refusal) throws IOException {
+        send(response, refusal.status(), refusal.json());
+    }
+
+    /**
+     * Answers a login attempt that did not succeed: status, {@code Retry-After} when throttled,
+     * JSON body.
+     *
+     * @param response the response
+     * @param outcome the guard's outcome (not succeeded)
+     * @throws IOException when the client went away
+     */
+    public static void refuse(HttpServletResponse response, LoginOutcome outcome) throws IOException {
+        if (outcome.succeeded()) {
+            throw new IllegalArgumentException("the login succeeded: nothing to refuse");
+        }
+        outcome.writeHeaders(response(response));
+        refuse(response, outcome.refusal());
     }
 
     private static void send(HttpServletResponse response, int status, String json) throws IOException {

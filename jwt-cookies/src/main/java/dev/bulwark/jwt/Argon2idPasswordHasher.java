@@ -1,0 +1,310 @@
+package dev.bulwark.jwt;
+
+import dev.bulwark.core.internal.Env;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * {@link PasswordHasher} with Argon2id (RFC 9106) through BouncyCastle, encoded in the PHC string
+ * format {@code $argon2id$v=19$m=<KiB>,t=<iterations>,p=<lanes>$<salt>$<hash>} (unpadded
+ * base64), the format of the reference implementation, libsodium, Spring Security and
+ * argon2-cffi. Defaults are OWASP's first recommendation: 19 MiB, 2 iterations, 1 lane, 16-byte
+ * salt, 32-byte hash. Needs {@code org.bouncycastle:bcprov-jdk18on} on the class path.
+ *
+ * <pre>{@code
+ * PasswordHasher hasher = Argon2idPasswordHasher.fromEnvironment();   // JWT_ARGON2_* or the defaults
+ * }</pre>
+ */
+public final class Argon2idPasswordHasher implements PasswordHasher {
+
+    /** Default memory in KiB ({@code JWT_ARGON2_MEMORY_KIB}): 19 MiB, OWASP's recommendation with t=2. */
+    public static final int DEFAULT_MEMORY_KIB = 19_456;
+    /** Default iterations ({@code JWT_ARGON2_ITERATIONS}). */
+    public static final int DEFAULT_ITERATIONS = 2;
+    /** Default lanes ({@code JWT_ARGON2_PARALLELISM}). */
+    public static final int DEFAULT_PARALLELISM = 1;
+    /** Salt length in bytes (RFC 9106 recommends 16). */
+    public static final int SALT_BYTES = 16;
+    /** Hash length in bytes. */
+    public static final int HASH_BYTES = 32;
+    private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+    private static final int MAX_ITERATIONS = 100;
+    private static final int MAX_PARALLELISM = 64;
+    /** Longest encoded hash read: longer input is refused before decoding. */
+    private static final int MAX_ENCODED = 512;
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=(\\d+)\\$m=(\\d{1,10}),t=(\\d{1,10}),p=(\\d{1,10})\\$([A-Za-z0-9+/]{11,})\\$([A-Za-z0-9+/]{16,})");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final int memoryKiB;
+    private final int iterations;
+    private final int parallelism;
+    private volatile String dummy;
+
+    private Argon2idPasswordHasher(Builder b) {
+        this.memoryKiB = b.memoryKiB;
+        this.iterations = b.iterations;
+        this.parallelism = b.parallelism;
+    }
+
+    /**
+     * The hasher with OWASP's recommended parameters (m=19456 KiB, t=2, p=1).
+     *
+     * @return the hasher
+     * @throws IllegalStateException when BouncyCastle is not on the class path
+     */
+    public static Argon2idPasswordHasher ofDefaults() {
+        return builder().build();
+    }
+
+    /**
+     * A builder, every parameter at its default.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this hasher's parameters.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder().memoryKiB(memoryKiB).iterations(iterations).parallelism(parallelism);
+    }
+
+    /**
+     * Reads {@code JWT_ARGON2_MEMORY_KIB}, {@code JWT_ARGON2_ITERATIONS} and
+     * {@code JWT_ARGON2_PARALLELISM} (a JVM system property of the same name wins).
+     *
+     * @return the hasher
+     * @throws IllegalArgumentException naming the variable when one is invalid
+     */
+    public static Argon2idPasswordHasher fromEnvironment() {
+        return fromEnvironment(Env.system("JWT_"));
+    }
+
+    /**
+     * Reads the parameters from the given variables; unset ones keep their defaults.
+     *
+     * @param env variable name to value
+     * @return the hasher
+     * @throws IllegalArgumentException naming the variable when one is invalid
+     */
+    public static Argon2idPasswordHasher fromEnvironment(Map<String, String> env) {
+        Env r = Env.of(env);
+        Builder b = builder();
+        r.integer("JWT_ARGON2_MEMORY_KIB", 8, MAX_MEMORY_KIB).ifPresent(b::memoryKiB);
+        r.integer("JWT_ARGON2_ITERATIONS", 1, MAX_ITERATIONS).ifPresent(b::iterations);
+        r.integer("JWT_ARGON2_PARALLELISM", 1, MAX_PARALLELISM).ifPresent(b::parallelism);
+        return b.build();
+    }
+
+    /** Memory cost in KiB. */
+    public int memoryKiB() {
+        return memoryKiB;
+    }
+
+    /** Number of passes over the memory. */
+    public int iterations() {
+        return iterations;
+    }
+
+    /** Number of lanes. */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    @Override
+    public String hash(CharSequence password) {
+        Objects.requireNonNull(password, "password");
+        byte[] salt = new byte[SALT_BYTES];
+        RANDOM.nextBytes(salt);
+        byte[] hash = derive(password, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + "$" + b64.encodeToString(salt)
+                + "$" + b64.encodeToString(hash);
+    }
+
+    @Override
+    public boolean verify(CharSequence password, String encoded) {
+        Objects.requireNonNull(password, "password");
+        if (encoded == null) {
+            Parsed p = parse(dummyHash());
+            derive(password, p.salt, p.memoryKiB, p.iterations, p.parallelism, p.hash.length);
+            return false;
+        }
+        Parsed p = parse(encoded);
+        byte[] actual = derive(password, p.salt, p.memoryKiB, p.iterations, p.parallelism, p.hash.length);
+        return MessageDigest.isEqual(actual, p.hash);
+    }
+
+    @Override
+    public boolean needsRehash(String encoded) {
+        Parsed p = parse(encoded);
+        return p.memoryKiB != memoryKiB || p.iterations != iterations || p.parallelism != parallelism
+                || p.salt.length < SALT_BYTES || p.hash.length != HASH_BYTES;
+    }
+
+    /** A hash of a random password with the current parameters, made once, for unknown users. */
+    private String dummyHash() {
+        String d = dummy;
+        if (d == null) {
+            byte[] random = new byte[18];
+            RANDOM.nextBytes(random);
+            d = hash(Base64.getEncoder().encodeToString(random));
+            dummy = d;
+        }
+        return d;
+    }
+
+    private record Parsed(int memoryKiB, int iterations, int parallelism, byte[] salt, byte[] hash) {
+    }
+
+    private static Parsed parse(String encoded) {
+        Objects.requireNonNull(encoded, "encoded");
+        Matcher m = encoded.length() > MAX_ENCODED ? null : PHC.matcher(encoded);
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("not an Argon2id hash in the PHC string format "
+                    + "($argon2id$v=19$m=<KiB>,t=<iterations>,p=<lanes>$<salt>$<hash>, unpadded base64): '"
+                    + (encoded.startsWith("$") ? encoded.substring(0, Math.min(encoded.length(), 12)) + "...'"
+                            : "(" + encoded.length() + " characters)'"));
+        }
+        if (!"19".equals(m.group(1))) {
+            throw new IllegalArgumentException("Argon2id hash of version v=" + m.group(1) + "; only v=19 (0x13) is supported");
+        }
+        long mem = Long.parseLong(m.group(2));
+        long t = Long.parseLong(m.group(3));
+        long p = Long.parseLong(m.group(4));
+        if (p < 1 || p > MAX_PARALLELISM || t < 1 || t > MAX_ITERATIONS || mem < 8 * p || mem > MAX_MEMORY_KIB) {
+            throw new IllegalArgumentException("Argon2id hash parameters out of range: m=" + mem + " (8*p.." + MAX_MEMORY_KIB
+                    + "), t=" + t + " (1.." + MAX_ITERATIONS + "), p=" + p + " (1.." + MAX_PARALLELISM + ")");
+        }
+        byte[] salt;
+        byte[] hash;
+        try {
+            salt = Base64.getDecoder().decode(m.group(5));
+            hash = Base64.getDecoder().decode(m.group(6));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Argon2id hash: salt or hash is not unpadded base64", e);
+        }
+        if (salt.length < 8 || hash.length < 12 || hash.length > 128) {
+            throw new IllegalArgumentException("Argon2id hash: salt of " + salt.length + " bytes (at least 8) or hash of "
+                    + hash.length + " bytes (12..128)");
+        }
+        return new Parsed((int) mem, (int) t, (int) p, salt, hash);
+    }
+
+    private static byte[] derive(CharSequence password, byte[] salt, int memoryKiB, int iterations, int parallelism,
+            int length) {
+        Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13).withSalt(salt).withMemoryAsKB(memoryKiB)
+                .withIterations(iterations).withParallelism(parallelism).build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(params);
+        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        if (encoded.hasArray()) {
+            Arrays.fill(encoded.array(), (byte) 0);
+        }
+        byte[] out = new byte[length];
+        try {
+            generator.generateBytes(bytes, out);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Argon2idPasswordHasher{m=" + memoryKiB + " KiB, t=" + iterations + ", p=" + parallelism + "}";
+    }
+
+    /** Builds an {@link Argon2idPasswordHasher}; parameters are validated in {@link #build()}. */
+    public static final class Builder {
+        private int memoryKiB = DEFAULT_MEMORY_KIB;
+        private int iterations = DEFAULT_ITERATIONS;
+        private int parallelism = DEFAULT_PARALLELISM;
+
+        private Builder() {
+        }
+
+        /**
+         * Memory cost.
+         *
+         * @param kib memory in KiB, at least 8 per lane, at most 4 GiB
+         * @return this
+         */
+        public Builder memoryKiB(int kib) {
+            this.memoryKiB = kib;
+            return this;
+        }
+
+        /**
+         * Time cost.
+         *
+         * @param iterations passes over the memory, 1..100
+         * @return this
+         */
+        public Builder iterations(int iterations) {
+            this.iterations = iterations;
+            return this;
+        }
+
+        /**
+         * Lanes.
+         *
+         * @param parallelism lanes, 1..64
+         * @return this
+         */
+        public Builder parallelism(int parallelism) {
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * Validates the parameters and builds the hasher.
+         *
+         * @return the hasher
+         * @throws IllegalArgumentException naming the parameter and its range
+         * @throws IllegalStateException when BouncyCastle is not on the class path
+         */
+        public Argon2idPasswordHasher build() {
+            if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+                throw new IllegalArgumentException("parallelism (JWT_ARGON2_PARALLELISM) must be 1.." + MAX_PARALLELISM
+                        + ", got " + parallelism);
+            }
+            if (iterations < 1 || iterations > MAX_ITERATIONS) {
+                throw new IllegalArgumentException("iterations (JWT_ARGON2_ITERATIONS) must be 1.." + MAX_ITERATIONS
+                        + ", got " + iterations);
+            }
+            if (memoryKiB < 8 * parallelism || memoryKiB > MAX_MEMORY_KIB) {
+                throw new IllegalArgumentException("memoryKiB (JWT_ARGON2_MEMORY_KIB) must be " + 8 * parallelism + ".."
+                        + MAX_MEMORY_KIB + " (at least 8 KiB per lane), got " + memoryKiB);
+            }
+            try {
+                Class.forName("org.bouncycastle.crypto.generators.Argon2BytesGenerator", false,
+                        Argon2idPasswordHasher.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalStateException("Argon2idPasswordHasher needs BouncyCastle: add the dependency "
+                        + "org.bouncycastle:bcprov-jdk18on", e);
+            }
+            return new Argon2idPasswordHasher(this);
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.bulwark.jwt;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.jwt.internal.Secrets;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.text.Normalizer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The defence in front of a login endpoint, for any framework: call {@link #checkRequest} before
+ * reading the body and {@link #attempt} around the credential check, then start the session
+ * ({@link JwtCookieAuth#login}) only when the outcome {@linkplain LoginOutcome#succeeded() succeeded}.
+ *
+ * <pre>{@code
+ * Optional<LoginRefusal> bad = guard.checkRequest(request);                // 415 / 403, body unread
+ * LoginOutcome outcome = guard.attempt(username, clientAddress,
+ *         () -> hasher.verify(password, users.hashOf(username)));           // null hash: unknown user
+ * if (outcome.succeeded()) { auth.login(username, roles, request, response); }
+ * else { outcome.writeHeaders(response); answer outcome.refusal().status() with outcome.refusal().json(); }
+ * }</pre>
+ *
+ * <p><b>Request checks.</b> The body must be declared {@code application/json}: a cross-site HTML
+ * form or {@code text/plain} post cannot declare it without a CORS preflight (415). A browser's
+ * {@code Sec-Fetch-Site: cross-site} is refused (403); then an {@code Origin} (or, without one,
+ * the origin of {@code Referer}) must be on the allow-list, {@code Origin: null} is refused (403).
+ * A request with none of these headers is not a browser's cross-site request (a browser sends
+ * {@code Origin} on every cross-origin POST, and the JSON type would need a preflight) and passes.
+ *
+ * <p><b>Throttling.</b> Each attempt counts against its user name (trimmed, NFKC, lower case) and
+ * its client address (an IPv6 address by its /64), both hashed before they reach the
+ * {@link ThrottleStore}. Over {@link LoginGuardSettings#maxAttemptsPerUser()} or
+ * {@link LoginGuardSettings#maxAttemptsPerClient()} within the window, every attempt is refused
+ * with 429 and {@code Retry-After} until the lockout ends, without checking the credentials: the
+ * right password gets the same answer as a wrong one. Attempts are counted before the check, so
+ * parallel guesses cannot slip past the limit. A successful login resets its user name's count
+ * and takes its attempt back from the client's.
+ *
+ * <p><b>Metrics.</b> Counters {@code bulwark.jwt.login.succeeded}, {@code .failed} (wrong
+ * credentials), {@code .throttled} (429) and {@code .refused} (415 / 403); a rise of
+ * {@code failed} or {@code throttled} is a guessing wave.
+ */
+public final class LoginGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoginGuard.class);
+
+    private final LoginGuardSettings settings;
+    private final ThrottleStore store;
+    private final Clock clock;
+    private final Counter succeeded;
+    private final Counter failed;
+    private final Counter throttled;
+    private final Counter refused;
+
+    /** The credential check the guard runs when the attempt is not throttled. */
+    @FunctionalInterface
+    public interface Credentials {
+        /**
+         * Checks the credentials; for an unknown user name it must take as long as for a known one
+         * ({@link PasswordHasher#verify} with a null hash does).
+         *
+         * @return true when they are right
+         */
+        boolean check();
+    }
+
+    private LoginGuard(LoginGuardSettings settings, ThrottleStore store, MetricRegistry metrics, Clock clock) {
+        this.settings = settings;
+        this.store = store;
+        this.clock = clock;
+        this.succeeded = metrics.counter("bulwark.jwt.login.succeeded");
+        this.failed = metrics.counter("bulwark.jwt.login.failed");
+        this.throttled = metrics.counter("bulwark.jwt.login.throttled");
+        this.refused = metrics.counter("bulwark.jwt.login.refused");
+    }
+
+    /**
+     * Creates the guard, with the system UTC clock.
+     *
+     * @param settings limits and allowed origins
+     * @param store where attempts are counted
+     * @param metrics where {@code bulwark.jwt.login.*} counters go
+     * @return the guard
+     */
+    public static LoginGuard create(LoginGuardSettings settings, ThrottleStore store, MetricRegistry metrics) {
+        return create(settings, store, metrics, Clock.systemUTC());
+    }
+
+    /**
+     * Creates the guard.
+     *
+     * @param settings limits and allowed origins
+     * @param store where attempts are counted
+     * @param metrics where {@code bulwark.jwt.login.*} counters go
+     * @param clock time source for windows and lockouts
+     * @return the guard
+     */
+    public static LoginGuard create(LoginGuardSettings settings, ThrottleStore store, MetricRegistry metrics, Clock clock) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(clock, "clock");
+        if (settings.allowedOrigins().isEmpty()) {
+            LOG.warn("Login guard: no allowed origin (JWT_ALLOWED_ORIGINS): browser logins, which send Origin, are refused");
+        }
+        return new LoginGuard(settings, store, metrics, clock);
+    }
+
+    /** The settings in force. */
+    public LoginGuardSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Checks what can be checked before the body is read: JSON content type, Fetch Metadata,
+     * origin.
+     *
+     * @param request the login request
+     * @return empty when it may go on, else {@link LoginRefusal#NOT_JSON}, {@link LoginRefusal#CROSS_SITE}
+     *     or {@link LoginRefusal#ORIGIN}
+     */
+    public Optional<LoginRefusal> checkRequest(AuthRequest request) {
+        Objects.requireNonNull(request, "request");
+        LoginRefusal refusal = null;
+        String type = request.header("Content-Type").map(t -> t.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
+                .orElse("");
+        if (!"application/json".equals(type)) {
+            refusal = LoginRefusal.NOT_JSON;
+        } else if (RequestOrigin.crossSite(request)) {
+            refusal = LoginRefusal.CROSS_SITE;
+        } else {
+            Optional<String> origin = RequestOrigin.origin(request);
+            if (origin.isPresent() && !RequestOrigin.allowed(origin.get(), settings.allowedOrigins())) {
+                refusal = LoginRefusal.ORIGIN;
+            }
+        }
+        if (refusal != null) {
+            refused.inc();
+            LOG.debug("Login request refused: {}", refusal.code());
+        }
+        return Optional.ofNullable(refusal);
+    }
+
+    /**
+     * Counts the attempt against the user name and the client, runs the credential check unless
+     * either is throttled, and records the result.
+     *
+     * @param username the user name presented (never logged)
+     * @param clientAddress the client's address (the peer, or the address a trusted proxy reports)
+     * @param credentials the credential check, run only when not throttled
+     * @return succeeded, {@link LoginRefusal#BAD_CREDENTIALS}, or {@link LoginRefusal#THROTTLED} with
+     *     the wait
+     * @throws TokenStoreException when the throttle store cannot answer (fail closed)
+     */
+    public LoginOutcome attempt(String username, String clientAddress, Credentials credentials) {
+        Objects.requireNonNull(username, "username");
+        Objects.requireNonNull(clientAddress, "clientAddress");
+        Objects.requireNonNull(credentials, "credentials");
+        String userKey = "u:" + Secrets.sha256(userName(username));
+        String clientKey = "c:" + Secrets.sha256(client(clientAddress));
+        Instant now = clock.instant();
+        Instant blocked = store.acquire(clientKey, now, settings.maxAttemptsPerClient(), settings.window(),
+                settings.lockout());
+        if (blocked != null) {
+            return throttled(blocked, now, "client", clientKey);
+        }
+        blocked = store.acquire(userKey, now, settings.maxAttemptsPerUser(), settings.window(), settings.lockout());
+        if (blocked != null) {
+            store.release(clientKey); // no guess was made: the client's count is for credential checks
+            return throttled(blocked, now, "user name", userKey);
+        }
+        boolean ok;
+        try {
+            ok = credentials.check();
+        } catch (RuntimeException e) {
+            store.release(clientKey);
+            store.release(userKey);
+            throw e;
+        }
+        if (ok) {
+            store.reset(userKey);
+            store.release(clientKey);
+            succeeded.inc();
+            return LoginOutcome.SUCCEEDED;
+        }
+        failed.inc();
+        return new LoginOutcome(LoginRefusal.BAD_CREDENTIALS, null);
+    }
+
+    private LoginOutcome throttled(Instant blockedUntil, Instant now, String what, String key) {
+        throttled.inc();
+        if (blockedUntil.equals(now.plus(settings.lockout()))) {
+            // Only the attempt that crossed the limit: one line per lockout, not per refused attempt.
+            LOG.warn("Login attempts over the limit for a {} (key {}): throttled until {}", what, key.substring(0, 10),
+                    blockedUntil);
+        }
+        long seconds = Math.max(1, Duration.between(now, blockedUntil).plusMillis(999).toSeconds());
+        return new LoginOutcome(LoginRefusal.THROTTLED, Duration.ofSeconds(seconds));
+    }
+
+    /** The user name as counted: trimmed, NFKC-normalised, lower case (so "Alice" and "alice " are one). */
+    static String userName(String username) {
+        return Normalizer.normalize(username.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+    }
+
+    /** Hex digits, colons and dots only, with a colon, at most 45 characters: an IPv6 literal (never a host name). */
+    private static boolean isIpv6Literal(String s) {
+        if (s.isEmpty() || s.length() > 45 || s.indexOf(':') < 0) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!hex && c != ':' && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The client as counted: an IPv6 address by its /64 (one host easily holds a whole /64), anything else as is. */
+    static String client(String address) {
+        String a = address.trim();
+        String literal = a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
+        int zone = literal.indexOf('%');
+        if (zone >= 0) {
+            literal = literal.substring(0, zone);
+        }
+        if (!isIpv6Literal(literal)) {
+            return a;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(literal).getAddress(); // a literal: no name lookup
+            return bytes.length == 16 ? "v6/64:" + Arrays.toString(Arrays.copyOf(bytes, 8)) : a;
+        } catch (UnknownHostException e) {
+            return a;
+        }
+    }
+}

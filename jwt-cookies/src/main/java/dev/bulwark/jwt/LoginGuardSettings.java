@@ -1,0 +1,224 @@
+package dev.bulwark.jwt;
+
+import dev.bulwark.core.internal.Env;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Immutable settings of {@link LoginGuard}: attempt limits per user name and per client, the
+ * window they are counted in, the lockout, and the origins a login may come from.
+ */
+public final class LoginGuardSettings {
+
+    /** Default attempts per user name within the window before it is throttled ({@code JWT_LOGIN_MAX_ATTEMPTS_PER_USER}). */
+    public static final int DEFAULT_MAX_ATTEMPTS_PER_USER = 5;
+    /** Default attempts per client address within the window ({@code JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT}). */
+    public static final int DEFAULT_MAX_ATTEMPTS_PER_CLIENT = 50;
+    /** Default window attempts are counted in ({@code JWT_LOGIN_WINDOW_SECONDS}). */
+    public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(15);
+    /** Default time a throttled user name or client waits ({@code JWT_LOGIN_LOCKOUT_SECONDS}). */
+    public static final Duration DEFAULT_LOCKOUT = Duration.ofMinutes(15);
+    private static final int MAX_ATTEMPTS = 1_000_000;
+    private static final Duration MAX_DURATION = Duration.ofDays(1);
+
+    private final int maxAttemptsPerUser;
+    private final int maxAttemptsPerClient;
+    private final Duration window;
+    private final Duration lockout;
+    private final Set<String> allowedOrigins;
+
+    private LoginGuardSettings(Builder b) {
+        this.maxAttemptsPerUser = b.maxAttemptsPerUser;
+        this.maxAttemptsPerClient = b.maxAttemptsPerClient;
+        this.window = b.window;
+        this.lockout = b.lockout;
+        this.allowedOrigins = Set.copyOf(b.allowedOrigins);
+    }
+
+    /**
+     * A builder, every setting at its default and no origin allowed.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding these settings.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = builder().maxAttemptsPerUser(maxAttemptsPerUser).maxAttemptsPerClient(maxAttemptsPerClient)
+                .window(window).lockout(lockout);
+        allowedOrigins.forEach(b::allowOrigin);
+        return b;
+    }
+
+    /**
+     * Reads {@code JWT_LOGIN_*} and {@code JWT_ALLOWED_ORIGINS} (a JVM system property of the same
+     * name wins).
+     *
+     * @return the settings
+     * @throws IllegalArgumentException naming the variable when one is invalid
+     */
+    public static LoginGuardSettings fromEnvironment() {
+        return fromEnvironment(Env.system("JWT_"));
+    }
+
+    /**
+     * Reads the settings from the given variables.
+     *
+     * <table>
+     *   <caption>Variables</caption>
+     *   <tr><td>{@code JWT_LOGIN_MAX_ATTEMPTS_PER_USER}</td><td>5</td></tr>
+     *   <tr><td>{@code JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT}</td><td>50</td></tr>
+     *   <tr><td>{@code JWT_LOGIN_WINDOW_SECONDS}, {@code JWT_LOGIN_LOCKOUT_SECONDS}</td><td>900 / 900</td></tr>
+     *   <tr><td>{@code JWT_ALLOWED_ORIGINS}</td><td>comma-separated origins (none)</td></tr>
+     * </table>
+     *
+     * @param env variable name to value
+     * @return the settings
+     * @throws IllegalArgumentException naming the variable when one is invalid
+     */
+    public static LoginGuardSettings fromEnvironment(Map<String, String> env) {
+        Env r = Env.of(env);
+        Builder b = builder();
+        r.integer("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", 1, MAX_ATTEMPTS).ifPresent(b::maxAttemptsPerUser);
+        r.integer("JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT", 1, MAX_ATTEMPTS).ifPresent(b::maxAttemptsPerClient);
+        r.longValue("JWT_LOGIN_WINDOW_SECONDS", 1, MAX_DURATION.toSeconds()).map(Duration::ofSeconds).ifPresent(b::window);
+        r.longValue("JWT_LOGIN_LOCKOUT_SECONDS", 1, MAX_DURATION.toSeconds()).map(Duration::ofSeconds).ifPresent(b::lockout);
+        r.list("JWT_ALLOWED_ORIGINS").forEach(b::allowOrigin);
+        return b.build();
+    }
+
+    /** Attempts per user name within {@link #window()} before it is throttled; a successful login resets them. */
+    public int maxAttemptsPerUser() {
+        return maxAttemptsPerUser;
+    }
+
+    /** Attempts per client address within {@link #window()}; a successful login takes its attempt back. */
+    public int maxAttemptsPerClient() {
+        return maxAttemptsPerClient;
+    }
+
+    /** How long attempts are counted together. */
+    public Duration window() {
+        return window;
+    }
+
+    /** How long a throttled user name or client waits (every attempt meanwhile gets 429). */
+    public Duration lockout() {
+        return lockout;
+    }
+
+    /** Origins (scheme://host[:port]) a login may come from. */
+    public Set<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    @Override
+    public String toString() {
+        return "LoginGuardSettings{maxAttemptsPerUser=" + maxAttemptsPerUser + ", maxAttemptsPerClient="
+                + maxAttemptsPerClient + ", window=" + window + ", lockout=" + lockout + ", allowedOrigins="
+                + allowedOrigins + "}";
+    }
+
+    /** Builds {@link LoginGuardSettings}; values are validated in {@link #build()}. */
+    public static final class Builder {
+        private int maxAttemptsPerUser = DEFAULT_MAX_ATTEMPTS_PER_USER;
+        private int maxAttemptsPerClient = DEFAULT_MAX_ATTEMPTS_PER_CLIENT;
+        private Duration window = DEFAULT_WINDOW;
+        private Duration lockout = DEFAULT_LOCKOUT;
+        private final Set<String> allowedOrigins = new LinkedHashSet<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Attempts per user name within the window.
+         *
+         * @param n 1..1000000
+         * @return this
+         */
+        public Builder maxAttemptsPerUser(int n) {
+            this.maxAttemptsPerUser = n;
+            return this;
+        }
+
+        /**
+         * Attempts per client address within the window.
+         *
+         * @param n 1..1000000
+         * @return this
+         */
+        public Builder maxAttemptsPerClient(int n) {
+            this.maxAttemptsPerClient = n;
+            return this;
+        }
+
+        /**
+         * The counting window.
+         *
+         * @param window 1 s..1 day
+         * @return this
+         */
+        public Builder window(Duration window) {
+            this.window = window;
+            return this;
+        }
+
+        /**
+         * The lockout.
+         *
+         * @param lockout 1 s..1 day
+         * @return this
+         */
+        public Builder lockout(Duration lockout) {
+            this.lockout = lockout;
+            return this;
+        }
+
+        /**
+         * Allows logins from an origin.
+         *
+         * @param origin scheme://host[:port], e.g. https://app.example.com
+         * @return this
+         * @throws IllegalArgumentException when it is not such an origin
+         */
+        public Builder allowOrigin(String origin) {
+            allowedOrigins.add(JwtSettings.Builder.normaliseOrigin(origin));
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the settings
+         * @throws IllegalArgumentException naming the setting, its variable and range
+         */
+        public LoginGuardSettings build() {
+            if (maxAttemptsPerUser < 1 || maxAttemptsPerUser > MAX_ATTEMPTS) {
+                throw new IllegalArgumentException("maxAttemptsPerUser (JWT_LOGIN_MAX_ATTEMPTS_PER_USER) must be 1.."
+                        + MAX_ATTEMPTS + ", got " + maxAttemptsPerUser);
+            }
+            if (maxAttemptsPerClient < 1 || maxAttemptsPerClient > MAX_ATTEMPTS) {
+                throw new IllegalArgumentException("maxAttemptsPerClient (JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT) must be 1.."
+                        + MAX_ATTEMPTS + ", got " + maxAttemptsPerClient);
+            }
+            within("window", "JWT_LOGIN_WINDOW_SECONDS", window);
+            within("lockout", "JWT_LOGIN_LOCKOUT_SECONDS", lockout);
+            return new LoginGuardSettings(this);
+        }
+
+        private static void within(String field, String variable, Duration value) {
+            if (value == null || value.compareTo(Duration.ofSeconds(1)) < 0 || value.compareTo(MAX_DURATION) > 0) {
+                throw new IllegalArgumentException(field + " (" + variable + ") must be between 1 and "
+                        + MAX_DURATION.toSeconds() + " seconds, got " + (value == null ? "null" : value.toSeconds() + " s"));
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package dev.bulwark.jwt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The throttle contract on H2, two store instances (one behind a pool with autoCommit=false) over one database. */
+class JdbcThrottleStoreH2Test extends ThrottleStoreContract {
+
+    private final org.h2.jdbcx.JdbcDataSource plain = new org.h2.jdbcx.JdbcDataSource();
+    private final HikariDataSource pooled;
+
+    JdbcThrottleStoreH2Test() {
+        String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        plain.setURL(url);
+        new JdbcThrottleStore(plain).createTables();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        config.setAutoCommit(false);
+        config.setMaximumPoolSize(4);
+        pooled = new HikariDataSource(config);
+    }
+
+    @AfterEach
+    void close() {
+        pooled.close();
+    }
+
+    @Override
+    ThrottleStore store() {
+        return new JdbcThrottleStore(plain);
+    }
+
+    @Override
+    ThrottleStore otherStore() {
+        return new JdbcThrottleStore(pooled);
+    }
+
+    @Test
+    void createTablesIsIdempotentAndPurgeKeepsLiveRows() {
+        JdbcThrottleStore s = new JdbcThrottleStore(plain).createTables();
+        s.acquire("k", clock.instant(), 5, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1));
+
+        assertThat(s.purge(clock.instant())).isZero();
+        assertThat(s.purge(clock.instant().plus(java.time.Duration.ofDays(2)))).isEqualTo(1);
+    }
+}

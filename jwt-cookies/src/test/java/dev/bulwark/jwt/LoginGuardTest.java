@@ -1,0 +1,180 @@
+package dev.bulwark.jwt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.testsupport.MutableClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The login guard's request checks, throttling and counters (the throttle stores: ThrottleStoreContract). */
+class LoginGuardTest {
+
+    static final String ORIGIN = "https://app.example.com";
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
+    final MetricRegistry metrics = new MetricRegistry();
+    final LoginGuard guard = LoginGuard.create(LoginGuardSettings.builder().allowOrigin(ORIGIN).build(),
+            new InMemoryThrottleStore(), metrics, clock);
+
+    static FakeHttp.Request json() {
+        return new FakeHttp.Request("POST").header("Content-Type", "application/json").header("Origin", ORIGIN);
+    }
+
+    @Test
+    void onlyJsonBodiesAreAccepted() {
+        assertThat(guard.checkRequest(json())).isEmpty();
+        assertThat(guard.checkRequest(json().header("Content-Type", "application/json; charset=utf-8"))).isEmpty();
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+            "application/jsonx", "text/plain; application/json"}) {
+            assertThat(guard.checkRequest(json().header("Content-Type", type))).as(type).contains(LoginRefusal.NOT_JSON);
+        }
+        FakeHttp.Request none = new FakeHttp.Request("POST").header("Origin", ORIGIN);
+        assertThat(guard.checkRequest(none)).contains(LoginRefusal.NOT_JSON);
+        assertThat(LoginRefusal.NOT_JSON.status()).isEqualTo(415);
+    }
+
+    @Test
+    void aCrossSiteRequestIsRefusedEvenFromAnAllowedOrigin() {
+        assertThat(guard.checkRequest(json().header("Sec-Fetch-Site", "cross-site"))).contains(LoginRefusal.CROSS_SITE);
+        assertThat(guard.checkRequest(json().header("Sec-Fetch-Site", "same-origin"))).isEmpty();
+        assertThat(LoginRefusal.CROSS_SITE.status()).isEqualTo(403);
+    }
+
+    @Test
+    void aForeignOriginIsRefused() {
+        assertThat(guard.checkRequest(json().header("Origin", "https://evil.example"))).contains(LoginRefusal.ORIGIN);
+        assertThat(guard.checkRequest(json().header("Origin", "null"))).contains(LoginRefusal.ORIGIN);
+        assertThat(guard.checkRequest(json().header("Sec-Fetch-Site", "same-site").header("Origin", "https://x.example.com")))
+                .contains(LoginRefusal.ORIGIN);
+        FakeHttp.Request referer = new FakeHttp.Request("POST").header("Content-Type", "application/json")
+                .header("Referer", "https://evil.example/login");
+        assertThat(guard.checkRequest(referer)).contains(LoginRefusal.ORIGIN);
+        assertThat(guard.checkRequest(referer.header("Referer", ORIGIN + "/login"))).isEmpty();
+        assertThat(metrics.counter("bulwark.jwt.login.refused").getCount()).isEqualTo(4);
+    }
+
+    @Test
+    void aClientThatSendsNoBrowserHeadersPasses() {
+        assertThat(guard.checkRequest(new FakeHttp.Request("POST").header("Content-Type", "application/json"))).isEmpty();
+    }
+
+    @Test
+    void wrongPasswordsThrottleTheUserAndThenEvenTheRightOneGets429() {
+        for (int i = 0; i < 5; i++) {
+            assertThat(guard.attempt("alice", "192.0.2.1", () -> false).refusal()).isEqualTo(LoginRefusal.BAD_CREDENTIALS);
+        }
+        AtomicInteger checks = new AtomicInteger();
+        LoginOutcome wrong = guard.attempt("alice", "192.0.2.2", () -> checks.incrementAndGet() < 0);
+        LoginOutcome right = guard.attempt("Alice ", "192.0.2.3", () -> checks.incrementAndGet() > 0);
+
+        assertThat(wrong.refusal()).isEqualTo(LoginRefusal.THROTTLED);
+        assertThat(right.refusal()).isEqualTo(LoginRefusal.THROTTLED);
+        assertThat(right.retryAfter()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(checks).as("credentials are not checked while throttled").hasValue(0);
+        assertThat(LoginRefusal.THROTTLED.status()).isEqualTo(429);
+        java.util.List<String> headers = new java.util.ArrayList<>();
+        right.writeHeaders((name, value) -> headers.add(name + ": " + value));
+        assertThat(headers).containsExactly("Retry-After: 900");
+        assertThat(metrics.counter("bulwark.jwt.login.failed").getCount()).isEqualTo(5);
+        assertThat(metrics.counter("bulwark.jwt.login.throttled").getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theLockoutEndsAndRetryAfterCountsDown() {
+        for (int i = 0; i < 5; i++) {
+            guard.attempt("alice", "192.0.2.1", () -> false);
+        }
+        assertThat(guard.attempt("alice", "192.0.2.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+        clock.advance(Duration.ofMinutes(10).plusMillis(500));
+        assertThat(guard.attempt("alice", "192.0.2.1", () -> true).retryAfter()).isEqualTo(Duration.ofSeconds(300));
+        clock.advance(Duration.ofMinutes(5));
+
+        assertThat(guard.attempt("alice", "192.0.2.1", () -> true).succeeded()).isTrue();
+    }
+
+    @Test
+    void aSuccessfulLoginResetsTheUsersCount() {
+        for (int i = 0; i < 4; i++) {
+            guard.attempt("alice", "192.0.2.1", () -> false);
+        }
+        assertThat(guard.attempt("alice", "192.0.2.1", () -> true).succeeded()).isTrue();
+        for (int i = 0; i < 5; i++) {
+            assertThat(guard.attempt("alice", "192.0.2.1", () -> false).refusal()).isEqualTo(LoginRefusal.BAD_CREDENTIALS);
+        }
+        assertThat(metrics.counter("bulwark.jwt.login.succeeded").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void oneClientGuessingManyUserNamesIsThrottled() {
+        for (int i = 0; i < 50; i++) {
+            assertThat(guard.attempt("user" + i, "2001:db8::" + i, () -> false).refusal())
+                    .isEqualTo(LoginRefusal.BAD_CREDENTIALS);
+        }
+        // Another address of the same IPv6 /64, and a user never tried.
+        assertThat(guard.attempt("bob", "[2001:db8:0:0:ffff::1]", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+        assertThat(guard.attempt("bob", "198.51.100.7", () -> true).succeeded()).isTrue();
+    }
+
+    @Test
+    void parallelGuessesCannotSlipPastTheLimit() throws Exception {
+        AtomicInteger checks = new AtomicInteger();
+        Thread[] threads = new Thread[20];
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < threads.length; i++) {
+            String client = "192.0.2." + i;
+            threads[i] = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                guard.attempt("alice", client, () -> {
+                    checks.incrementAndGet();
+                    return false;
+                });
+            });
+            threads[i].start();
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join(10_000);
+        }
+
+        assertThat(checks).hasValue(5);
+    }
+
+    @Test
+    void aFailingCredentialCheckCountsNoGuess() {
+        for (int i = 0; i < 10; i++) {
+            assertThatThrownBy(() -> guard.attempt("alice", "192.0.2.1", () -> {
+                throw new IllegalStateException("user directory down");
+            })).isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(guard.attempt("alice", "192.0.2.1", () -> true).succeeded()).isTrue();
+    }
+
+    @Test
+    void settingsComeFromTheEnvironmentWithErrorsNamingTheVariable() {
+        LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", "3",
+                "JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT", "30", "JWT_LOGIN_WINDOW_SECONDS", "60", "JWT_LOGIN_LOCKOUT_SECONDS", "120",
+                "JWT_ALLOWED_ORIGINS", "https://a.example, https://b.example:8443"));
+
+        assertThat(s.maxAttemptsPerUser()).isEqualTo(3);
+        assertThat(s.maxAttemptsPerClient()).isEqualTo(30);
+        assertThat(s.window()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.lockout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(s.allowedOrigins()).containsExactlyInAnyOrder("https://a.example", "https://b.example:8443");
+        assertThat(LoginGuardSettings.fromEnvironment(Map.of()).maxAttemptsPerUser())
+                .isEqualTo(LoginGuardSettings.DEFAULT_MAX_ATTEMPTS_PER_USER);
+        assertThatThrownBy(() -> LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", "0")))
+                .hasMessageContaining("JWT_LOGIN_MAX_ATTEMPTS_PER_USER");
+        assertThatThrownBy(() -> LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_LOCKOUT_SECONDS", "4294967297")))
+                .hasMessageContaining("JWT_LOGIN_LOCKOUT_SECONDS");
+        assertThatThrownBy(() -> LoginGuardSettings.builder().window(Duration.ZERO).build())
+                .hasMessageContaining("JWT_LOGIN_WINDOW_SECONDS");
+    }
+}
