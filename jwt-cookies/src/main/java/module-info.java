@@ -10,6 +10,7 @@ module dev.bulwark.jwt {
     requires transitive com.codahale.metrics;
     requires transitive java.sql;
     requires com.github.benmanes.caffeine;
+    requires org.bouncycastle.provider;
     requires org.slf4j;
     requires static transitive jakarta.servlet;
     requires static transitive jdk.httpserver;
