@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * PoolSettings settings = PoolSettings.builder()
  *     .url("jdbc:postgresql://db:5432/app").user("app").password(secret)
- *     .poolSize(10).maxOverflow(20).acquireTimeout(Duration.ofSeconds(5))
+ *     .poolSize(10).maxOverflow(20).acquireTimeout(Duration.ofSeconds(10))
  *     .build();
  * }</pre>
  */

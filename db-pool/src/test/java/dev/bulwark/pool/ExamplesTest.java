@@ -9,11 +9,12 @@ import dev.bulwark.testsupport.Examples;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Runs the README's example (embedded H2) and checks the README shows exactly this code. */
+/** Runs the README's and the javadoc's examples (embedded H2) and checks they show exactly this code. */
 class ExamplesTest {
     private static final Path SELF = Path.of("src/test/java/dev/bulwark/pool/ExamplesTest.java");
 
@@ -57,5 +58,46 @@ class ExamplesTest {
         } finally {
             PrometheusRegistry.defaultRegistry.clear();
         }
+    }
+
+    @Test
+    void theJavadocExamplesAreTheCodeTheseTestsRun() {
+        Path main = Path.of("src/main/java/dev/bulwark/pool");
+        assertThat(Examples.normalized(Examples.javadocCode(main.resolve("ConnectionPoolMonitor.java")).get(0)))
+                .isEqualTo(Examples.normalized(Examples.region(SELF, "javadoc-monitor")));
+        assertThat(Examples.normalized(Examples.javadocCode(main.resolve("PoolSettings.java")).get(0)))
+                .isEqualTo(Examples.normalized(Examples.region(SELF, "javadoc-settings")));
+    }
+
+    @Test
+    void theMonitorJavadocExampleRuns() throws Exception {
+        System.setProperty("DB_EMBEDDED_PATH", tmp.resolve("db2").toString());
+        System.setProperty("DB_POOL_NAME", "javadoc");
+        // region javadoc-monitor
+        MetricRegistry metrics = new MetricRegistry();
+        HealthCheckRegistry health = new HealthCheckRegistry();
+        ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(PoolSettings.fromEnvironment(), metrics, health);
+        HikariDataSource dataSource = pool.dataSource();   // use as any DataSource
+        String json = pool.health().toJson();              // GET /health/db_pool
+        // endregion
+        try (pool; Connection c = dataSource.getConnection()) {
+            assertThat(c.isValid(1)).isTrue();
+            assertThat(json).contains("\"pool\":\"javadoc\"");
+            assertThat(health.getNames()).containsExactly("bulwark.pool.javadoc");
+        }
+    }
+
+    @Test
+    void theSettingsJavadocExampleBuildsWhatItSays() {
+        String secret = "s3cret";
+        // region javadoc-settings
+        PoolSettings settings = PoolSettings.builder()
+            .url("jdbc:postgresql://db:5432/app").user("app").password(secret)
+            .poolSize(10).maxOverflow(20).acquireTimeout(Duration.ofSeconds(10))
+            .build();
+        // endregion
+        assertThat(settings.maximumPoolSize()).isEqualTo(30);
+        assertThat(settings.acquireTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.toString()).doesNotContain(secret);
     }
 }
