@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queue; overflow is a {@link SandboxBusyException}, never an unbounded pile-up.
  *
  * <pre>{@code
+ * String out;
  * try (Sandbox sandbox = Sandbox.create(SandboxSettings.fromEnvironment())) {
- *     SandboxResult r = sandbox.run(SandboxRequest.python("print(sum(range(10)))", ""));
- *     r.stdout();   // "45\n"
+ *     out = sandbox.run(SandboxRequest.python("print(sum(range(10)))", "")).stdout();   // "45\n"
  * }
  * }</pre>
  *
