@@ -422,8 +422,8 @@ public final class JwtCookieAuth {
      * family revoked too, when the token went unused past the idle limit
      * ({@link Refusal#SESSION_IDLE}) or when the {@link SessionValidator} refuses
      * ({@link Refusal#SESSION_REFUSED}). An expired refresh token ({@link Refusal#EXPIRED}) that
-     * passes the fingerprint and CSRF checks also revokes its family: a spent token coming back
-     * late is still a reuse.
+     * passes the fingerprint and CSRF checks also revokes its family, as does one whose signing key
+     * has expired since ({@link Refusal#UNKNOWN_KEY}): a spent token coming back late is still a reuse.
      *
      * @param request the refresh request (a POST to the refresh path)
      * @param response where the new cookies go
@@ -437,7 +437,7 @@ public final class JwtCookieAuth {
             return refuse(Refusal.MISSING);
         }
         TokenCodec.Outcome outcome = codec.verify(cookie.get(), TokenCodec.Use.REFRESH);
-        if (outcome.refusal() == Refusal.EXPIRED) {
+        if (outcome.refusal() == Refusal.EXPIRED || outcome.refusal() == Refusal.UNKNOWN_KEY) {
             endFamilyOfAgedToken(request, cookie.get());
         }
         if (outcome.refusal() != null) {

@@ -123,7 +123,9 @@ final class TokenCodec {
         JWSHeader header = jwt.getHeader();
         JwtKeys.Entry key = settings.keys().find(header.getKeyID()).orElse(null);
         Instant now = clock.instant();
-        if (key == null || (key.expires != null && now.isAfter(key.expires))
+        // A key's expiry is ignored with the token's (logout, and ending the family of an aged
+        // refresh token): a spent token signed by a key retired since must still end its session.
+        if (key == null || (expiry == Expiry.REQUIRED && key.expires != null && now.isAfter(key.expires))
                 || (key.notBefore != null && now.isBefore(key.notBefore))) {
             return Outcome.refused(Refusal.UNKNOWN_KEY);
         }

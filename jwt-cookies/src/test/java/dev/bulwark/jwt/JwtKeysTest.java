@@ -92,6 +92,25 @@ class JwtKeysTest {
     }
 
     @Test
+    void aSpentRefreshTokenSignedByAKeyExpiredSinceStillEndsTheFamily() throws Exception {
+        ECKey old = ecKey("old", null, clock.instant().plus(java.time.Duration.ofHours(1)));
+        ECKey next = ecKey("next", clock.instant().plus(java.time.Duration.ofMinutes(30)), null);
+        JwtCookieAuth auth = JwtCookieAuth.create(JwtSettings.builder(JwtKeys.of(List.of(next, old)))
+                .allowOrigin(JwtCookieAuthTest.ORIGIN).build(), store, new MetricRegistry(), clock);
+        FakeHttp.Response victim = new FakeHttp.Response();
+        auth.login("alice", List.of("trader"), victim);                      // signed by "old"
+        clock.advance(java.time.Duration.ofMinutes(40));
+        FakeHttp.Response thief = new FakeHttp.Response();
+        assertThat(auth.refresh(JwtCookieAuthTest.unsafe("POST", victim), thief).authenticated()).isTrue(); // "next" signs
+        clock.advance(java.time.Duration.ofMinutes(30));                    // "old" has expired
+
+        assertThat(auth.refresh(JwtCookieAuthTest.unsafe("POST", victim), new FakeHttp.Response()).refusal())
+                .isEqualTo(Refusal.UNKNOWN_KEY);
+        assertThat(auth.refresh(JwtCookieAuthTest.unsafe("POST", thief), new FakeHttp.Response()).refusal())
+                .as("the victim's spent token ended the family the thief carried on").isEqualTo(Refusal.REVOKED);
+    }
+
+    @Test
     void loadsAJwksFileAndRefusesUnusableKeys(@TempDir Path dir) throws Exception {
         ECKey ec = new ECKeyGenerator(Curve.P_256).keyID("es").generate();
         Path file = dir.resolve("jwks.json");

@@ -25,14 +25,24 @@ import dev.bulwark.alerting.Signals;
 import dev.bulwark.alerting.AlertingSettings;
 import dev.bulwark.alerting.RulePack;
 import dev.bulwark.jwt.ActiveSession;
+import dev.bulwark.jwt.Argon2idPasswordHasher;
 import dev.bulwark.jwt.AuthResult;
 import dev.bulwark.jwt.Authentication;
+import dev.bulwark.jwt.InMemoryThrottleStore;
 import dev.bulwark.jwt.InMemoryTokenStore;
+import dev.bulwark.jwt.JdbcThrottleStore;
 import dev.bulwark.jwt.JdbcTokenStore;
 import dev.bulwark.jwt.JwtCookieAuth;
 import dev.bulwark.jwt.JwtSettings;
+import dev.bulwark.jwt.LoginGuard;
+import dev.bulwark.jwt.LoginGuardSettings;
+import dev.bulwark.jwt.LoginOutcome;
+import dev.bulwark.jwt.LoginRefusal;
+import dev.bulwark.jwt.PasswordHasher;
 import dev.bulwark.jwt.Refusal;
+import dev.bulwark.jwt.ThrottleStore;
 import dev.bulwark.jwt.TokenStore;
+import dev.bulwark.jwt.TokenStoreException;
 import dev.bulwark.jwt.jdkhttp.JdkHttpAuth;
 import dev.bulwark.pool.ConnectionPoolMonitor;
 import dev.bulwark.pool.PoolHealth;
@@ -55,7 +65,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -104,7 +113,10 @@ public final class HardenedService implements AutoCloseable {
     private final BackupManager backups;
     private volatile BackupScheduler backupScheduler;
     private final String sandboxUnavailable;
-    private final byte[] demoPasswordHash;
+    private final LoginGuard loginGuard;
+    private final PasswordHasher hasher;
+    /** User name to Argon2id hash (PHC string); only the demo user in this sample. */
+    private final Map<String, String> users;
     private final String url;
 
     static final long MAX_READ_TIMEOUT_SECONDS = 30;
@@ -163,7 +175,13 @@ public final class HardenedService implements AutoCloseable {
         TokenStore store = poolSettings.embedded() ? new InMemoryTokenStore()
                 : new JdbcTokenStore(pool.dataSource()).createTables();
         this.auth = JwtCookieAuth.create(JwtSettings.fromEnvironment(effective), store, metrics);
-        this.demoPasswordHash = sha256(demoPassword);
+        // Login attempts are throttled per user name and client, shared by every replica on one
+        // database when DB_URL is set (in this process's memory on the embedded default).
+        ThrottleStore throttle = poolSettings.embedded() ? new InMemoryThrottleStore()
+                : new JdbcThrottleStore(pool.dataSource()).createTables();
+        this.loginGuard = LoginGuard.create(LoginGuardSettings.fromEnvironment(effective), throttle, metrics);
+        this.hasher = Argon2idPasswordHasher.fromEnvironment(effective);
+        this.users = Map.of(DEMO_USER, hasher.hash(demoPassword));
 
         effective.putIfAbsent("BACKUP_DIR", dataDir.resolve("backups").toString());
         this.backups = backupManager(poolSettings, BackupSettings.fromEnvironment(effective));
@@ -456,14 +474,33 @@ public final class HardenedService implements AutoCloseable {
 
     private static final java.util.concurrent.atomic.AtomicInteger WORKERS = new java.util.concurrent.atomic.AtomicInteger();
 
+    /**
+     * Login through the guard: JSON only (415), no cross-site or foreign origin (403), throttled
+     * per user name and client (429 + Retry-After, also for the right password), Argon2id hashes,
+     * and an unknown user name checked against a dummy hash so it takes as long as a known one.
+     */
     private void login(HttpExchange exchange) throws IOException {
+        Optional<LoginRefusal> refused = loginGuard.checkRequest(JdkHttpAuth.request(exchange));
+        if (refused.isPresent()) {
+            JdkHttpAuth.refuse(exchange, refused.get());
+            return;
+        }
         JsonNode body = Http.body(exchange);
         String username = Http.text(body, "username", 200);
         String password = Http.text(body, "password", 1000);
-        boolean ok = MessageDigest.isEqual(sha256(password), demoPasswordHash) & DEMO_USER.equals(username);
-        if (!ok) {
-            LOG.info("Failed login for user name of {} characters", username.length());
-            throw new Http.Failure(401, "bad_credentials", "user name or password is wrong");
+        String stored = users.get(username);
+        LoginOutcome outcome;
+        try {
+            outcome = loginGuard.attempt(username, JdkHttpAuth.clientAddress(exchange),
+                    () -> hasher.verify(password, stored));
+        } catch (TokenStoreException e) {
+            LOG.warn("Login unavailable: {}", e.getMessage());
+            throw new Http.Failure(503, "auth_unavailable", "login is unavailable, try again later");
+        }
+        if (!outcome.succeeded()) {
+            LOG.info("Login refused ({}) for a user name of {} characters", outcome.refusal().code(), username.length());
+            JdkHttpAuth.refuse(exchange, outcome);
+            return;
         }
         auth.login(username, DEMO_ROLES, JdkHttpAuth.request(exchange), JdkHttpAuth.response(exchange));
         Http.json(exchange, 200, Map.of("subject", username, "roles", DEMO_ROLES));
@@ -679,13 +716,5 @@ public final class HardenedService implements AutoCloseable {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         LOG.info("Generated a JWT signing secret in {} (set JWT_SECRET or JWT_JWKS to use your own)", file);
         return encoded;
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

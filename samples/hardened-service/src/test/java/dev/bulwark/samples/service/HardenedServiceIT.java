@@ -68,7 +68,7 @@ class HardenedServiceIT {
     }
 
     static Map<String, String> login() throws Exception {
-        HttpResponse<String> r = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"test-password\"}", Map.of());
+        HttpResponse<String> r = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"test-password\"}", Map.of(), "Content-Type", "application/json");
         assertThat(r.statusCode()).isEqualTo(200);
         return jar(r);
     }
@@ -79,7 +79,7 @@ class HardenedServiceIT {
 
     @Test
     void loginSetsHardenedCookiesAndMeAnswersWithCookieOrBearer() throws Exception {
-        HttpResponse<String> r = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"test-password\"}", Map.of());
+        HttpResponse<String> r = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"test-password\"}", Map.of(), "Content-Type", "application/json");
 
         assertThat(r.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
                 .matches("__Host-access_token=[\\w.-]+; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Strict"));
@@ -98,8 +98,8 @@ class HardenedServiceIT {
 
     @Test
     void badCredentialsAndBadInputAreJsonErrorsWithoutStackTraces() throws Exception {
-        HttpResponse<String> wrong = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"nope\"}", Map.of());
-        HttpResponse<String> notJson = call("POST", "/auth/login", "{oops", Map.of());
+        HttpResponse<String> wrong = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"nope\"}", Map.of(), "Content-Type", "application/json");
+        HttpResponse<String> notJson = call("POST", "/auth/login", "{oops", Map.of(), "Content-Type", "application/json");
         HttpResponse<String> missing = call("GET", "/nowhere", null, Map.of());
         HttpResponse<String> wrongMethod = call("GET", "/auth/login", null, Map.of());
 

@@ -37,6 +37,7 @@ class PostgresBackupEndpointIT {
                 "SANDBOX_DOCKER_HOST", "unix:///nonexistent/docker.sock"), "pg-password")) {
             String base = service.url();
             HttpResponse<String> login = CLIENT.send(HttpRequest.newBuilder(URI.create(base + "/auth/login"))
+                    .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"demo\",\"password\":\"pg-password\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(login.statusCode()).isEqualTo(200);

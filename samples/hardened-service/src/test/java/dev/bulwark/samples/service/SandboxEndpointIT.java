@@ -42,7 +42,8 @@ class SandboxEndpointIT {
     @Test
     void runsAStrategyAndReportsTheResult() throws Exception {
         HttpResponse<String> login = CLIENT.send(HttpRequest.newBuilder(URI.create(service.url() + "/auth/login"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"demo\",\"password\":\"pw\"}")).build(),
+                .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"username\":\"demo\",\"password\":\"pw\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         Map<String, String> jar = new LinkedHashMap<>();
         for (String c : login.headers().allValues("Set-Cookie")) {
