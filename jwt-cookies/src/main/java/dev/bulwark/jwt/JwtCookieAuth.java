@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * JwtCookieAuth auth = JwtCookieAuth.create(JwtSettings.fromEnvironment(), new InMemoryTokenStore(), metrics);
  * auth.login("alice", List.of("trader"), response);          // after your own password check
  * AuthResult result = auth.authenticate(request);            // every protected request
- * if (!result.authenticated()) { answer result.refusal().status() with result.refusal().json() }
+ * if (!result.authenticated()) { refuse(result.refusal().status(), result.refusal().json()); }
  * }</pre>
  *
  * <p><b>Where the token is read from.</b> The access-token cookie first; only when no such

@@ -1,6 +1,8 @@
 package dev.bulwark.jwt;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.bulwark.jwt.jdkhttp.JdkHttpAuth;
 import java.io.IOException;
@@ -40,8 +42,11 @@ class JdkHttpServerIT extends HttpFlowContract {
                 ex.close();
             }
         });
-        server.createContext("/api/me", ex -> send(ex, 200, "{\"subject\":\"" + JdkHttpAuth.caller(ex).subject() + "\"}"))
-                .getFilters().add(JdkHttpAuth.filter(auth));
+        HttpHandler handler = exchange -> send(exchange, 200, "{\"subject\":\"" + JdkHttpAuth.caller(exchange).subject() + "\"}");
+        // region javadoc-jdkhttp
+        HttpContext api = server.createContext("/api/me", handler);   // handler: JdkHttpAuth.caller(exchange) is the caller
+        api.getFilters().add(JdkHttpAuth.filter(auth));
+        // endregion
         server.createContext("/api/notes", ex -> send(ex, 201, "{\"saved\":true}"))
                 .getFilters().add(JdkHttpAuth.filter(auth));
         server.start();

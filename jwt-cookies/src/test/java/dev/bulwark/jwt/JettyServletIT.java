@@ -53,7 +53,13 @@ class JettyServletIT extends HttpFlowContract {
             json(res, 200, "{\"subject\":\"" + caller.subject() + "\"}");
         })), "/api/me");
         context.addServlet(new ServletHolder(servlet((req, res) -> json(res, 201, "{\"saved\":true}"))), "/api/notes");
+        // region readme-servlet
         context.addFilter(new FilterHolder(new JwtAuthServletFilter(auth)), "/api/*", EnumSet.of(DispatcherType.REQUEST));
+        // login servlet:   auth.login(user, roles, JwtAuthServletFilter.response(res));
+        // refresh servlet: auth.refresh(JwtAuthServletFilter.request(req), JwtAuthServletFilter.response(res));
+        // logout servlet:  auth.logout(JwtAuthServletFilter.request(req), JwtAuthServletFilter.response(res));
+        // in handlers:     (Authentication) req.getAttribute(JwtAuthServletFilter.ATTRIBUTE)
+        // endregion
         server.setHandler(context);
         server.start();
         return URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/");

@@ -24,10 +24,8 @@ import java.util.Optional;
  * and a {@link Filter} that lets only authenticated requests through.
  *
  * <pre>{@code
- * HttpContext api = server.createContext("/api/", handler);
+ * HttpContext api = server.createContext("/api/me", handler);   // handler: JdkHttpAuth.caller(exchange) is the caller
  * api.getFilters().add(JdkHttpAuth.filter(auth));
- * // in the handler:
- * Authentication caller = JdkHttpAuth.caller(exchange);
  * }</pre>
  */
 public final class JdkHttpAuth {

@@ -28,8 +28,10 @@ import java.util.Optional;
  *
  * <pre>{@code
  * context.addFilter(new FilterHolder(new JwtAuthServletFilter(auth)), "/api/*", EnumSet.of(DispatcherType.REQUEST));
- * // in a servlet:
- * Authentication caller = (Authentication) request.getAttribute(JwtAuthServletFilter.ATTRIBUTE);
+ * // login servlet:   auth.login(user, roles, JwtAuthServletFilter.response(res));
+ * // refresh servlet: auth.refresh(JwtAuthServletFilter.request(req), JwtAuthServletFilter.response(res));
+ * // logout servlet:  auth.logout(JwtAuthServletFilter.request(req), JwtAuthServletFilter.response(res));
+ * // in handlers:     (Authentication) req.getAttribute(JwtAuthServletFilter.ATTRIBUTE)
  * }</pre>
  */
 public final class JwtAuthServletFilter implements Filter {
