@@ -13,8 +13,11 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.RequestMapping;
-import org.springframework.web.bind.annotation.RequestMethod;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.NoHandlerFoundException;
@@ -77,10 +80,33 @@ class ContractErrors implements ErrorController {
         return error(500, "internal", "internal error");
     }
 
-    /** The container's error page: status from the dispatch, no details. */
-    @RequestMapping(path = "/error", method = {RequestMethod.GET, RequestMethod.HEAD, RequestMethod.POST, RequestMethod.PUT,
-        RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.OPTIONS}) // the failed request's method; changes nothing
-    ResponseEntity<byte[]> containerError(HttpServletRequest request) {
+    /** The container's error page: status from the dispatch, no details (one mapping per method of the failed request). */
+    @GetMapping("/error")
+    ResponseEntity<byte[]> containerErrorOnGet(HttpServletRequest request) {
+        return containerError(request);
+    }
+
+    @PostMapping("/error")
+    ResponseEntity<byte[]> containerErrorOnPost(HttpServletRequest request) {
+        return containerError(request);
+    }
+
+    @PutMapping("/error")
+    ResponseEntity<byte[]> containerErrorOnPut(HttpServletRequest request) {
+        return containerError(request);
+    }
+
+    @PatchMapping("/error")
+    ResponseEntity<byte[]> containerErrorOnPatch(HttpServletRequest request) {
+        return containerError(request);
+    }
+
+    @DeleteMapping("/error")
+    ResponseEntity<byte[]> containerErrorOnDelete(HttpServletRequest request) {
+        return containerError(request);
+    }
+
+    private static ResponseEntity<byte[]> containerError(HttpServletRequest request) {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int code = status instanceof Integer ? (Integer) status : 500;
         return error(code, code == 404 ? "not_found" : code < 500 ? "bad_request" : "internal",
