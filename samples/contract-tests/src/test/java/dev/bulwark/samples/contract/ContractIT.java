@@ -1,0 +1,402 @@
+package dev.bulwark.samples.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.testsupport.Poll;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The HTTP contract of {@code shared/DESIGN.md}, end to end through HTTP, against every sample's
+ * executable jar started as its own process ({@code java -jar}, embedded defaults: H2 under a
+ * fresh DATA_DIR). One suite, parameterised by the jar: a new sample is one line in
+ * {@link #SAMPLES} (and a dependency in this module's pom, so the reactor builds it first).
+ */
+@ParameterizedClass(name = "{0}")
+@MethodSource("samples")
+class ContractIT {
+
+    /** Every sample service: name, jar below {@code samples/}, Micrometer scrape path (or null). */
+    static final List<Sample> SAMPLES = List.of(
+            new Sample("hardened-service", "hardened-service/target/bulwark-hardened-service.jar", null),
+            new Sample("spring-boot-service", "spring-boot-service/target/bulwark-spring-boot-service.jar",
+                    "/actuator/prometheus"));
+
+    /**
+     * Series every sample's {@code /metrics} has, named as the JDK sample names them: the pool's
+     * as Micrometer's HikariCP binding, and the modules' own.
+     */
+    static final List<String> JDK_SAMPLE_SERIES = List.of(
+            "hikaricp_connections", "hikaricp_connections_active", "hikaricp_connections_idle",
+            "hikaricp_connections_pending", "hikaricp_connections_max", "hikaricp_connections_min",
+            "hikaricp_connections_timeout_total", "hikaricp_connections_acquire_seconds_count",
+            "hikaricp_connections_acquire_seconds_sum", "hikaricp_connections_acquire_seconds_max",
+            "hikaricp_connections_usage_seconds_sum", "hikaricp_connections_creation_seconds_sum",
+            "bulwark_pool_utilisation", "bulwark_pool_exhausted", "bulwark_pool_exhaustion_events_total",
+            "bulwark_pool_exhaustion_seconds_total", "bulwark_pool_leak_suspicions_total",
+            "bulwark_pool_acquire_timeouts_total", "bulwark_jwt_logins_total", "bulwark_jwt_refreshes_total",
+            "bulwark_jwt_refused_csrf_origin_total", "bulwark_jwt_refused_missing_token_total",
+            "bulwark_http_requests_total", "bulwark_http_responses_5xx_total", "bulwark_backup_completed_total",
+            "bulwark_backup_newest_good_age_seconds", "bulwark_alerting_evaluations_total",
+            "bulwark_alerting_alerts_firing");
+
+    static final Map<String, String> ENV = Map.of("DEMO_PASSWORD", "test-password", "DB_POOL_SIZE", "2",
+            "DB_MAX_OVERFLOW", "3", "DB_POOL_TIMEOUT_MS", "20000", "ALERT_EVALUATION_INTERVAL_SECONDS", "1",
+            "SANDBOX_DOCKER_HOST", "unix:///nonexistent/docker.sock",
+            // the reuse test replays a spent refresh token at once, which the default grace for
+            // concurrent tabs would accept (the grace itself is tested in jwt-cookies)
+            "JWT_REFRESH_REUSE_GRACE", "0");
+    static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern SERIES = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]", Pattern.MULTILINE);
+
+    static Sample.Running running;
+
+    @Parameter
+    Sample sample;
+
+    /** Every sample, or those named in {@code -Dbulwark.contract.samples=a,b}. */
+    static Stream<Sample> samples() {
+        String only = System.getProperty("bulwark.contract.samples", "");
+        List<String> names = only.isBlank() ? List.of() : List.of(only.split(","));
+        return SAMPLES.stream().filter(s -> names.isEmpty() || names.contains(s.name()));
+    }
+
+    @BeforeParameterizedClassInvocation
+    static void start(Sample sample) throws Exception {
+        running = sample.start(ENV);
+    }
+
+    @AfterParameterizedClassInvocation
+    static void stop() {
+        if (running != null) {
+            running.close();
+            running = null;
+        }
+    }
+
+    static HttpResponse<String> call(String method, String path, String body, Map<String, String> cookies,
+            String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(running.base() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (!cookies.isEmpty()) {
+            StringBuilder c = new StringBuilder();
+            cookies.forEach((k, v) -> c.append(c.length() == 0 ? "" : "; ").append(k).append('=').append(v));
+            b.header("Cookie", c.toString());
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Map<String, String> jar(HttpResponse<?> response) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String c : response.headers().allValues("Set-Cookie")) {
+            String pair = c.split(";", 2)[0];
+            out.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+        }
+        return out;
+    }
+
+    static Map<String, String> login() throws Exception {
+        HttpResponse<String> r = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"test-password\"}", Map.of(),
+                "Content-Type", "application/json");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return jar(r);
+    }
+
+    static String[] csrf(Map<String, String> jar) {
+        return new String[] {"Origin", running.base(), "X-CSRF-Token", jar.get("__Host-csrf"), "Content-Type", "application/json"};
+    }
+
+    static Set<String> series(String exposition) {
+        Set<String> names = new TreeSet<>();
+        Matcher m = SERIES.matcher(exposition);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    @Test
+    void loginSetsHardenedCookiesAndMeAnswersWithCookieOrBearer() throws Exception {
+        HttpResponse<String> r = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"test-password\"}", Map.of(),
+                "Content-Type", "application/json");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
+                .matches("__Host-access_token=[\\w.-]+; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Strict"));
+        assertThat(r.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
+                .matches("__Secure-refresh_token=[\\w.-]+; Max-Age=604800; Path=/auth; Secure; HttpOnly; SameSite=Strict"));
+        assertThat(r.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
+                .matches("__Host-csrf=[\\w-]+; Max-Age=604800; Path=/; Secure; SameSite=Strict"));
+        Map<String, String> jar = jar(r);
+        JsonNode me = JSON.readTree(call("GET", "/api/me", null, jar).body());
+        assertThat(me.get("subject").asText()).isEqualTo("demo");
+        assertThat(me.get("roles")).extracting(JsonNode::asText).containsExactly("trader", "admin");
+        assertThat(call("GET", "/api/me", null, Map.of(), "Authorization", "Bearer " + jar.get("__Host-access_token"))
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> anonymous = call("GET", "/api/me", null, Map.of());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(anonymous.body()).get("error").asText()).isEqualTo("missing_token");
+    }
+
+    @Test
+    void badCredentialsAndBadInputAreJsonErrorsWithoutStackTraces() throws Exception {
+        HttpResponse<String> wrong = call("POST", "/auth/login", "{\"username\":\"demo\",\"password\":\"nope\"}", Map.of(),
+                "Content-Type", "application/json");
+        HttpResponse<String> notJson = call("POST", "/auth/login", "{oops", Map.of(), "Content-Type", "application/json");
+        HttpResponse<String> missing = call("GET", "/nowhere", null, Map.of());
+        HttpResponse<String> wrongMethod = call("GET", "/auth/login", null, Map.of());
+
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(wrong.body()).get("error").asText()).isEqualTo("bad_credentials");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        for (HttpResponse<String> r : List.of(wrong, notJson, missing, wrongMethod)) {
+            assertThat(r.body()).doesNotContain("Exception").doesNotContain("\tat ");
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+            assertThat(JSON.readTree(r.body()).has("error")).isTrue();
+            assertThat(JSON.readTree(r.body()).has("message")).isTrue();
+        }
+    }
+
+    @Test
+    void notesNeedTheCsrfDefenceAndForeignOriginsAreRefused() throws Exception {
+        Map<String, String> jar = login();
+
+        HttpResponse<String> foreign = call("POST", "/api/notes", "{\"text\":\"hi\"}", jar, "Origin", "https://evil.example",
+                "X-CSRF-Token", jar.get("__Host-csrf"), "Content-Type", "application/json");
+        HttpResponse<String> noToken = call("POST", "/api/notes", "{\"text\":\"hi\"}", jar, "Origin", running.base(),
+                "Content-Type", "application/json");
+        HttpResponse<String> ok = call("POST", "/api/notes", "{\"text\":\"hi\"}", jar, csrf(jar));
+
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(foreign.body()).get("error").asText()).isEqualTo("csrf_origin");
+        assertThat(noToken.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(noToken.body()).get("error").asText()).isEqualTo("csrf_token");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+        assertThat(JSON.readTree(ok.body()).get("id").asLong()).isPositive();
+    }
+
+    @Test
+    void refreshRotatesReuseIsDetectedAndLogoutEndsTheSession() throws Exception {
+        Map<String, String> jar = login();
+        HttpResponse<String> refreshed = call("POST", "/auth/refresh", null, jar, csrf(jar));
+        assertThat(refreshed.statusCode()).isEqualTo(200);
+        Map<String, String> next = jar(refreshed);
+
+        HttpResponse<String> reuse = call("POST", "/auth/refresh", null, jar, csrf(jar));
+        assertThat(reuse.statusCode()).isEqualTo(401);
+        assertThat(reuse.body()).contains("refresh_token_reused");
+        assertThat(call("GET", "/api/me", null, next).statusCode()).as("the whole family is revoked").isEqualTo(401);
+
+        Map<String, String> second = login();
+        HttpResponse<String> logout = call("POST", "/auth/logout", null, second, csrf(second));
+        assertThat(logout.statusCode()).isEqualTo(204);
+        assertThat(logout.headers().allValues("Set-Cookie")).isNotEmpty()
+                .allSatisfy(c -> assertThat(c).contains("Max-Age=0"));
+        assertThat(call("GET", "/api/me", null, second).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void sessionsAreListedWithoutTokenMaterialAndOneCanBeEndedFromAnother() throws Exception {
+        Map<String, String> phone = login();
+        Map<String, String> laptop = login();
+
+        HttpResponse<String> listed = call("GET", "/auth/sessions", null, laptop);
+        assertThat(listed.statusCode()).isEqualTo(200);
+        JsonNode sessions = JSON.readTree(listed.body()).get("sessions");
+        assertThat(sessions.size()).isGreaterThanOrEqualTo(2);
+        for (JsonNode s : sessions) {
+            assertThat(s.has("id") && s.has("createdAt") && s.has("expiresAt") && s.has("current")).isTrue();
+        }
+        for (String token : laptop.values()) {
+            assertThat(listed.body()).doesNotContain(token);
+        }
+        String phoneSession = null;
+        for (JsonNode s : JSON.readTree(call("GET", "/auth/sessions", null, phone).body()).get("sessions")) {
+            if (s.get("current").asBoolean()) {
+                phoneSession = s.get("id").asText();
+            }
+        }
+        assertThat(phoneSession).isNotNull();
+
+        HttpResponse<String> noCsrf = call("DELETE", "/auth/sessions/" + phoneSession, null, laptop);
+        assertThat(noCsrf.statusCode()).as("DELETE is CSRF-protected").isEqualTo(403);
+        assertThat(call("GET", "/api/me", null, phone).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> ended = call("DELETE", "/auth/sessions/" + phoneSession, null, laptop, csrf(laptop));
+        assertThat(ended.statusCode()).isEqualTo(204);
+        assertThat(call("GET", "/api/me", null, phone).statusCode()).as("the phone's access token, at once").isEqualTo(401);
+        assertThat(call("POST", "/auth/refresh", null, phone, csrf(phone)).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/me", null, laptop).statusCode()).isEqualTo(200);
+        assertThat(call("DELETE", "/auth/sessions/no-such-session", null, laptop, csrf(laptop)).statusCode())
+                .isEqualTo(404);
+        assertThat(call("GET", "/auth/sessions", null, Map.of()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void logoutWithAllEndsEverySessionOfTheUser() throws Exception {
+        Map<String, String> first = login();
+        Map<String, String> second = login();
+
+        HttpResponse<String> out = call("POST", "/auth/logout", "{\"all\": true}", second, csrf(second));
+
+        assertThat(out.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(out.body()).get("endedSessions").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(call("GET", "/api/me", null, first).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/me", null, second).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void healthAndPoolHealthHaveTheirDocumentedShape() throws Exception {
+        HttpResponse<String> r = call("GET", "/health/db_pool", null, Map.of());
+        JsonNode health = JSON.readTree(r.body());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(health.get("status").asText()).isIn("HEALTHY", "DEGRADED");
+        assertThat(health.get("maximumPoolSize").asInt()).isEqualTo(5);
+        for (String field : new String[] {"active", "idle", "pending", "utilisation", "peakActive", "acquireTimeouts",
+                "acquireMillis", "exhaustion", "leaks", "settings"}) {
+            assertThat(health.has(field)).as(field).isTrue();
+        }
+        assertThat(health.get("settings").has("password")).isFalse();
+        HttpResponse<String> overall = call("GET", "/health", null, Map.of());
+        assertThat(overall.statusCode()).isEqualTo(200);
+        JsonNode checks = JSON.readTree(overall.body()).get("checks");
+        assertThat(JSON.readTree(overall.body()).get("status").asText()).isEqualTo("UP");
+        assertThat(checks.get("bulwark.pool.bulwark").get("critical").asBoolean()).isTrue();
+        assertThat(checks.get("bulwark.backup").get("critical").asBoolean()).isFalse();
+    }
+
+    @Test
+    void metricsExposeTheBulwarkSeriesUnderTheJdkSamplesNames() throws Exception {
+        Map<String, String> jar = login();
+        call("POST", "/api/notes", "{\"text\":\"x\"}", jar, "Origin", "https://evil.example", "X-CSRF-Token", "x",
+                "Content-Type", "application/json");
+        HttpResponse<String> r = call("GET", "/metrics", null, Map.of());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+        assertThat(series(r.body())).containsAll(JDK_SAMPLE_SERIES);
+        assertThat(r.body()).contains("hikaricp_connections_max{pool=\"bulwark\"} 5.0");
+        assertThat(r.body()).containsPattern("bulwark_jwt_refused_csrf_origin_total [1-9]");
+    }
+
+    /** Where a sample also serves a Micrometer scrape: the pool series by the same names, the rest Micrometer-tagged. */
+    @Test
+    void theMicrometerScrapeShowsTheBulwarkSeriesWithTheSamePoolNames() throws Exception {
+        assumeTrue(sample.micrometerScrape() != null, sample + " has no Micrometer scrape");
+        Map<String, String> jar = login();
+        call("POST", "/api/notes", "{\"text\":\"x\"}", jar, "Origin", "https://evil.example", "X-CSRF-Token", "x",
+                "Content-Type", "application/json");
+
+        HttpResponse<String> r = call("GET", sample.micrometerScrape(), null, Map.of());
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        Set<String> micrometer = series(r.body());
+        Set<String> contract = new TreeSet<>(series(call("GET", "/metrics", null, Map.of()).body()));
+        contract.removeIf(n -> !n.startsWith("hikaricp_") && !n.startsWith("bulwark_pool_"));
+        contract.removeIf(n -> n.matches("hikaricp_connections_(acquire|usage|creation)_seconds")); // quantile lines
+        assertThat(contract).hasSizeGreaterThan(15);
+        assertThat(micrometer).containsAll(contract);
+        assertThat(micrometer).contains("bulwark_jwt_logins_total", "bulwark_http_requests_total",
+                "bulwark_backup_completed_total", "bulwark_alerting_evaluations_total");
+        assertThat(r.body()).contains("hikaricp_connections_max{pool=\"bulwark\"} 5")
+                .containsPattern("bulwark_jwt_refused_total\\{reason=\"csrf_origin\"} [1-9]");
+        assertThat(micrometer).doesNotContain("bulwark_jwt_refused_csrf_origin_total");
+    }
+
+    @Test
+    void backupIsTakenOnDemandAndListedWithItsChecksum() throws Exception {
+        Map<String, String> jar = login();
+        assertThat(call("GET", "/admin/backups", null, Map.of()).statusCode()).isEqualTo(401);
+        // the scheduler's catch-up backup (none existed at start) shows up first
+        Poll.until(Duration.ofSeconds(60), "catch-up backup listed", () -> {
+            try {
+                return JSON.readTree(call("GET", "/admin/backups", null, jar).body()).get("backups").size() > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        call("POST", "/api/notes", "{\"text\":\"in the backup\"}", jar, csrf(jar));
+
+        HttpResponse<String> taken = call("POST", "/admin/backups", null, jar, csrf(jar));
+
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(201);
+        JsonNode backup = JSON.readTree(taken.body());
+        assertThat(backup.get("status").asText()).isEqualTo("COMPLETE");
+        assertThat(backup.get("source").asText()).isEqualTo("h2");
+        assertThat(backup.get("sha256").asText()).hasSize(64);
+        assertThat(backup.get("counts").get("PUBLIC.NOTES").asLong()).isPositive();
+        JsonNode listed = JSON.readTree(call("GET", "/admin/backups", null, jar).body());
+        assertThat(listed.get("healthy").asBoolean()).isTrue();
+        assertThat(listed.get("backups").get(0).get("id").asText()).isEqualTo(backup.get("id").asText());
+        assertThat(listed.get("backups").get(0).get("sha256").asText()).isEqualTo(backup.get("sha256").asText());
+        assertThat(running.dataDir().resolve("backups").resolve(backup.get("id").asText() + ".manifest.json")).exists();
+        assertThat(call("GET", "/metrics", null, Map.of()).body()).contains("bulwark_backup_completed_total")
+                .contains("bulwark_backup_newest_good_age_seconds");
+    }
+
+    @Test
+    void withoutADockerEngineTheSandboxAnswers503WithTheReason() throws Exception {
+        Map<String, String> jar = login();
+
+        HttpResponse<String> sandbox = call("POST", "/sandbox/run", "{}", jar, csrf(jar));
+
+        assertThat(sandbox.statusCode()).isEqualTo(503);
+        assertThat(JSON.readTree(sandbox.body()).get("error").asText()).isEqualTo("sandbox_unavailable");
+        assertThat(JSON.readTree(sandbox.body()).get("message").asText()).contains("Docker engine unreachable");
+        assertThat(call("POST", "/sandbox/run", "{}", Map.of(), "Content-Type", "application/json").statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void alertsAreListedForAdminsAndATestAlertIsQueued() throws Exception {
+        Map<String, String> jar = login();
+        assertThat(call("GET", "/admin/alerts", null, Map.of()).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> listed = call("GET", "/admin/alerts", null, jar);
+        HttpResponse<String> test = call("POST", "/admin/alerts/test", null, jar, csrf(jar));
+
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(listed.body()).get("alerts").isArray()).isTrue();
+        assertThat(JSON.readTree(listed.body()).get("rules").asInt()).isGreaterThanOrEqualTo(7);
+        assertThat(test.statusCode()).as(test.body()).isEqualTo(202);
+        assertThat(JSON.readTree(test.body()).get("queuedFor").asInt()).isPositive();
+    }
+
+    @Test
+    void thePageCarriesAStrictContentSecurityPolicy() throws Exception {
+        HttpResponse<String> page = call("GET", "/", null, Map.of());
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("script-src 'self'",
+                "frame-ancestors 'none'");
+        assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(page.body()).contains("<script src=\"/app.js\"");
+    }
+}
