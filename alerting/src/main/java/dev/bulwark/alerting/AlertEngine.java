@@ -911,8 +911,9 @@ public final class AlertEngine implements AutoCloseable {
         Instant lastTrue;
         Instant resolvedAt;
         Instant lastNotified;
-        double value = Double.NaN;
-        boolean unknown;
+        /** Volatile only so that 64-bit writes are atomic; every access holds {@code stateLock}. */
+        volatile double value = Double.NaN;
+        volatile boolean unknown;
         String error;
         Instant errorSince;
 

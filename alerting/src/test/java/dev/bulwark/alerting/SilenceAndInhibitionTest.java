@@ -100,6 +100,7 @@ class SilenceAndInhibitionTest {
         try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
             engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(1)), "demo", "");
             engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "Alertmanager got the FIRING", () -> am.got.size() == 1);
             depth.set(0);
             clock.advance(Duration.ofMinutes(1));
             engine.evaluate();

@@ -153,8 +153,12 @@ public interface StateStore {
             this.directory = directory;
         }
 
+        private static String baseName(String key) {
+            return "alert-state-" + key.replaceAll("[^A-Za-z0-9._-]", "_");
+        }
+
         private Path file(String key) {
-            return directory.resolve("alert-state-" + key.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+            return directory.resolve(baseName(key) + ".json");
         }
 
         @Override
@@ -170,7 +174,7 @@ public interface StateStore {
         @Override
         public java.util.Map<String, String> loadAll(String prefix) {
             java.util.Map<String, String> out = new java.util.TreeMap<>();
-            String start = file(prefix).getFileName().toString().replaceAll("\\.json$", "");
+            String start = baseName(prefix);
             if (!Files.isDirectory(directory)) {
                 return out;
             }

@@ -231,7 +231,7 @@ public final class HardenedService implements AutoCloseable {
         metrics.meter("bulwark.http.requests");
         metrics.meter("bulwark.http.responses.5xx");
         AlertEngine.Builder b = AlertEngine.builder(metrics).settings(AlertingSettings.fromEnvironment(alertEnv))
-                .healthChecks(healthChecks);
+                .healthChecks(healthChecks).inhibit(dev.bulwark.alerting.InhibitRule.backendDownMutesItsSymptoms());
         if (poolSettings.embedded()) {
             b.stateDirectory(dataDir);
         } else {
