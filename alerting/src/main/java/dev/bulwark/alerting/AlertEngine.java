@@ -721,22 +721,8 @@ public final class AlertEngine implements AutoCloseable {
                 batch.add(i);
             }
         }
-        AtomicBoolean abandoned = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch((batch.isEmpty() ? 0 : 1) + alone.size());
-        if (!batch.isEmpty()) {
-            submitRead(() -> {
-                try {
-                    for (int i : batch) {
-                        if (abandoned.get()) {
-                            return;
-                        }
-                        results.set(i, read(tracked.get(i), now));
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, done);
-        }
+        long deadline = System.nanoTime() + signalTimeout.toNanos();
+        CountDownLatch done = new CountDownLatch(alone.size());
         for (int i : alone) {
             submitRead(() -> {
                 try {
@@ -746,13 +732,15 @@ public final class AlertEngine implements AutoCloseable {
                 }
             }, done);
         }
+        // In-memory signals (registry gauges, rates, ratios) are read here, off the state lock and
+        // without a thread hand-off; those that may wait on I/O are on reader threads above.
+        for (int i : batch) {
+            results.set(i, read(tracked.get(i), now));
+        }
         try {
-            if (!done.await(signalTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                abandoned.set(true);
-            }
+            done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            abandoned.set(true);
         }
         Reading[] out = new Reading[n];
         for (int i = 0; i < n; i++) {
