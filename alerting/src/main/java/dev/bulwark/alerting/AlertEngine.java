@@ -78,6 +78,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertEngine implements AutoCloseable {
 
+    /** The longest a silence may last: 90 days. */
+    public static final Duration MAX_SILENCE = Duration.ofDays(90);
+
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final String EVALUATION_FAILED = "RuleEvaluationFailed";
     static final String TEST_ALERT = "BulwarkTestAlert";
@@ -115,6 +118,12 @@ public final class AlertEngine implements AutoCloseable {
     private final Duration heartbeatInterval;
     private final java.net.http.HttpClient heartbeatClient;
     private Instant lastHeartbeat;
+    private final List<InhibitRule> inhibitRules;
+    /** Silences known here (own and, with a database, every replica's). Guarded by {@link #stateLock}. */
+    private final Map<String, Silence> silences = new LinkedHashMap<>();
+    /** Firing alerts whose notification a silence or an inhibition held back. Guarded by {@link #stateLock}. */
+    private final java.util.Set<String> mutedFiring = new java.util.HashSet<>();
+    private final Counter muted;
 
     private AlertEngine(Builder b) {
         AlertingSettings settings = b.settings;
@@ -126,6 +135,8 @@ public final class AlertEngine implements AutoCloseable {
         this.repeatInterval = settings.repeatInterval();
         this.resolvedRetention = settings.resolvedRetention();
         this.signalTimeout = settings.signalTimeout();
+        this.inhibitRules = List.copyOf(b.inhibitRules);
+        this.muted = metrics.counter("bulwark.alerting.notifications.muted");
         this.heartbeatUrl = settings.heartbeatUrl();
         this.heartbeatInterval = settings.heartbeatInterval();
         this.heartbeatClient = heartbeatUrl == null ? null : java.net.http.HttpClient.newBuilder()
@@ -296,9 +307,12 @@ public final class AlertEngine implements AutoCloseable {
                 timing.stop();
             }
             evaluations.inc();
-            if (!changes.isEmpty()) {
-                for (Delivery d : deliveries) {
-                    d.submit(changes);
+            refreshSilences();
+            List<Notification> direct = mute(changes, now);
+            for (Delivery d : deliveries) {
+                List<Notification> group = d.notifier().routesItself() ? changes : direct;
+                if (!group.isEmpty()) {
+                    d.submit(group);
                 }
             }
             resendFiring(now);
@@ -310,6 +324,194 @@ public final class AlertEngine implements AutoCloseable {
             }
             return changes;
         }
+    }
+
+    /**
+     * What the direct notifiers get of this evaluation's notifications: a firing alert that a
+     * silence or an inhibition mutes is held back (and notified once it no longer is, if it still
+     * fires); the resolve of an episode that was never notified is held back too.
+     */
+    private List<Notification> mute(List<Notification> changes, Instant now) {
+        synchronized (stateLock) {
+            if (silences.isEmpty() && inhibitRules.isEmpty() && mutedFiring.isEmpty()) {
+                return changes;
+            }
+            List<Map<String, String>> firing = new ArrayList<>();
+            for (Tracked t : tracked) {
+                if (t.state == AlertState.FIRING) {
+                    firing.add(t.labels);
+                }
+            }
+            List<Notification> out = new ArrayList<>();
+            java.util.Set<String> changed = new java.util.HashSet<>();
+            for (Notification n : changes) {
+                String f = n.alert().fingerprint();
+                changed.add(f);
+                if (n.kind() == Notification.Kind.RESOLVED) {
+                    if (!mutedFiring.remove(f)) {
+                        out.add(n);
+                    }
+                } else if (muted(n.alert().labels(), firing, now)) {
+                    mutedFiring.add(f);
+                    muted.inc();
+                } else {
+                    mutedFiring.remove(f);
+                    out.add(n);
+                }
+            }
+            for (Tracked t : tracked) {
+                if (t.state == AlertState.FIRING && !changed.contains(t.fingerprint) && mutedFiring.contains(t.fingerprint)
+                        && !muted(t.labels, firing, now)) {
+                    mutedFiring.remove(t.fingerprint);
+                    out.add(new Notification(t.alert(), Notification.Kind.FIRING));
+                }
+            }
+            return out;
+        }
+    }
+
+    private boolean muted(Map<String, String> labels, List<Map<String, String>> firing, Instant now) {
+        for (Silence s : silences.values()) {
+            if (s.activeAt(now) && s.matches(labels)) {
+                return true;
+            }
+        }
+        for (InhibitRule rule : inhibitRules) {
+            for (Map<String, String> source : firing) {
+                if (rule.mutes(source, labels)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private String silencePrefix() {
+        return "silence:" + leaderLock + ":";
+    }
+
+    /** Reads the silences every replica saved (a shared database makes them fleet-wide). */
+    private void refreshSilences() {
+        if (store == null) {
+            return;
+        }
+        Map<String, String> saved;
+        try {
+            saved = store.loadAll(silencePrefix());
+        } catch (RuntimeException e) {
+            LOG.warn("Silences not refreshed (the known ones stay in force): {}", e.toString());
+            return;
+        }
+        Instant now = clock.instant();
+        synchronized (stateLock) {
+            for (String body : saved.values()) {
+                try {
+                    Silence s = silenceFromJson(Payloads.JSON.readTree(body));
+                    if (now.isBefore(s.endsAt())) {
+                        silences.put(s.id(), s);
+                    } else {
+                        silences.remove(s.id());
+                    }
+                } catch (java.io.IOException | RuntimeException e) {
+                    LOG.warn("A saved silence cannot be read: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    /**
+     * Silences the alerts whose labels equal every matcher until {@code endsAt}, for the direct
+     * notifiers (Alertmanager has its own silences). Saved in the engine's database or state
+     * directory, so it holds on every replica sharing the database and across restarts.
+     *
+     * @param matchers label name to value, at least one (e.g. {@code alertname=DbPoolExhausted})
+     * @param endsAt when it expires: after now, at most {@link #MAX_SILENCE} ahead
+     * @param createdBy who asks (for the audit trail)
+     * @param comment why
+     * @return the silence
+     * @throws IllegalArgumentException naming the problem when a matcher or the expiry is invalid
+     */
+    public Silence silence(Map<String, String> matchers, Instant endsAt, String createdBy, String comment) {
+        Objects.requireNonNull(matchers, "matchers");
+        Objects.requireNonNull(endsAt, "endsAt");
+        Instant now = clock.instant();
+        if (matchers.isEmpty()) {
+            throw new IllegalArgumentException("a silence needs at least one label matcher, e.g. alertname=DbPoolExhausted");
+        }
+        for (Map.Entry<String, String> m : matchers.entrySet()) {
+            if (m.getKey() == null || !m.getKey().matches("[a-zA-Z_][a-zA-Z0-9_]{0,99}") || m.getValue() == null
+                    || m.getValue().isEmpty() || m.getValue().length() > 200) {
+                throw new IllegalArgumentException("silence matcher '" + m.getKey() + "' needs a label name of letters, "
+                        + "digits and '_' and a value of 1 to 200 characters");
+            }
+        }
+        if (!endsAt.isAfter(now) || endsAt.isAfter(now.plus(MAX_SILENCE))) {
+            throw new IllegalArgumentException("silence endsAt must be after now and at most " + MAX_SILENCE.toDays()
+                    + " days ahead, got " + endsAt);
+        }
+        Silence s = new Silence(java.util.UUID.randomUUID().toString(), matchers, now, endsAt,
+                createdBy == null ? "" : createdBy.substring(0, Math.min(100, createdBy.length())),
+                comment == null ? "" : comment.substring(0, Math.min(500, comment.length())));
+        saveSilence(s);
+        LOG.info("Silence {} by {} until {}: {}", s.id(), s.createdBy(), s.endsAt(), s.matchers());
+        return s;
+    }
+
+    /**
+     * Ends a silence now.
+     *
+     * @param id the silence's id
+     * @return false when no such silence is in force
+     */
+    public boolean expireSilence(String id) {
+        Silence s;
+        Instant now = clock.instant();
+        refreshSilences();
+        synchronized (stateLock) {
+            s = silences.get(id);
+        }
+        if (s == null || !now.isBefore(s.endsAt())) {
+            return false;
+        }
+        saveSilence(new Silence(s.id(), s.matchers(), s.startsAt(), now, s.createdBy(), s.comment()));
+        LOG.info("Silence {} expired", id);
+        return true;
+    }
+
+    /** The silences in force or starting later, oldest first (fleet-wide with a shared database). */
+    public List<Silence> silences() {
+        refreshSilences();
+        Instant now = clock.instant();
+        synchronized (stateLock) {
+            return silences.values().stream().filter(s -> now.isBefore(s.endsAt())).toList();
+        }
+    }
+
+    private void saveSilence(Silence s) {
+        if (store != null) {
+            ObjectNode o = Payloads.JSON.createObjectNode();
+            o.put("id", s.id());
+            o.set("matchers", Payloads.JSON.valueToTree(s.matchers()));
+            o.put("startsAt", s.startsAt().toString());
+            o.put("endsAt", s.endsAt().toString());
+            o.put("createdBy", s.createdBy());
+            o.put("comment", s.comment());
+            store.save(silencePrefix() + s.id(), o.toString());
+        }
+        synchronized (stateLock) {
+            if (clock.instant().isBefore(s.endsAt())) {
+                silences.put(s.id(), s);
+            } else {
+                silences.remove(s.id());
+            }
+        }
+    }
+
+    private static Silence silenceFromJson(JsonNode o) {
+        Map<String, String> matchers = new LinkedHashMap<>();
+        o.path("matchers").properties().forEach(e -> matchers.put(e.getKey(), e.getValue().asText()));
+        return new Silence(o.path("id").asText(), matchers, Instant.parse(o.path("startsAt").asText()),
+                Instant.parse(o.path("endsAt").asText()), o.path("createdBy").asText(), o.path("comment").asText());
     }
 
     /** Resolves the test alert at the first evaluation at least one interval after it was sent. */
@@ -519,22 +721,8 @@ public final class AlertEngine implements AutoCloseable {
                 batch.add(i);
             }
         }
-        AtomicBoolean abandoned = new AtomicBoolean();
-        CountDownLatch done = new CountDownLatch((batch.isEmpty() ? 0 : 1) + alone.size());
-        if (!batch.isEmpty()) {
-            submitRead(() -> {
-                try {
-                    for (int i : batch) {
-                        if (abandoned.get()) {
-                            return;
-                        }
-                        results.set(i, read(tracked.get(i), now));
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, done);
-        }
+        long deadline = System.nanoTime() + signalTimeout.toNanos();
+        CountDownLatch done = new CountDownLatch(alone.size());
         for (int i : alone) {
             submitRead(() -> {
                 try {
@@ -544,13 +732,15 @@ public final class AlertEngine implements AutoCloseable {
                 }
             }, done);
         }
+        // In-memory signals (registry gauges, rates, ratios) are read here, off the state lock and
+        // without a thread hand-off; those that may wait on I/O are on reader threads above.
+        for (int i : batch) {
+            results.set(i, read(tracked.get(i), now));
+        }
         try {
-            if (!done.await(signalTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                abandoned.set(true);
-            }
+            done.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            abandoned.set(true);
         }
         Reading[] out = new Reading[n];
         for (int i = 0; i < n; i++) {
@@ -709,8 +899,9 @@ public final class AlertEngine implements AutoCloseable {
         Instant lastTrue;
         Instant resolvedAt;
         Instant lastNotified;
-        double value = Double.NaN;
-        boolean unknown;
+        /** Volatile only so that 64-bit writes are atomic; every access holds {@code stateLock}. */
+        volatile double value = Double.NaN;
+        volatile boolean unknown;
         String error;
         Instant errorSince;
 
@@ -895,6 +1086,7 @@ public final class AlertEngine implements AutoCloseable {
         private boolean election;
         private Path stateDirectory;
         private String leaderLock = DEFAULT_LEADER_LOCK;
+        private final List<InhibitRule> inhibitRules = new ArrayList<>();
 
         private Builder(MetricRegistry metrics) {
             this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -959,6 +1151,18 @@ public final class AlertEngine implements AutoCloseable {
         public Builder dataSource(DataSource dataSource) {
             this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
             this.election = isPostgres(dataSource);
+            return this;
+        }
+
+        /**
+         * Adds inhibition rules for the direct notifiers (for example
+         * {@link InhibitRule#backendDownMutesItsSymptoms()}).
+         *
+         * @param rules the rules
+         * @return this
+         */
+        public Builder inhibit(List<InhibitRule> rules) {
+            this.inhibitRules.addAll(rules);
             return this;
         }
 

@@ -77,6 +77,12 @@ public final class AlertmanagerNotifier implements Notifier {
         return name;
     }
 
+    /** Alertmanager has its own silences, inhibition and grouping. */
+    @Override
+    public boolean routesItself() {
+        return true;
+    }
+
     @Override
     public Duration resendFiring() {
         return resend;

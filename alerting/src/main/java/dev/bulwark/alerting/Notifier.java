@@ -28,4 +28,14 @@ public interface Notifier {
     default Duration resendFiring() {
         return Duration.ZERO;
     }
+
+    /**
+     * Whether the receiver groups, silences and inhibits by itself (Alertmanager): it then gets
+     * every notification, while the engine's silences and inhibition rules apply to the others.
+     *
+     * @return false by default
+     */
+    default boolean routesItself() {
+        return false;
+    }
 }

@@ -23,9 +23,12 @@ public interface Signal {
     double read(MetricRegistry metrics, HealthCheckRegistry health, Instant now);
 
     /**
-     * Whether reading may wait on I/O (a health check querying a database...): such a signal is
-     * read on a thread of its own, so one that hangs delays nothing else. Every signal is read
-     * off the engine's lock and with {@link AlertingSettings#signalTimeout()} either way.
+     * Whether reading may wait on I/O (a health check querying a database, a file system, a gauge
+     * that runs a query...): such a signal is read on a reader thread of its own and waited for at
+     * most {@link AlertingSettings#signalTimeout()}, so one that hangs delays nothing else. Other
+     * signals are in-memory reads done on the evaluation thread, without a hand-off. Every signal
+     * is read off the engine's state lock. Override it to return true for a custom signal that
+     * does I/O.
      *
      * @return true when a read may block (default false: an in-memory read)
      */

@@ -229,6 +229,11 @@ public final class Signals {
         Objects.requireNonNull(path, "path");
         return new Signal() {
             @Override
+            public boolean mayBlock() {
+                return true;
+            }
+
+            @Override
             public double read(MetricRegistry metrics, HealthCheckRegistry health, Instant now) {
                 FileStore store = store(path);
                 try {
@@ -259,6 +264,11 @@ public final class Signals {
         requireWindow(window);
         SampleWindow samples = new SampleWindow(window);
         return new Signal() {
+            @Override
+            public boolean mayBlock() {
+                return true;
+            }
+
             @Override
             public double read(MetricRegistry metrics, HealthCheckRegistry health, Instant now) {
                 try {

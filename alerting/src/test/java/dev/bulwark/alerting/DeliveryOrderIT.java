@@ -54,13 +54,13 @@ class DeliveryOrderIT {
                         .initialBackoff(Duration.ofMillis(300)).maxBackoff(Duration.ofMillis(300)).build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "the FIRING was refused", () -> refused.get() >= 1);
+            Poll.until(Duration.ofSeconds(30), "the FIRING was refused", () -> refused.get() >= 1);
             depth.set(0);
             assertThat(engine.evaluate()).extracting(Notification::kind).containsExactly(Notification.Kind.RESOLVED);
-            Poll.until(Duration.ofSeconds(5), "the RESOLVED was refused too", () -> refused.get() >= 3);
+            Poll.until(Duration.ofSeconds(30), "the RESOLVED was refused too", () -> refused.get() >= 3);
             failing.set(false);
 
-            Poll.until(Duration.ofSeconds(10), "delivered", () -> received.contains("HighQueueDepth/RESOLVED"));
+            Poll.until(Duration.ofSeconds(30), "delivered", () -> received.contains("HighQueueDepth/RESOLVED"));
             Poll.until(Duration.ofSeconds(5), "queue drained",
                     () -> metrics.getGauges().get("bulwark.alerting.queue.depth").getValue().equals(0));
             assertThat(received).containsExactly("HighQueueDepth/RESOLVED");

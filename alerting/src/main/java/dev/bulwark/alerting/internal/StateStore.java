@@ -28,6 +28,15 @@ public interface StateStore {
     Optional<String> load(String key);
 
     /**
+     * Every document whose key starts with a prefix.
+     *
+     * @param prefix the key prefix
+     * @return key to document
+     * @throws UncheckedIOException when the store cannot be read
+     */
+    java.util.Map<String, String> loadAll(String prefix);
+
+    /**
      * Saves a document under a key, replacing the previous one atomically.
      *
      * @param key the key
@@ -93,6 +102,27 @@ public interface StateStore {
         }
 
         @Override
+        public java.util.Map<String, String> loadAll(String prefix) {
+            java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                create(c);
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT state_key, body FROM bulwark_alert_state WHERE state_key LIKE ? ESCAPE '!' ORDER BY state_key")) {
+                    ps.setString(1, prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            out.put(rs.getString(1), rs.getString(2));
+                        }
+                    }
+                }
+            } catch (SQLException e) {
+                throw new UncheckedIOException(new IOException("cannot read alert state '" + prefix + "*': " + e.getMessage(), e));
+            }
+            return out;
+        }
+
+        @Override
         public void save(String key, String document) {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(true);
@@ -123,8 +153,12 @@ public interface StateStore {
             this.directory = directory;
         }
 
+        private static String baseName(String key) {
+            return "alert-state-" + key.replaceAll("[^A-Za-z0-9._-]", "_");
+        }
+
         private Path file(String key) {
-            return directory.resolve("alert-state-" + key.replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
+            return directory.resolve(baseName(key) + ".json");
         }
 
         @Override
@@ -135,6 +169,26 @@ public interface StateStore {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        public java.util.Map<String, String> loadAll(String prefix) {
+            java.util.Map<String, String> out = new java.util.TreeMap<>();
+            String start = baseName(prefix);
+            if (!Files.isDirectory(directory)) {
+                return out;
+            }
+            try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+                for (Path f : files.toList()) {
+                    String name = String.valueOf(f.getFileName());
+                    if (name.startsWith(start) && name.endsWith(".json")) {
+                        out.put(name, Files.readString(f, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return out;
         }
 
         @Override

@@ -249,7 +249,7 @@ public final class HardenedService implements AutoCloseable {
         metrics.meter("bulwark.http.requests");
         metrics.meter("bulwark.http.responses.5xx");
         AlertEngine.Builder b = AlertEngine.builder(metrics).settings(AlertingSettings.fromEnvironment(alertEnv))
-                .healthChecks(healthChecks);
+                .healthChecks(healthChecks).inhibit(dev.bulwark.alerting.InhibitRule.backendDownMutesItsSymptoms());
         if (poolSettings.embedded()) {
             b.stateDirectory(dataDir);
         } else {
@@ -401,6 +401,19 @@ public final class HardenedService implements AutoCloseable {
         server.createContext("/admin/alerts", Http.guarded("GET", this::listAlerts)).getFilters().addAll(List.of(counting, admin));
         server.createContext("/admin/alerts/test", Http.guarded("POST", ex -> Http.json(ex, 202,
                 Map.of("queuedFor", alerts.sendTestAlert())))).getFilters().addAll(List.of(counting, admin));
+        HttpHandler listSilences = Http.guarded("GET", ex -> Http.json(ex, 200,
+                Map.of("silences", alerts.silences().stream().map(HardenedService::silenceJson).toList())));
+        HttpHandler addSilence = Http.guarded("POST", this::addSilence);
+        HttpHandler endSilence = Http.guarded("DELETE", this::endSilence);
+        server.createContext("/admin/alerts/silences", exchange -> {
+            if (!exchange.getRequestURI().getPath().equals("/admin/alerts/silences")) {
+                endSilence.handle(exchange);
+            } else if (exchange.getRequestMethod().equals("POST")) {
+                addSilence.handle(exchange);
+            } else {
+                listSilences.handle(exchange);
+            }
+        }).getFilters().addAll(List.of(counting, admin));
     }
 
     private void takeBackup(HttpExchange exchange) throws IOException {
@@ -656,6 +669,49 @@ public final class HardenedService implements AutoCloseable {
         out.put("oomKilled", r.oomKilled());
         out.put("durationMs", r.duration().toMillis());
         Http.json(exchange, 200, out);
+    }
+
+    /** POST /admin/alerts/silences {"matchers":{"alertname":"..."},"durationMinutes":60,"comment":"..."}. */
+    private void addSilence(HttpExchange exchange) throws IOException {
+        Authentication caller = JdkHttpAuth.caller(exchange);
+        com.fasterxml.jackson.databind.JsonNode body = Http.body(exchange);
+        Map<String, String> matchers = new LinkedHashMap<>();
+        com.fasterxml.jackson.databind.JsonNode m = body.get("matchers");
+        if (m == null || !m.isObject()) {
+            throw new Http.Failure(400, "bad_request", "field 'matchers' is required: an object of label name to value");
+        }
+        m.properties().forEach(e -> matchers.put(e.getKey(), e.getValue().asText()));
+        com.fasterxml.jackson.databind.JsonNode minutes = body.get("durationMinutes");
+        if (minutes == null || !minutes.canConvertToLong() || minutes.asLong() < 1) {
+            throw new Http.Failure(400, "bad_request", "field 'durationMinutes' is required: a whole number of minutes, at least 1");
+        }
+        String comment = body.hasNonNull("comment") ? Http.text(body, "comment", 500) : "";
+        try {
+            java.time.Instant ends = java.time.Instant.now().plus(java.time.Duration.ofMinutes(
+                    Math.min(minutes.asLong(), AlertEngine.MAX_SILENCE.toMinutes() + 1)));
+            Http.json(exchange, 201, silenceJson(alerts.silence(matchers, ends, caller.subject(), comment)));
+        } catch (IllegalArgumentException e) {
+            throw new Http.Failure(400, "bad_request", e.getMessage());
+        }
+    }
+
+    private void endSilence(HttpExchange exchange) throws IOException {
+        String id = exchange.getRequestURI().getPath().substring("/admin/alerts/silences/".length());
+        if (!SESSION_ID.matcher(id).matches() || !alerts.expireSilence(id)) {
+            throw new Http.Failure(404, "not_found", "no such silence in force");
+        }
+        Http.send(exchange, 204, "application/json", new byte[0]);
+    }
+
+    private static Map<String, Object> silenceJson(dev.bulwark.alerting.Silence s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("matchers", s.matchers());
+        m.put("startsAt", s.startsAt().toString());
+        m.put("endsAt", s.endsAt().toString());
+        m.put("createdBy", s.createdBy());
+        m.put("comment", s.comment());
+        return m;
     }
 
     private void listAlerts(HttpExchange exchange) throws IOException {

@@ -1,0 +1,179 @@
+package dev.bulwark.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import dev.bulwark.testsupport.MutableClock;
+import dev.bulwark.testsupport.Poll;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** Silences and inhibition for the direct notifiers, with Alertmanager's semantics. */
+class SilenceAndInhibitionTest {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
+    final AtomicInteger depth = new AtomicInteger(500);
+
+    /** Records; {@code routesItself} stands for Alertmanager. */
+    static final class Memory implements Notifier {
+        final String name;
+        final boolean routesItself;
+        final List<Notification> got = new CopyOnWriteArrayList<>();
+
+        Memory(String name, boolean routesItself) {
+            this.name = name;
+            this.routesItself = routesItself;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean routesItself() {
+            return routesItself;
+        }
+
+        @Override
+        public void send(List<Notification> notifications) {
+            got.addAll(notifications);
+        }
+
+        List<String> seen() {
+            return got.stream().map(n -> n.alert().name() + "/" + n.kind()).toList();
+        }
+    }
+
+    AlertEngine engine(String instance, Memory direct, Memory alertmanager, JdbcDataSource db) {
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.register("queue.depth", (Gauge<Integer>) depth::get);
+        AlertEngine.Builder b = AlertEngine.builder(metrics).clock(clock)
+                .settings(AlertingSettings.builder().instance(instance).notifier(direct).notifier(alertmanager).build())
+                .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build());
+        if (db != null) {
+            b.dataSource(db);
+        }
+        return b.build();
+    }
+
+    @Test
+    void aSilenceMutesTheDirectNotifiersUntilItExpiresButNotAlertmanager() {
+        Memory webhook = new Memory("webhook", false);
+        Memory am = new Memory("am", true);
+        try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
+            Silence s = engine.silence(Map.of("alertname", "HighQueueDepth", "instance", "pod-a"),
+                    clock.instant().plus(Duration.ofHours(1)), "demo", "maintenance");
+            assertThat(engine.silences()).containsExactly(s);
+
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "Alertmanager got it", () -> am.got.size() == 1);
+            clock.advance(Duration.ofMinutes(30));
+            engine.evaluate();
+            assertThat(webhook.got).as("silenced").isEmpty();
+
+            assertThat(engine.expireSilence(s.id())).isTrue();
+            assertThat(engine.silences()).isEmpty();
+            clock.advance(Duration.ofSeconds(15));
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "notified once the silence ended", () -> webhook.got.size() == 1);
+            assertThat(webhook.seen()).containsExactly("HighQueueDepth/FIRING");
+        }
+    }
+
+    @Test
+    void theResolveOfASilencedEpisodeIsNotSentEither() {
+        Memory webhook = new Memory("webhook", false);
+        Memory am = new Memory("am", true);
+        try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
+            engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(1)), "demo", "");
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "Alertmanager got the FIRING", () -> am.got.size() == 1);
+            depth.set(0);
+            clock.advance(Duration.ofMinutes(1));
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "Alertmanager got both", () -> am.got.size() == 2);
+            assertThat(webhook.got).isEmpty();
+            assertThat(engine.evaluate()).isEmpty();
+        }
+    }
+
+    @Test
+    void aSilenceMadeOnOneReplicaHoldsOnTheOtherSharingTheDatabase() {
+        JdbcDataSource db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:silences-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        Memory webhookA = new Memory("webhook", false);
+        Memory webhookB = new Memory("webhook", false);
+        try (AlertEngine a = engine("pod-a", webhookA, new Memory("am", true), db);
+                AlertEngine b = engine("pod-b", webhookB, new Memory("am", true), db)) {
+            a.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(1)), "demo", "");
+            b.evaluate();
+            a.evaluate();
+            assertThat(b.silences()).hasSize(1);
+            clock.advance(Duration.ofSeconds(15));
+            b.evaluate();
+            assertThat(webhookA.got).isEmpty();
+            assertThat(webhookB.got).isEmpty();
+        }
+    }
+
+    @Test
+    void backendDownInhibitsThePoolAlertOfTheSameInstanceOnly() {
+        HealthCheckRegistry health = new HealthCheckRegistry();
+        AtomicBoolean up = new AtomicBoolean(false);
+        health.register("db", new HealthCheck() {
+            @Override
+            protected Result check() {
+                return up.get() ? Result.healthy() : Result.unhealthy("down");
+            }
+        });
+        Memory webhook = new Memory("webhook", false);
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.register("queue.depth", (Gauge<Integer>) depth::get);
+        try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).healthChecks(health)
+                .settings(AlertingSettings.builder().instance("pod-a").notifier(webhook).build())
+                .inhibit(List.of(new InhibitRule(Map.of("alertname", "BackendDown"), Map.of("alertname", "HighQueueDepth"),
+                        List.of("instance"))))
+                .rules(RulePack.backendDown("db").forDuration(Duration.ZERO).build(),
+                        RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build())
+                .build()) {
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "BackendDown sent", () -> !webhook.got.isEmpty());
+            assertThat(webhook.seen()).containsExactly("BackendDown/FIRING");
+
+            up.set(true);
+            clock.advance(Duration.ofMinutes(1));
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "the muted alert once its cause resolved", () -> webhook.got.size() == 3);
+            assertThat(webhook.seen()).containsExactlyInAnyOrder("BackendDown/FIRING", "BackendDown/RESOLVED",
+                    "HighQueueDepth/FIRING");
+        }
+        assertThat(new InhibitRule(Map.of("alertname", "BackendDown"), Map.of("alertname", "DbPoolExhausted"),
+                List.of("instance")).mutes(Map.of("alertname", "BackendDown", "instance", "pod-b"),
+                Map.of("alertname", "DbPoolExhausted", "instance", "pod-a"))).as("other instance").isFalse();
+    }
+
+    @Test
+    void badSilencesAreRefused() {
+        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), null)) {
+            assertThatThrownBy(() -> engine.silence(Map.of(), clock.instant().plusSeconds(60), "demo", ""))
+                    .hasMessageContaining("at least one label matcher");
+            assertThatThrownBy(() -> engine.silence(Map.of("alertname", "X"), clock.instant().minusSeconds(1), "demo", ""))
+                    .hasMessageContaining("endsAt must be after now");
+            assertThatThrownBy(() -> engine.silence(Map.of("bad name", "X"), clock.instant().plusSeconds(60), "demo", ""))
+                    .hasMessageContaining("'bad name'");
+        }
+    }
+}
