@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * public API, so that users can't come to depend on them.
  */
 class LayeringTest {
-    private static final List<String> MODULES = List.of("jwt", "sandbox", "pool", "backup", "alerting");
+    private static final List<String> MODULES = List.of("jwt", "sandbox", "pool", "backup", "alerting", "micrometer");
     private static JavaClasses bulwark;
 
     @BeforeAll
@@ -47,7 +47,7 @@ class LayeringTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jwt", "sandbox", "pool", "backup", "alerting"})
+    @ValueSource(strings = {"jwt", "sandbox", "pool", "backup", "alerting", "micrometer"})
     void aModuleDependsOnNoOtherModuleButCore(String module) {
         String[] others = MODULES.stream().filter(m -> !m.equals(module)).map(m -> "dev.bulwark." + m + "..")
                 .toArray(String[]::new);

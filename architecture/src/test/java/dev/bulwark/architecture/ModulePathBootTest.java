@@ -37,7 +37,8 @@ class ModulePathBootTest {
             "dev.bulwark.sandbox", Set.of("dev.bulwark.sandbox"),
             "dev.bulwark.pool", Set.of("dev.bulwark.pool"),
             "dev.bulwark.backup", Set.of("dev.bulwark.backup", "dev.bulwark.backup.cli"),
-            "dev.bulwark.alerting", Set.of("dev.bulwark.alerting"));
+            "dev.bulwark.alerting", Set.of("dev.bulwark.alerting"),
+            "dev.bulwark.micrometer", Set.of("dev.bulwark.micrometer"));
 
     /** Test-only jars on this test's class path that a service would not put on its module path. */
     private static final List<String> TEST_ONLY = List.of("junit-", "opentest4j", "apiguardian", "assertj-",
@@ -68,7 +69,8 @@ class ModulePathBootTest {
         "SandboxSmoke, dev.bulwark.sandbox",
         "BackupSmoke, dev.bulwark.backup",
         "AlertingSmoke, dev.bulwark.alerting",
-        "JwtSmoke, dev.bulwark.jwt"})
+        "JwtSmoke, dev.bulwark.jwt",
+        "MicrometerSmoke, dev.bulwark.micrometer"})
     void bootsOnTheModulePath(String program, String module) throws Exception {
         Result r = run(List.of("--module-path", pathString(modulePath()), "--add-modules", module), program);
         assertThat(r.exit).as(r.output).isZero();

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * MetricRegistry metrics = new MetricRegistry();           // given to the Bulwark modules
- * ConnectionPoolMonitor pool = ConnectionPoolMonitor.start(PoolSettings.fromEnvironment(), metrics);
+ * ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(PoolSettings.fromEnvironment(), metrics);
  * new BulwarkMetrics(metrics).bindTo(meterRegistry);       // or a @Bean MeterBinder in Spring Boot
  * }</pre>
  *

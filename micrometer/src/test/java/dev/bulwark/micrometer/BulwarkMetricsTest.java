@@ -46,7 +46,7 @@ class BulwarkMetricsTest {
 
     @BeforeEach
     void start() throws Exception {
-        pool = ConnectionPoolMonitor.start(PoolSettings.builder().embeddedPath(dir.resolve("db")).poolSize(1).maxOverflow(1)
+        pool = ConnectionPoolMonitor.create(PoolSettings.builder().embeddedPath(dir.resolve("db")).poolSize(1).maxOverflow(1)
                 .build(), metrics);
         try (Connection c = pool.dataSource().getConnection()) {
             assertThat(c.isValid(1)).isTrue(); // one acquire, so the acquire timer has a count and a total

@@ -67,7 +67,7 @@ class BulwarkConfiguration {
 
     @Bean(destroyMethod = "close")
     ConnectionPoolMonitor connectionPool(PoolSettings poolSettings, MetricRegistry metrics, HealthCheckRegistry healthChecks) {
-        return ConnectionPoolMonitor.start(poolSettings, metrics, healthChecks);
+        return ConnectionPoolMonitor.create(poolSettings, metrics, healthChecks);
     }
 
     /** The application's DataSource: Spring Boot's own pool auto-configuration backs off. Closed by the monitor. */
