@@ -587,9 +587,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private record Warm(String id, java.time.Instant created) {
     }
 
+    /**
+     * Creates and starts one warm container, holding the engine connection (so close() cannot
+     * close it underneath); a container that close() missed is removed here.
+     */
     private void addWarm() {
-        if (closed) {
-            return;
+        if (!useClient()) {
+            return; // closed
         }
         try {
             // created and started: the bootstrap (interpreter start, imports) runs now and then
@@ -610,6 +614,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not pre-create a warm sandbox container: {}", e.getMessage());
+        } finally {
+            releaseClient();
         }
     }
 
@@ -990,6 +996,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);
         boolean timedOut = false;
         Duration duration;
+        Waits waits = new Waits();
         try {
             // Attached before the program starts (a warm bootstrap writes nothing before its stdin
             // arrives), as the Docker CLI does; no replay of the engine's log (logs=false): that
@@ -1025,7 +1032,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             });
             stdin.start();
             try {
-                docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
+                waits.add(docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()))
                         .awaitStatusCode(limit.toMillis(), TimeUnit.MILLISECONDS);
             } catch (DockerClientException e) {
                 timedOut = true;
@@ -1034,7 +1041,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 } catch (RuntimeException ignored) {
                     // already gone
                 }
-                docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+                waits.add(docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()))
+                        .awaitStatusCode(30, TimeUnit.SECONDS);
             }
             duration = Duration.ofNanos(System.nanoTime() - started);
             closeQuietly(stats);
@@ -1047,6 +1055,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             // every path, including a failed attach, start or wait: no stream is left open
             closeQuietly(stats);
             closeQuietly(attach);
+            waits.closeAll();
         }
         InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
         if (state == null) {
@@ -1060,6 +1069,20 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
         return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
                 duration, peak.get() > 0 ? peak.get() : -1, out.total(), err.total());
+    }
+
+    /** The wait streams of one run (a wait that timed out stays open until closed). */
+    private static final class Waits {
+        private final List<WaitContainerResultCallback> open = new java.util.ArrayList<>();
+
+        WaitContainerResultCallback add(WaitContainerResultCallback wait) {
+            open.add(wait);
+            return wait;
+        }
+
+        void closeAll() {
+            open.forEach(DockerSandboxRuntime::closeQuietly);
+        }
     }
 
     /** The attach stream's frames into the two capped buffers; remembers the engine's error. */
