@@ -380,6 +380,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         reapOrphans();
         deadlineInContainer();
         requireCanary();
+        requirePython3();
         startBackground();
     }
 
@@ -415,11 +416,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 }
                 if (canaryFailure != null) {
                     LOG.error("Sandbox start-up canary failed, refusing to run untrusted code: {}", canaryFailure);
+                } else if (!ok && !settings.allowImageWithoutPython3()) {
+                    LOG.error("Refusing to run untrusted code: {}", noPython3());
                 } else if (!ok) {
-                    LOG.warn("Image {} cannot run python3: the start-up canary cannot prove that the seccomp filter"
-                            + " is active", settings.image());
+                    LOG.warn("Image {} cannot run python3 (SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3=true): the start-up"
+                            + " canary cannot prove that the seccomp filter is active", settings.image());
                 }
-                if (!ok) {
+                if (!ok && settings.allowImageWithoutPython3()) {
                     LOG.warn("Image {} cannot run python3: runs get no in-container deadline. A run whose JVM dies"
                             + " is then ended only by its CPU-time limit (ulimit cpu), or by the reaper of a runtime"
                             + " once its lease ({}) has expired; use an image with python3 to end every run at its"
@@ -429,6 +432,24 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             }
             return deadlineInImage;
         }
+    }
+
+    /**
+     * Throws when the image cannot run python3 and the settings do not accept that: nothing would
+     * prove the filter, and no run would end inside the container.
+     */
+    private void requirePython3() {
+        if (Boolean.FALSE.equals(deadlineInImage) && !settings.allowImageWithoutPython3()) {
+            throw new SandboxException(noPython3());
+        }
+    }
+
+    private String noPython3() {
+        return "image '" + settings.image() + "' cannot run python3: the start-up canary cannot prove that the"
+                + " seccomp filter is in force, and runs would get no in-container deadline (a run whose JVM dies"
+                + " would last until its CPU-time limit or its lease); add python3 to the image (the canary and the"
+                + " deadline need only python3 -S, e.g. Debian's python3-minimal), or set"
+                + " SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3=true to run without both";
     }
 
     /** Throws when the start-up canary showed the filter is not in force. */
@@ -718,6 +739,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
             deadlineInContainer();
             requireCanary();
+            requirePython3();
             Warm w = takeWarm(limit);
             return w != null ? runWarm(w.id(), request, limit) : runInVolume(request, limit);
         } catch (NotFoundException e) {
