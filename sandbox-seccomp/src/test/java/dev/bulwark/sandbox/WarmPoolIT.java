@@ -142,8 +142,13 @@ class WarmPoolIT {
     }
 
     static int running() {
+        return running(OWNER);
+    }
+
+    /** Running containers whose owner label is {@code owner}, -1 when the engine cannot say. */
+    static int running(String owner) {
         try {
-            Process p = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=" + DockerSandboxRuntime.OWNER + "=" + OWNER,
+            Process p = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=" + DockerSandboxRuntime.OWNER + "=" + owner,
                     "--filter", "status=running").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             p.waitFor();
