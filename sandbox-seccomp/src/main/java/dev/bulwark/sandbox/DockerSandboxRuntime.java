@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * CPU-time ulimit bounds busy programs in any image. Every container and volume carries a lease
  * (label {@code bulwark.lease.expires}, epoch seconds); any runtime on the engine removes those
  * whose lease has expired, when it starts and every few minutes, and never touches a live one.
+ *
+ * <p>Under gVisor ({@code SANDBOX_RUNTIME} naming a runtime the engine runs from a {@code runsc}
+ * binary, registered with {@code --oci-seccomp}) two things differ, and only there: the profile's
+ * ENOSYS rule for {@code clone3} is left to gVisor's kernel, and the engine's pids limit makes room
+ * for gVisor's own host threads. An image without {@code python3} is refused unless
+ * {@link SandboxSettings#allowImageWithoutPython3()}.
  */
 public final class DockerSandboxRuntime implements SandboxRuntime {
 
