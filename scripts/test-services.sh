@@ -12,6 +12,8 @@
 #   Alertmanager http://127.0.0.1:9093
 #   Docker       unix:///var/run/docker.sock
 #   Docker (TLS) tcp://127.0.0.1:2376, client certificates in /var/tmp/bulwark-services/docker-tls/client
+#   gVisor       OCI runtimes "runsc" (--oci-seccomp) and "runsc-no-oci-seccomp" (unsafe, for the
+#                sandbox's canary test) registered with the Docker engine
 set -uo pipefail
 
 log() { printf '[test-services] %s\n' "$*"; }
@@ -44,6 +46,7 @@ need chromium chromium
 need chromedriver chromium-driver
 need python3.11 python3.11
 need strace strace
+need runsc runsc          # gVisor: the sandbox's second OCI runtime (registered with the engine below)
 need openssl openssl
 need gpg gnupg            # release dry run (scripts/release.sh): signs with a throwaway key
 need python3 python3      # scripts/release.sh: POM metadata check, jar comparison, bundle
@@ -111,6 +114,52 @@ elif $can_install && command -v dockerd >/dev/null 2>&1; then
   fi
 else
   problems+=("docker engine")
+fi
+
+# --- gVisor (runsc) as a second OCI runtime of the engine -------------------------
+# "runsc": ptrace platform (no KVM needed), no network, and --oci-seccomp so that gVisor enforces
+# the container's seccomp profile too (without it runsc silently ignores the profile).
+# "runsc-no-oci-seccomp": deliberately unsafe, only for the sandbox test proving that the start-up
+# canary refuses such a runtime. Runtimes are reloadable: the engine gets SIGHUP, no restart (other
+# tests may be running on it). Idempotent: an existing daemon.json keeps its other settings.
+DAEMON_JSON=/etc/docker/daemon.json
+if docker info >/dev/null 2>&1 && command -v runsc >/dev/null 2>&1 && $can_install; then
+  mkdir -p "$(dirname "$DAEMON_JSON")"
+  changed=$(RUNSC="$(command -v runsc)" DAEMON_JSON="$DAEMON_JSON" python3 - <<'PY'
+import json, os
+path, runsc = os.environ["DAEMON_JSON"], os.environ["RUNSC"]
+try:
+    with open(path) as f:
+        conf = json.load(f)
+except FileNotFoundError:
+    conf = {}
+want = {"runsc": {"path": runsc, "runtimeArgs": ["--platform=ptrace", "--network=none", "--oci-seccomp"]},
+        "runsc-no-oci-seccomp": {"path": runsc, "runtimeArgs": ["--platform=ptrace", "--network=none"]}}
+runtimes = conf.setdefault("runtimes", {})
+if all(runtimes.get(k) == v for k, v in want.items()):
+    print("no")
+else:
+    runtimes.update(want)
+    with open(path + ".tmp", "w") as f:
+        json.dump(conf, f, indent=2)
+    os.replace(path + ".tmp", path)
+    print("yes")
+PY
+  ) || problems+=("gVisor: could not write $DAEMON_JSON")
+  engine_pid=$(cat /var/run/docker.pid 2>/dev/null)
+  if [[ $changed == yes && -n $engine_pid ]]; then
+    kill -HUP "$engine_pid" && log "gvisor: registered runsc in $DAEMON_JSON, engine reloaded (SIGHUP $engine_pid)"
+  fi
+  for _ in $(seq 1 20); do
+    docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"' && break; sleep 1
+  done
+  if docker info --format '{{json .Runtimes}}' | grep -q '"runsc"'; then
+    log "gvisor: $(runsc --version 2>/dev/null | head -1), registered as runsc (--oci-seccomp) and runsc-no-oci-seccomp"
+  else
+    problems+=("gVisor runtime 'runsc' not listed by 'docker info' after reload (see $DAEMON_JSON)")
+  fi
+elif ! docker info --format '{{json .Runtimes}}' 2>/dev/null | grep -q '"runsc"'; then
+  problems+=("gVisor runtime 'runsc' (needs the docker engine, the runsc package and root)")
 fi
 
 # --- Sandbox images (built offline: no registry here) ---------------------------

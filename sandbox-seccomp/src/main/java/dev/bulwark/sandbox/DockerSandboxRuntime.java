@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * CPU-time ulimit bounds busy programs in any image. Every container and volume carries a lease
  * (label {@code bulwark.lease.expires}, epoch seconds); any runtime on the engine removes those
  * whose lease has expired, when it starts and every few minutes, and never touches a live one.
+ *
+ * <p>Under gVisor ({@code SANDBOX_RUNTIME} naming a runtime the engine runs from a {@code runsc}
+ * binary, registered with {@code --oci-seccomp}) two things differ, and only there: the profile's
+ * ENOSYS rule for {@code clone3} is left to gVisor's kernel, and the engine's pids limit makes room
+ * for gVisor's own host threads. An image without {@code python3} is refused unless
+ * {@link SandboxSettings#allowImageWithoutPython3()}.
  */
 public final class DockerSandboxRuntime implements SandboxRuntime {
 
@@ -84,7 +90,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     static final Duration REAP_INTERVAL = Duration.ofMinutes(5);
     /**
      * The start-up canary (python3): calls {@code unshare(0)}, harmless and successful without a
-     * filter, which the shipped profiles refuse, and starts a thread; prints the result, the errno
+     * filter, which the shipped profiles refuse, then {@code clone3(NULL, 0)} (never creates
+     * anything: the arguments are invalid), and starts a thread; prints both results, their errno
      * and whether the thread ran. Judged by {@link #canaryVerdict}.
      */
     static final String CANARY = String.join("\n",
@@ -92,11 +99,18 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "libc = ctypes.CDLL(None, use_errno=True)",
             "r = libc.syscall(272, 0)",
             "e = ctypes.get_errno()",
+            "ctypes.set_errno(0)",
+            "r3 = libc.syscall(435, 0, 0)",
+            "e3 = ctypes.get_errno()",
             "ran = []",
             "t = threading.Thread(target=lambda: ran.append(1))",
             "t.start()",
             "t.join()",
-            "print(r, e, 'threads-ok' if ran else 'threads-failed')");
+            "print(r, e, r3, e3, 'threads-ok' if ran else 'threads-failed')");
+    /** errno of a refused call as gVisor's OCI seccomp answers it, whatever the profile's {@code errnoRet}. */
+    static final int GVISOR_FILTER_ERRNO = 1;
+    /** ENOSYS: what the gVisor kernel (the sentry) answers for {@code clone3}, which it does not implement. */
+    static final int ENOSYS = 38;
     /**
      * The waiting half of the in-container deadline, shared by {@link #DEADLINE_WRAPPER} and the
      * warm bootstrap: {@code pid}, {@code end}, {@code r} are set.
@@ -160,7 +174,10 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private final Gauge<Integer> warmReady;
     private final String owner;
     private final java.time.Clock clock;
-    private final String seccomp;
+    /** The profile as sent to the engine: adapted once the probe has seen a gVisor runtime. */
+    private volatile String seccomp;
+    /** Whether the engine runs the containers under gVisor (runsc); null until probed. */
+    private volatile Boolean gvisor;
     private final javax.net.ssl.SSLContext tlsContext;
     private final java.util.concurrent.BlockingQueue<Warm> warm = new java.util.concurrent.LinkedBlockingQueue<>();
     /** Warm pool refills, removal of used warm containers, periodic reaping; started by check(). */
@@ -369,6 +386,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         reapOrphans();
         deadlineInContainer();
         requireCanary();
+        requirePython3();
         startBackground();
     }
 
@@ -384,6 +402,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
         synchronized (this) {
             if (deadlineInImage == null) {
+                boolean underGvisor = engineRunsGvisor();
+                gvisor = underGvisor;
+                seccomp = (underGvisor ? forGvisor(settings.profile()) : settings.profile()).toJson();
                 String id = create(List.of("python3", "-S", "-E", "-c", CANARY), "/tmp",
                         null, Duration.ofSeconds(30), Duration.ofSeconds(30), false);
                 boolean ok;
@@ -391,7 +412,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                     SandboxResult probe = runCreated(id, new byte[0], Duration.ofSeconds(30), false);
                     ok = probe.exitCode() == 0;
                     if (ok) {
-                        canaryFailure = canaryVerdict(probe.stdout().strip(), settings.profile());
+                        canaryFailure = canaryVerdict(probe.stdout().strip(), settings.profile(), underGvisor);
                     }
                 } catch (RuntimeException e) {
                     LOG.debug("python3 probe of image {} failed: {}", settings.image(), e.toString());
@@ -401,11 +422,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 }
                 if (canaryFailure != null) {
                     LOG.error("Sandbox start-up canary failed, refusing to run untrusted code: {}", canaryFailure);
+                } else if (!ok && !settings.allowImageWithoutPython3()) {
+                    LOG.error("Refusing to run untrusted code: {}", noPython3());
                 } else if (!ok) {
-                    LOG.warn("Image {} cannot run python3: the start-up canary cannot prove that the seccomp filter"
-                            + " is active", settings.image());
+                    LOG.warn("Image {} cannot run python3 (SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3=true): the start-up"
+                            + " canary cannot prove that the seccomp filter is active", settings.image());
                 }
-                if (!ok) {
+                if (!ok && settings.allowImageWithoutPython3()) {
                     LOG.warn("Image {} cannot run python3: runs get no in-container deadline. A run whose JVM dies"
                             + " is then ended only by its CPU-time limit (ulimit cpu), or by the reaper of a runtime"
                             + " once its lease ({}) has expired; use an image with python3 to end every run at its"
@@ -417,6 +440,24 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         }
     }
 
+    /**
+     * Throws when the image cannot run python3 and the settings do not accept that: nothing would
+     * prove the filter, and no run would end inside the container.
+     */
+    private void requirePython3() {
+        if (Boolean.FALSE.equals(deadlineInImage) && !settings.allowImageWithoutPython3()) {
+            throw new SandboxException(noPython3());
+        }
+    }
+
+    private String noPython3() {
+        return "image '" + settings.image() + "' cannot run python3: the start-up canary cannot prove that the"
+                + " seccomp filter is in force, and runs would get no in-container deadline (a run whose JVM dies"
+                + " would last until its CPU-time limit or its lease); add python3 to the image (the canary and the"
+                + " deadline need only python3 -S, e.g. Debian's python3-minimal), or set"
+                + " SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3=true to run without both";
+    }
+
     /** Throws when the start-up canary showed the filter is not in force. */
     private void requireCanary() {
         String failure = canaryFailure;
@@ -426,25 +467,97 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     }
 
     /**
-     * Judges the canary's output ({@code <unshare result> <errno> <threads ok>}) against what the
-     * profile says {@code unshare(0)} must answer; null when the filter is proven in force.
+     * Judges the canary's output ({@code <unshare result> <errno> <clone3 result> <errno> <threads
+     * ok>}) against what the profile says {@code unshare(0)} must answer; null when the filter is
+     * proven in force. Under gVisor every refusal of its OCI filter answers EPERM (it ignores
+     * {@code errnoRet}), and {@code clone3} must answer ENOSYS from the gVisor kernel itself: the
+     * profile lets it through there (see {@link #forGvisor}), which is safe only while gVisor does
+     * not implement it.
      */
-    static String canaryVerdict(String output, SeccompProfile profile) {
+    static String canaryVerdict(String output, SeccompProfile profile, boolean gvisor) {
         Integer expected = expectedUnshareErrno(profile);
+        if (expected != null && gvisor) {
+            expected = GVISOR_FILTER_ERRNO;
+        }
         String[] parts = output.split("\\s+");
         String where = "(SANDBOX_PROFILE / SANDBOX_RUNTIME: an OCI runtime that ignores OCI seccomp, such as runsc"
                 + " without --oci-seccomp, or an engine that drops the profile)";
-        if (parts.length != 3) {
-            return "the seccomp start-up canary printed '" + output + "' instead of its three values";
+        if (parts.length != 5) {
+            return "the seccomp start-up canary printed '" + output + "' instead of its five values";
         }
-        if (!parts[2].equals("threads-ok")) {
+        if (!parts[4].equals("threads-ok")) {
             return "threads do not start under the seccomp profile (the canary printed '" + output + "')";
         }
         if (expected != null && !(parts[0].equals("-1") && parts[1].equals(Integer.toString(expected)))) {
             return "the seccomp profile is not in force: unshare(0) answered " + parts[0] + " (errno " + parts[1]
                     + ") in a sandbox container where the profile refuses it with errno " + expected + " " + where;
         }
+        if (gvisor && !(parts[2].equals("-1") && parts[3].equals(Integer.toString(ENOSYS)))) {
+            return "this gVisor runtime answered clone3 with " + parts[2] + " (errno " + parts[3] + "), not ENOSYS:"
+                    + " under gVisor the profile lets clone3 through to gVisor's kernel, which is safe only while that"
+                    + " kernel does not implement it (its flags, namespaces included, live in memory seccomp cannot"
+                    + " inspect); refusing to run untrusted code (SANDBOX_RUNTIME)";
+        }
         return null;
+    }
+
+    /**
+     * The profile as the engine gets it under gVisor: the one difference is {@code clone3}. The
+     * profile refuses it with ENOSYS so that glibc falls back to {@code clone}, whose flags the filter
+     * checks; gVisor's OCI seccomp ({@code --oci-seccomp}) ignores {@code errnoRet} and answers every
+     * refusal with EPERM, on which glibc does not fall back, so no thread could start. Under gVisor
+     * the rule is therefore dropped and {@code clone3} reaches gVisor's kernel, which does not
+     * implement it and answers ENOSYS itself (the start-up canary checks that it does). Any other
+     * rule, and a profile without an unconditional ENOSYS rule for {@code clone3}, is unchanged.
+     */
+    static SeccompProfile forGvisor(SeccompProfile profile) {
+        List<SeccompProfile.Rule> rules = new java.util.ArrayList<>();
+        boolean changed = false;
+        for (SeccompProfile.Rule r : profile.syscalls()) {
+            boolean enosysClone3 = r.names().contains("clone3") && r.action().equals("SCMP_ACT_ERRNO")
+                    && Integer.valueOf(ENOSYS).equals(r.errnoRet()) && (r.args() == null || r.args().isEmpty());
+            if (!enosysClone3) {
+                rules.add(r);
+                continue;
+            }
+            changed = true;
+            List<String> names = new java.util.ArrayList<>(r.names());
+            names.remove("clone3");
+            if (!names.isEmpty()) {
+                rules.add(new SeccompProfile.Rule(names, r.action(), r.errnoRet(), r.args(), r.comment()));
+            }
+        }
+        if (!changed) {
+            return profile;
+        }
+        rules.add(new SeccompProfile.Rule(List.of("clone3"), "SCMP_ACT_ALLOW", null, null,
+                "gVisor only: its OCI seccomp answers EPERM instead of ENOSYS; gVisor's kernel does not implement"
+                        + " clone3 and answers ENOSYS itself, so glibc falls back to the checked clone"));
+        return new SeccompProfile(profile.defaultAction(), profile.defaultErrnoRet(), profile.architectures(), rules,
+                profile.other());
+    }
+
+    /**
+     * Whether the engine runs this runtime's containers under gVisor: the registered runtime's
+     * path ends in {@code runsc}. A runtime name the engine does not know is refused clearly.
+     */
+    private boolean engineRunsGvisor() {
+        com.github.dockerjava.api.model.Info info = docker.infoCmd().exec();
+        Map<String, com.github.dockerjava.api.model.RuntimeInfo> runtimes =
+                info.getRuntimes() == null ? Map.of() : info.getRuntimes();
+        String name = settings.runtime().orElse(null);
+        if (name == null) {
+            return false; // the engine's default (runc): a default runtime other than runc is not judged here
+        }
+        com.github.dockerjava.api.model.RuntimeInfo runtime = runtimes.get(name);
+        if (runtime == null) {
+            throw new SandboxException("OCI runtime '" + name + "' (SANDBOX_RUNTIME) is not registered with the engine at "
+                    + settings.dockerHost() + " (it has " + new java.util.TreeSet<>(runtimes.keySet()) + "): register it"
+                    + " under \"runtimes\" in /etc/docker/daemon.json and reload the engine (SIGHUP), or unset"
+                    + " SANDBOX_RUNTIME");
+        }
+        String path = String.valueOf(runtime.getPath());
+        return path.equals("runsc") || path.endsWith("/runsc");
     }
 
     /** The errno the profile gives {@code unshare} unconditionally, or null when it allows it. */
@@ -501,9 +614,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private record Warm(String id, java.time.Instant created) {
     }
 
+    /**
+     * Creates and starts one warm container, holding the engine connection (so close() cannot
+     * close it underneath); a container that close() missed is removed here.
+     */
     private void addWarm() {
-        if (closed) {
-            return;
+        if (!useClient()) {
+            return; // closed
         }
         try {
             // created and started: the bootstrap (interpreter start, imports) runs now and then
@@ -524,6 +641,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not pre-create a warm sandbox container: {}", e.getMessage());
+        } finally {
+            releaseClient();
         }
     }
 
@@ -626,6 +745,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             Duration limit = request.timeout() != null ? request.timeout() : settings.timeout();
             deadlineInContainer();
             requireCanary();
+            requirePython3();
             Warm w = takeWarm(limit);
             return w != null ? runWarm(w.id(), request, limit) : runInVolume(request, limit);
         } catch (NotFoundException e) {
@@ -813,6 +933,23 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         return (long) Math.ceil(wall * Math.max(1.0, cpus)) + 5;
     }
 
+    /**
+     * The pids limit handed to the engine. Under runc it is {@code SANDBOX_PIDS}. Under gVisor the
+     * engine's pids cgroup holds the whole sandbox: gVisor's own host threads (about 50 before the
+     * program starts) and, on the ptrace platform, about {@value #GVISOR_HOST_PIDS_PER_PROCESS} host
+     * threads per process of the program; gVisor (2022) keeps no pids limit of its own. So the
+     * engine gets {@value #GVISOR_HOST_PIDS_BASE} + {@value #GVISOR_HOST_PIDS_PER_PROCESS} ×
+     * {@code SANDBOX_PIDS}, and a program that reaches it stalls (no EAGAIN) until its deadline.
+     */
+    static long enginePidsLimit(long pids, boolean gvisor) {
+        return gvisor ? GVISOR_HOST_PIDS_BASE + GVISOR_HOST_PIDS_PER_PROCESS * pids : pids;
+    }
+
+    /** Host threads of a gVisor sandbox before the program's processes (measured: 48 hangs, 64 runs). */
+    static final long GVISOR_HOST_PIDS_BASE = 64;
+    /** Host threads per process of the program under gVisor's ptrace platform (measured: about 4.6). */
+    static final long GVISOR_HOST_PIDS_PER_PROCESS = 5;
+
     /** The /dev/shm share of the tmpfs budget: 1 MiB, or a quarter of a smaller budget. */
     static long shmBytes(long tmpfsBudget) {
         return Math.min(SHM_MAX_BYTES, tmpfsBudget / 4);
@@ -846,7 +983,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                         Map.of("max-size", ENGINE_LOG_MAX, "max-file", "1", "compress", "false")))
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges", "seccomp=" + (dropProfileForTest ? "unconfined" : seccomp)))
-                .withPidsLimit(settings.pids())
+                .withPidsLimit(enginePidsLimit(settings.pids(), Boolean.TRUE.equals(gvisor)))
                 .withMemory(settings.memoryBytes())
                 .withMemorySwap(settings.memoryBytes())
                 .withNanoCPUs((long) (settings.cpus() * 1_000_000_000L))
@@ -887,6 +1024,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);
         boolean timedOut = false;
         Duration duration;
+        Waits waits = new Waits();
         try {
             // Attached before the program starts (a warm bootstrap writes nothing before its stdin
             // arrives), as the Docker CLI does; no replay of the engine's log (logs=false): that
@@ -922,7 +1060,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             });
             stdin.start();
             try {
-                docker.waitContainerCmd(id).exec(new WaitContainerResultCallback())
+                waits.add(docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()))
                         .awaitStatusCode(limit.toMillis(), TimeUnit.MILLISECONDS);
             } catch (DockerClientException e) {
                 timedOut = true;
@@ -931,7 +1069,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 } catch (RuntimeException ignored) {
                     // already gone
                 }
-                docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+                waits.add(docker.waitContainerCmd(id).exec(new WaitContainerResultCallback()))
+                        .awaitStatusCode(30, TimeUnit.SECONDS);
             }
             duration = Duration.ofNanos(System.nanoTime() - started);
             closeQuietly(stats);
@@ -944,6 +1083,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             // every path, including a failed attach, start or wait: no stream is left open
             closeQuietly(stats);
             closeQuietly(attach);
+            waits.closeAll();
         }
         InspectContainerResponse.ContainerState state = docker.inspectContainerCmd(id).exec().getState();
         if (state == null) {
@@ -957,6 +1097,20 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
         return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
                 duration, peak.get() > 0 ? peak.get() : -1, out.total(), err.total());
+    }
+
+    /** The wait streams of one run (a wait that timed out stays open until closed). */
+    private static final class Waits {
+        private final List<WaitContainerResultCallback> open = new java.util.ArrayList<>();
+
+        WaitContainerResultCallback add(WaitContainerResultCallback wait) {
+            open.add(wait);
+            return wait;
+        }
+
+        void closeAll() {
+            open.forEach(DockerSandboxRuntime::closeQuietly);
+        }
     }
 
     /** The attach stream's frames into the two capped buffers; remembers the engine's error. */

@@ -40,6 +40,8 @@ import java.util.Optional;
  *   <tr><td>{@code SANDBOX_DOCKER_CERT_PATH}</td><td>unset ({@code DOCKER_CERT_PATH} with
  *       {@code DOCKER_TLS_VERIFY=1})</td><td>ca.pem, cert.pem, key.pem of a TLS {@code tcp://} engine</td></tr>
  *   <tr><td>{@code SANDBOX_WARM_POOL}</td><td>0</td><td>0..64 pre-created containers (python3 images)</td></tr>
+ *   <tr><td>{@code SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3}</td><td>false</td><td>true accepts an image without
+ *       python3: no start-up canary and no in-container deadline</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -80,6 +82,8 @@ public final class SandboxSettings {
     public static final int DEFAULT_MAX_CONCURRENT = Math.min(256, Runtime.getRuntime().availableProcessors());
     /** Default number of runs allowed to wait for a slot ({@code SANDBOX_QUEUE}). */
     public static final int DEFAULT_QUEUE = 16;
+    /** Default: an image without python3 is refused ({@code SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3}). */
+    public static final boolean DEFAULT_ALLOW_IMAGE_WITHOUT_PYTHON3 = false;
     /** Default warm pool size: off ({@code SANDBOX_WARM_POOL}). */
     public static final int DEFAULT_WARM_POOL = 0;
 
@@ -101,6 +105,7 @@ public final class SandboxSettings {
     private final int queue;
     private final int warmPool;
     private final String tlsCertPath;
+    private final boolean allowImageWithoutPython3;
 
     private SandboxSettings(Builder b, String canonicalUser) {
         this.image = b.image;
@@ -121,6 +126,7 @@ public final class SandboxSettings {
         this.queue = b.queue;
         this.warmPool = b.warmPool;
         this.tlsCertPath = b.tlsCertPath;
+        this.allowImageWithoutPython3 = b.allowImageWithoutPython3;
     }
 
     /**
@@ -166,6 +172,7 @@ public final class SandboxSettings {
         b.queue = queue;
         b.warmPool = warmPool;
         b.tlsCertPath = tlsCertPath;
+        b.allowImageWithoutPython3 = allowImageWithoutPython3;
         return b;
     }
 
@@ -220,6 +227,7 @@ public final class SandboxSettings {
         r.integer("SANDBOX_MAX_CONCURRENT").ifPresent(b::maxConcurrent);
         r.integer("SANDBOX_QUEUE").ifPresent(b::queue);
         r.integer("SANDBOX_WARM_POOL").ifPresent(b::warmPool);
+        r.bool("SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3").ifPresent(b::allowImageWithoutPython3);
         Optional<String> ownCerts = r.string("SANDBOX_DOCKER_CERT_PATH");
         if (ownCerts.isPresent()) {
             b.tlsCertPath(ownCerts.get());
@@ -379,6 +387,18 @@ public final class SandboxSettings {
     }
 
     /**
+     * Returns whether an image without {@code python3} is accepted. Such an image cannot run the
+     * start-up canary (so nothing proves the seccomp filter is in force) nor the in-container
+     * deadline (a run whose JVM dies then lasts until its CPU-time limit or its lease); by default
+     * {@code check()} refuses it.
+     *
+     * @return true to accept it anyway ({@code SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3}, default false)
+     */
+    public boolean allowImageWithoutPython3() {
+        return allowImageWithoutPython3;
+    }
+
+    /**
      * Returns the directory with {@code ca.pem}, {@code cert.pem} and {@code key.pem} of a
      * TLS-protected {@code tcp://} engine.
      *
@@ -413,6 +433,7 @@ public final class SandboxSettings {
         out.put("queue", queue);
         out.put("warmPool", warmPool);
         out.put("tls", tlsCertPath != null);
+        out.put("allowImageWithoutPython3", allowImageWithoutPython3);
         return out;
     }
 
@@ -446,6 +467,7 @@ public final class SandboxSettings {
         private int queue = DEFAULT_QUEUE;
         private int warmPool = DEFAULT_WARM_POOL;
         private String tlsCertPath;
+        private boolean allowImageWithoutPython3 = DEFAULT_ALLOW_IMAGE_WITHOUT_PYTHON3;
 
         private Builder() {
         }
@@ -615,6 +637,18 @@ public final class SandboxSettings {
          */
         public Builder queue(int runs) {
             this.queue = runs;
+            return this;
+        }
+
+        /**
+         * Sets whether an image without python3 is accepted, without the start-up canary and the
+         * in-container deadline (see {@link SandboxSettings#allowImageWithoutPython3()}).
+         *
+         * @param allow true to accept it ({@code SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3}, default false)
+         * @return this builder
+         */
+        public Builder allowImageWithoutPython3(boolean allow) {
+            this.allowImageWithoutPython3 = allow;
             return this;
         }
 

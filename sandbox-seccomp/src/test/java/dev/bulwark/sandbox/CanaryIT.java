@@ -35,4 +35,41 @@ class CanaryIT {
             assertThat(runtime.run(SandboxRequest.python("print(6 * 7)", "")).stdout()).isEqualTo("42\n");
         }
     }
+
+    @Test
+    void gvisorWithOciSeccompPassesTheCanaryAndThreadsStart() {
+        Runtimes.assumeRegistered(Runtimes.RUNSC);
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.create(SETTINGS.toBuilder().runtime(Runtimes.RUNSC).build())) {
+            runtime.check();
+            SandboxResult r = runtime.run(SandboxRequest.python(String.join("\n",
+                    "import threading",
+                    "t = threading.Thread(target=lambda: print('from a thread'))",
+                    "t.start()",
+                    "t.join()"), ""));
+            assertThat(r.stdout()).as(r.stderr()).isEqualTo("from a thread\n");
+        }
+    }
+
+    @Test
+    void gvisorRegisteredWithoutOciSeccompIsRefusedBeforeAnyRun() {
+        Runtimes.assumeRegistered(Runtimes.RUNSC_WITHOUT_OCI_SECCOMP);
+        SandboxSettings unsafe = SETTINGS.toBuilder().runtime(Runtimes.RUNSC_WITHOUT_OCI_SECCOMP).build();
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.create(unsafe)) {
+            assertThatThrownBy(runtime::check).isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("seccomp profile is not in force").hasMessageContaining("unshare(0) answered 0")
+                    .hasMessageContaining("--oci-seccomp");
+            assertThatThrownBy(() -> runtime.run(SandboxRequest.python("print(1)", "")))
+                    .isInstanceOf(SandboxException.class).hasMessageContaining("not in force");
+        }
+    }
+
+    @Test
+    void aRuntimeNameTheEngineDoesNotKnowIsAClearError() {
+        SandboxSettings unknown = SETTINGS.toBuilder().runtime("no-such-runtime").build();
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.create(unknown)) {
+            assertThatThrownBy(runtime::check).isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("'no-such-runtime' (SANDBOX_RUNTIME) is not registered")
+                    .hasMessageContaining("daemon.json");
+        }
+    }
 }

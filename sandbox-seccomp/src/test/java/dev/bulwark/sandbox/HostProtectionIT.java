@@ -37,6 +37,8 @@ import org.junit.jupiter.api.Test;
 class HostProtectionIT {
 
     static final long MIB = 1024L * 1024;
+    /** Owner label of this class's containers: other tests may run sandbox containers on the engine too. */
+    static final String OWNER = "host-protection-it-" + java.util.UUID.randomUUID();
     static SandboxSettings settings;
     static Sandbox sandbox;
     static ExecutorService background;
@@ -45,7 +47,7 @@ class HostProtectionIT {
     static void start() {
         settings = SandboxSettings.builder().memoryBytes(96 * MIB).pids(32).timeout(Duration.ofSeconds(20))
                 .outputLimitBytes(64 * 1024).build();
-        sandbox = Sandbox.create(settings);
+        sandbox = Sandbox.builder(settings).runtime(DockerSandboxRuntime.builder(settings).owner(OWNER).build()).build();
         background = Executors.newCachedThreadPool();
     }
 
@@ -77,11 +79,11 @@ class HostProtectionIT {
         }
     }
 
-    /** The full id of the one running sandbox container, once the engine shows it. */
+    /** The full id of the one running sandbox container of this class, once the engine shows it. */
     static String runningSandboxContainer() {
         AtomicReference<String> id = new AtomicReference<>();
         Poll.until(Duration.ofSeconds(30), "a running sandbox container", () -> {
-            String ids = docker("ps", "-q", "--no-trunc", "--filter", "label=" + DockerSandboxRuntime.LABEL + "=true",
+            String ids = docker("ps", "-q", "--no-trunc", "--filter", "label=" + DockerSandboxRuntime.OWNER + "=" + OWNER,
                     "--filter", "status=running");
             id.set(ids.isEmpty() ? null : ids.split("\\s+")[0]);
             return id.get() != null;
@@ -284,7 +286,7 @@ class HostProtectionIT {
     void aContainerRemovedFromTheEngineIsReportedAsGoneNotAsAMissingImage() throws Exception {
         com.codahale.metrics.MetricRegistry metrics = new com.codahale.metrics.MetricRegistry();
         try (DockerSandboxRuntime runtime = DockerSandboxRuntime.builder(settings.toBuilder().warmPool(1).build())
-                .metrics(metrics).build()) {
+                .metrics(metrics).owner(OWNER).build()) {
             runtime.check();
             Poll.until(Duration.ofSeconds(30), "a warm container", () -> WarmPoolIT.warmReady(metrics) == 1);
             docker("rm", "-f", runningSandboxContainer()); // the warm one, waiting for its run

@@ -44,12 +44,41 @@ class LeaseTest {
     @Test
     void theCanaryPassesOnlyWhenUnshareIsRefusedAsTheProfileSaysAndThreadsStart() {
         SeccompProfile strict = SeccompProfile.strict();
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 threads-ok", strict)).isNull();
-        assertThat(DockerSandboxRuntime.canaryVerdict("0 0 threads-ok", strict)).contains("not in force");
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 threads-ok", strict))
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 -1 38 threads-ok", strict, false)).isNull();
+        assertThat(DockerSandboxRuntime.canaryVerdict("0 0 -1 38 threads-ok", strict, false)).contains("not in force");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok", strict, false))
                 .as("EPERM is what a capability check answers, not the filter").contains("not in force");
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 threads-failed", strict)).contains("threads do not start");
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 threads-ok", SeccompProfile.permissive())).isNull();
-        assertThat(DockerSandboxRuntime.canaryVerdict("garbage", strict)).contains("instead of its three values");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 -1 1 threads-failed", strict, false))
+                .contains("threads do not start");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok", SeccompProfile.permissive(), false)).isNull();
+        assertThat(DockerSandboxRuntime.canaryVerdict("garbage", strict, false)).contains("instead of its five values");
+    }
+
+    @Test
+    void underGvisorTheCanaryExpectsEpermFromTheFilterAndEnosysForClone3FromGvisorsKernel() {
+        SeccompProfile strict = SeccompProfile.strict();
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok", strict, true)).isNull();
+        assertThat(DockerSandboxRuntime.canaryVerdict("0 38 -1 38 threads-ok", strict, true))
+                .as("runsc without --oci-seccomp").contains("not in force");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 22 threads-ok", strict, true))
+                .as("a gVisor that implements clone3").contains("clone3").contains("not ENOSYS");
+    }
+
+    @Test
+    void underGvisorOnlyTheClone3RuleDiffers() {
+        SeccompProfile strict = SeccompProfile.strict();
+        SeccompProfile adapted = DockerSandboxRuntime.forGvisor(strict);
+
+        java.util.List<SeccompProfile.Rule> removed = new java.util.ArrayList<>(strict.syscalls());
+        removed.removeAll(adapted.syscalls());
+        java.util.List<SeccompProfile.Rule> added = new java.util.ArrayList<>(adapted.syscalls());
+        added.removeAll(strict.syscalls());
+        assertThat(removed).extracting(SeccompProfile.Rule::names).containsExactly(java.util.List.of("clone3"));
+        assertThat(added).singleElement().satisfies(r -> {
+            assertThat(r.names()).containsExactly("clone3");
+            assertThat(r.action()).isEqualTo("SCMP_ACT_ALLOW");
+        });
+        assertThat(adapted.defaultAction()).isEqualTo(strict.defaultAction());
+        assertThat(DockerSandboxRuntime.forGvisor(adapted)).as("no ENOSYS clone3 rule: unchanged").isSameAs(adapted);
     }
 }

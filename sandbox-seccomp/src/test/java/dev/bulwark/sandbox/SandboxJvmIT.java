@@ -1,6 +1,7 @@
 package dev.bulwark.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bulwark.testsupport.RequiresService;
 import dev.bulwark.testsupport.Service;
@@ -22,8 +23,24 @@ class SandboxJvmIT {
 
     private static Sandbox jvmSandbox() {
         SandboxSettings s = SandboxSettings.builder().memoryBytes(384L * 1024 * 1024).pids(128)
-                .timeout(Duration.ofSeconds(60)).outputLimitBytes(64 * 1024).image(IMAGE).maxConcurrent(1).queue(1).build();
+                .timeout(Duration.ofSeconds(60)).outputLimitBytes(64 * 1024).image(IMAGE).maxConcurrent(1).queue(1)
+                .allowImageWithoutPython3(true).build();
         return Sandbox.create(s);
+    }
+
+    @Test
+    void anImageWithoutPython3IsRefusedUnlessAcceptedExplicitly() {
+        // bulwark/sandbox-jvm:17 has java and no python3 (nor a shell): no canary, no in-container deadline
+        SandboxSettings s = SandboxSettings.builder().memoryBytes(384L * 1024 * 1024).pids(128)
+                .timeout(Duration.ofSeconds(60)).image(IMAGE).build();
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.create(s)) {
+            assertThatThrownBy(runtime::check).isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("'" + IMAGE + "' cannot run python3")
+                    .hasMessageContaining("cannot prove that the seccomp filter is in force")
+                    .hasMessageContaining("SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3=true");
+            assertThatThrownBy(() -> runtime.run(new SandboxRequest(List.of("java", "-version"), null, null, null)))
+                    .isInstanceOf(SandboxException.class).hasMessageContaining("cannot run python3");
+        }
     }
 
     @Test

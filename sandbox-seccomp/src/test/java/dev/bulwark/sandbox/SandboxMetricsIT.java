@@ -55,10 +55,13 @@ class SandboxMetricsIT {
         MetricRegistry metrics = new MetricRegistry();
         ExecutorService caller = Executors.newSingleThreadExecutor();
         try {
-            Sandbox sandbox = Sandbox.builder(SETTINGS).metrics(metrics).build();
+            // its own owner label: other tests may run sandbox containers on the engine too
+            String owner = "sandbox-metrics-it-" + java.util.UUID.randomUUID();
+            Sandbox sandbox = Sandbox.builder(SETTINGS).metrics(metrics)
+                    .runtime(DockerSandboxRuntime.builder(SETTINGS).owner(owner).build()).build();
             Future<SandboxResult> slow = caller.submit(() -> sandbox.run(SandboxRequest.python(
                     "import sys, time\nprint('started', flush=True)\ntime.sleep(3)", "")));
-            Poll.until(Duration.ofSeconds(30), "the slow run's container is running", () -> WarmPoolIT.running() == 1);
+            Poll.until(Duration.ofSeconds(30), "the slow run's container is running", () -> WarmPoolIT.running(owner) == 1);
 
             assertThatThrownBy(() -> sandbox.run(SandboxRequest.python("print(1)", "")))
                     .isInstanceOf(SandboxBusyException.class);

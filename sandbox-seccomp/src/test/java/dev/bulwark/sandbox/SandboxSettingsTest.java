@@ -144,4 +144,15 @@ class SandboxSettingsTest {
         assertThat(s.describe().get("profile")).isEqualTo("strict");
         assertThat(s.toString()).startsWith("SandboxSettings{").doesNotContain("PRIVATE KEY").doesNotContain("SCMP_");
     }
+
+    @Test
+    void anImageWithoutPython3IsRefusedByDefaultAndAcceptedOnlyExplicitly() {
+        assertThat(SandboxSettings.defaults().allowImageWithoutPython3()).isFalse();
+        SandboxSettings allowed = SandboxSettings.fromEnvironment(Map.of("SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3", "true"));
+        assertThat(allowed.allowImageWithoutPython3()).isTrue();
+        assertThat(allowed.toBuilder().build().allowImageWithoutPython3()).isTrue();
+        assertThat(allowed.describe()).containsEntry("allowImageWithoutPython3", true);
+        assertThatThrownBy(() -> SandboxSettings.fromEnvironment(Map.of("SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3", "maybe")))
+                .hasMessageContaining("SANDBOX_ALLOW_IMAGE_WITHOUT_PYTHON3");
+    }
 }

@@ -16,8 +16,16 @@ import org.junit.jupiter.api.Test;
 @RequiresService(Service.DOCKER)
 class WarmPoolIT {
 
+    /** This test class's own containers only: other tests may share the engine. */
+    private static final String OWNER = "warm-pool-it-" + java.util.UUID.randomUUID();
+
     private static int labelledContainers() throws Exception {
-        Process p = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=" + DockerSandboxRuntime.LABEL)
+        return containersOf(OWNER);
+    }
+
+    /** Containers (any state) whose owner label is {@code owner}. */
+    static int containersOf(String owner) throws Exception {
+        Process p = new ProcessBuilder("docker", "ps", "-aq", "--filter", "label=" + DockerSandboxRuntime.OWNER + "=" + owner)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         p.waitFor();
@@ -29,7 +37,8 @@ class WarmPoolIT {
         SandboxSettings settings = SandboxSettings.builder().memoryBytes(96L * 1024 * 1024).pids(32)
                 .timeout(Duration.ofSeconds(20)).outputLimitBytes(64 * 1024).warmPool(2).maxConcurrent(2).queue(4).build();
         MetricRegistry metrics = new MetricRegistry();
-        try (Sandbox sandbox = Sandbox.builder(settings).metrics(metrics).build()) {
+        try (Sandbox sandbox = Sandbox.builder(settings).metrics(metrics)
+                .runtime(DockerSandboxRuntime.builder(settings).metrics(metrics).owner(OWNER).build()).build()) {
             Poll.until(Duration.ofSeconds(30), "two warm containers", () -> warmReady(metrics) == 2);
 
             SandboxIT.assertStrategyResult(sandbox.run(SandboxIT.strategyRequest()));
@@ -65,7 +74,7 @@ class WarmPoolIT {
     void closeDuringARunLetsItFinishAndLeavesNoContainerBehind() throws Exception {
         SandboxSettings settings = SandboxSettings.builder().memoryBytes(96L * 1024 * 1024).pids(32)
                 .timeout(Duration.ofSeconds(20)).outputLimitBytes(64 * 1024).build();
-        DockerSandboxRuntime runtime = DockerSandboxRuntime.create(settings);
+        DockerSandboxRuntime runtime = DockerSandboxRuntime.builder(settings).owner(OWNER).build();
         runtime.check();
         java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
@@ -84,6 +93,48 @@ class WarmPoolIT {
         }
     }
 
+    @Test
+    void closeRacingRunsAndWarmRefillsNeverLeavesAStartedContainer() throws Exception {
+        SandboxSettings settings = SandboxSettings.builder().memoryBytes(96L * 1024 * 1024).pids(32)
+                .timeout(Duration.ofSeconds(20)).outputLimitBytes(64 * 1024).warmPool(2).build();
+        java.util.Random random = new java.util.Random(14);
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            for (int round = 0; round < 8; round++) {
+                String owner = OWNER + "-race-" + round;
+                DockerSandboxRuntime runtime = DockerSandboxRuntime.builder(settings).owner(owner).build();
+                runtime.check(); // starts the warm pool: two containers being created and started now
+                java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+                List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+                for (int c = 0; c < 3; c++) {
+                    runs.add(callers.submit(() -> {
+                        while (true) {
+                            try {
+                                SandboxResult r = runtime.run(SandboxRequest.python("print(6 * 7)", ""));
+                                assertThat(r.stdout()).as(r.stderr()).isEqualTo("42\n");
+                                served.incrementAndGet();
+                            } catch (SandboxException refused) {
+                                assertThat(refused).hasMessageContaining("closed");
+                                return null;
+                            }
+                        }
+                    }));
+                }
+                // close at a different moment each round: during the pool's first fill, mid-run, mid-refill
+                long closeAfter = random.nextInt(2500);
+                java.util.concurrent.locks.LockSupport.parkNanos(closeAfter * 1_000_000);
+                runtime.close();
+                for (java.util.concurrent.Future<?> run : runs) {
+                    run.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                }
+                assertThat(containersOf(owner)).as("containers of round %d (close after %d ms, %d runs served)",
+                        round, closeAfter, served.get()).isZero();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
     /** The runtime's gauge of warm containers ready now, -1 when it is not registered. */
     static int warmReady(MetricRegistry metrics) {
         com.codahale.metrics.Gauge<?> g = metrics.getGauges().get(DockerSandboxRuntime.WARM_READY_METRIC);
@@ -91,8 +142,13 @@ class WarmPoolIT {
     }
 
     static int running() {
+        return running(OWNER);
+    }
+
+    /** Running containers whose owner label is {@code owner}, -1 when the engine cannot say. */
+    static int running(String owner) {
         try {
-            Process p = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=" + DockerSandboxRuntime.LABEL,
+            Process p = new ProcessBuilder("docker", "ps", "-q", "--filter", "label=" + DockerSandboxRuntime.OWNER + "=" + owner,
                     "--filter", "status=running").redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             p.waitFor();
