@@ -17,7 +17,7 @@ class ReadmeSectionsTest {
             "Metrics and health", "Threat model", "Tests", "Figures");
 
     @ParameterizedTest
-    @ValueSource(strings = {"jwt-cookies", "sandbox-seccomp", "db-pool", "backup", "alerting"})
+    @ValueSource(strings = {"jwt-cookies", "sandbox-seccomp", "db-pool", "backup", "alerting", "micrometer"})
     void everyModuleReadmeHasTheSameSectionsInTheSameOrder(String module) throws IOException {
         String text = Files.readString(Path.of("..", module, "README.md"));
         Matcher m = Pattern.compile("(?m)^## (.+)$").matcher(text);
