@@ -6,6 +6,7 @@
 module dev.bulwark.sandbox {
     requires dev.bulwark.core;
     requires transitive com.codahale.metrics;
+    requires transitive com.codahale.metrics.health;
     requires transitive com.github.dockerjava.api;
     requires com.github.dockerjava.core;
     requires com.github.dockerjava.transport;

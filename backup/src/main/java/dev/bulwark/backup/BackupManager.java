@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
 import dev.bulwark.backup.internal.BackupRestorer;
 import dev.bulwark.backup.internal.BackupVerifier;
 import dev.bulwark.backup.internal.BackupWriter;
@@ -43,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * trigger gets {@link BackupAlreadyRunningException}.
  */
 public final class BackupManager {
+
+    /** The name under which {@link Builder#healthChecks} registers {@link #healthCheck()}. */
+    public static final String HEALTH_CHECK_NAME = "bulwark.backup";
+
     private static final Logger LOG = LoggerFactory.getLogger(BackupManager.class);
 
     private final BackupSource source;
@@ -107,6 +112,18 @@ public final class BackupManager {
      */
     public static Builder builder(BackupSource source, BackupStore store) {
         return new Builder(source, store);
+    }
+
+    /**
+     * A manager of one source's backups in the store the settings name ({@link BackupSettings#openStore()}),
+     * with a private metric registry and no lock but the store's own; {@link #builder} for the rest.
+     *
+     * @param source what to back up
+     * @param settings the settings, including where backups go
+     * @return the manager
+     */
+    public static BackupManager create(BackupSource source, BackupSettings settings) {
+        return builder(source, settings.openStore()).settings(settings).build();
     }
 
     private static String hostName() {
@@ -399,6 +416,7 @@ public final class BackupManager {
         private BackupSettings settings = BackupSettings.builder().build();
         private Clock clock = Clock.systemUTC();
         private MetricRegistry registry;
+        private HealthCheckRegistry healthChecks;
         private final List<BackupLock> locks = new ArrayList<>();
 
         private Builder(BackupSource source, BackupStore store) {
@@ -454,7 +472,23 @@ public final class BackupManager {
 
         /** Returns the manager. */
         public BackupManager build() {
-            return new BackupManager(this);
+            BackupManager manager = new BackupManager(this);
+            if (healthChecks != null) {
+                healthChecks.register(HEALTH_CHECK_NAME, manager.healthCheck());
+            }
+            return manager;
+        }
+
+        /**
+         * Registers the manager's health check ({@value BackupManager#HEALTH_CHECK_NAME}: unhealthy past
+         * the RPO) in the service's registry, as every Bulwark module does with its own.
+         *
+         * @param v the service's health check registry
+         * @return this
+         */
+        public Builder healthChecks(HealthCheckRegistry v) {
+            this.healthChecks = Objects.requireNonNull(v, "healthChecks");
+            return this;
         }
     }
 }

@@ -54,8 +54,8 @@ class ExamplesIT {
                         BackupSource.postgres(dbUrl, dbUser, dbPassword, settings), settings.openStore())
                     .settings(settings).metrics(registry)
                     .lock(BackupLock.postgres(dataSource))           // one instance of several runs it
+                    .healthChecks(healthChecks)                      // bulwark.backup: unhealthy past the RPO
                     .build();
-            healthChecks.register("bulwark.backup", backups.healthCheck()); // unhealthy past the RPO
             BackupScheduler scheduler = BackupScheduler.start(backups, Clock.systemUTC()); // daily + catch-up
             Manifest m = backups.backup();                       // or on demand
             backups.verify(m.id()); backups.restoreTest(m.id()); // checksum; restore into scratch + counts

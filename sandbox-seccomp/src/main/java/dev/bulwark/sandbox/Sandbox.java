@@ -3,6 +3,9 @@ package dev.bulwark.sandbox;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -29,6 +32,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** Prefix of every metric name of this module. */
     public static final String METRIC_PREFIX = "bulwark.sandbox.";
+    /** The name under which {@link Builder#healthChecks} registers {@link #healthCheck()}. */
+    public static final String HEALTH_CHECK_NAME = "bulwark.sandbox";
 
     private final SandboxRuntime runtime;
     private final Semaphore slots;
@@ -41,8 +46,16 @@ public final class Sandbox implements AutoCloseable {
     private final Counter failures;
     private final Counter refused;
     private final Timer duration;
+    private final HealthCheckRegistry healthChecks;
+    /** The outcome of the most recent run that finished: null before the first. */
+    private volatile Outcome last;
 
-    private Sandbox(SandboxRuntime runtime, int maxConcurrent, int queue, MetricRegistry metrics) {
+    /** A finished run: when, and the failure's message or null for a result. */
+    private record Outcome(Instant at, String failure) {
+    }
+
+    private Sandbox(SandboxRuntime runtime, int maxConcurrent, int queue, MetricRegistry metrics,
+            HealthCheckRegistry healthChecks) {
         this.runtime = runtime;
         this.slots = new Semaphore(maxConcurrent, true);
         this.queue = queue;
@@ -53,6 +66,35 @@ public final class Sandbox implements AutoCloseable {
         this.failures = metrics.counter(METRIC_PREFIX + "failures");
         this.refused = metrics.counter(METRIC_PREFIX + "refused");
         this.duration = metrics.timer(METRIC_PREFIX + "duration");
+        this.healthChecks = healthChecks;
+        if (healthChecks != null) {
+            healthChecks.register(HEALTH_CHECK_NAME, healthCheck());
+        }
+    }
+
+    /**
+     * The sandbox's health, judged from the runs themselves (a health check must be cheap, and a
+     * proof on the engine runs a container): unhealthy while the most recent run failed with a
+     * {@link SandboxException} (engine gone, image removed, a refused start), healthy once a run
+     * returns a result again. Runs turned away as busy do not count. Before any run it is healthy:
+     * the engine and the image were checked when the sandbox was built.
+     *
+     * @return a health check for the service's registry
+     */
+    public HealthCheck healthCheck() {
+        return new HealthCheck() {
+            @Override
+            protected Result check() {
+                Outcome o = last;
+                if (o == null) {
+                    return Result.healthy("no run yet; the engine and image were checked at start");
+                }
+                if (o.failure() != null) {
+                    return Result.unhealthy("the last run, at %s, failed: %s", o.at(), o.failure());
+                }
+                return Result.healthy("the last run, at %s, returned a result", o.at());
+            }
+        };
     }
 
     /**
@@ -107,8 +149,10 @@ public final class Sandbox implements AutoCloseable {
                 result = runtime.run(request);
             } catch (RuntimeException e) {
                 failures.inc();
+                last = new Outcome(Instant.now(), String.valueOf(e.getMessage()));
                 throw e;
             }
+            last = new Outcome(Instant.now(), null);
             runs.inc();
             if (result.timedOut()) {
                 timeouts.inc();
@@ -129,6 +173,9 @@ public final class Sandbox implements AutoCloseable {
     /** Closes the runtime; runs in flight finish first. */
     @Override
     public void close() {
+        if (healthChecks != null) {
+            healthChecks.unregister(HEALTH_CHECK_NAME);
+        }
         runtime.close();
     }
 
@@ -138,6 +185,7 @@ public final class Sandbox implements AutoCloseable {
         private MetricRegistry metrics;
         private ThreadFactory threadFactory;
         private SandboxRuntime runtime;
+        private HealthCheckRegistry healthChecks;
 
         private Builder(SandboxSettings settings) {
             this.settings = settings;
@@ -163,6 +211,19 @@ public final class Sandbox implements AutoCloseable {
          */
         public Builder threadFactory(ThreadFactory factory) {
             this.threadFactory = Objects.requireNonNull(factory, "factory");
+            return this;
+        }
+
+        /**
+         * Registers the sandbox's health check ({@value Sandbox#HEALTH_CHECK_NAME}, see
+         * {@link Sandbox#healthCheck()}) in the service's registry, as every Bulwark module does with
+         * its own; {@link Sandbox#close()} removes it.
+         *
+         * @param registry the service's health check registry
+         * @return this builder
+         */
+        public Builder healthChecks(HealthCheckRegistry registry) {
+            this.healthChecks = Objects.requireNonNull(registry, "healthChecks");
             return this;
         }
 
@@ -200,7 +261,7 @@ public final class Sandbox implements AutoCloseable {
                 rt.close();
                 throw e;
             }
-            return new Sandbox(rt, settings.maxConcurrent(), settings.queue(), registry);
+            return new Sandbox(rt, settings.maxConcurrent(), settings.queue(), registry, healthChecks);
         }
     }
 }

@@ -98,7 +98,7 @@ public final class HardenedService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HardenedService.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     static final String DEMO_USER = "demo";
-    static final String BACKUP_HEALTH = "bulwark.backup";
+    static final String BACKUP_HEALTH = BackupManager.HEALTH_CHECK_NAME;
     static final List<String> DEMO_ROLES = List.of("trader", "admin");
 
     private final HttpServer server;
@@ -185,7 +185,6 @@ public final class HardenedService implements AutoCloseable {
 
         effective.putIfAbsent("BACKUP_DIR", dataDir.resolve("backups").toString());
         this.backups = backupManager(poolSettings, BackupSettings.fromEnvironment(effective));
-        healthChecks.register(BACKUP_HEALTH, backups.healthCheck());
         this.alerts = alertEngine(effective, poolSettings, dataDir, actualPort);
         Sandbox sb = null;
         String why = null;
@@ -219,7 +218,8 @@ public final class HardenedService implements AutoCloseable {
         BackupSource source = poolSettings.embedded()
                 ? BackupSource.h2(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword())
                 : BackupSource.postgres(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword(), settings);
-        BackupManager.Builder b = BackupManager.builder(source, settings.openStore()).settings(settings).metrics(metrics);
+        BackupManager.Builder b = BackupManager.builder(source, settings.openStore()).settings(settings).metrics(metrics)
+                .healthChecks(healthChecks);
         if (!poolSettings.embedded()) {
             b.lock(BackupLock.postgres(ds));
         }
