@@ -4,6 +4,7 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
+import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -125,6 +126,14 @@ public final class AlertEngine implements AutoCloseable {
     private final java.util.Set<String> mutedFiring = new java.util.HashSet<>();
     private final Counter muted;
 
+    /** When the last evaluation began; null before the first. */
+    private volatile Instant lastEvaluation;
+    /** When {@link #start()} was called; null when the engine is evaluated by its caller only. */
+    private volatile Instant startedAt;
+
+    /** The name under which the engine registers {@link #healthCheck()} in the builder's registry. */
+    public static final String HEALTH_CHECK_NAME = "bulwark.alerting";
+
     private AlertEngine(Builder b) {
         AlertingSettings settings = b.settings;
         this.metrics = b.metrics;
@@ -158,6 +167,9 @@ public final class AlertEngine implements AutoCloseable {
         this.evaluationTime = metrics.timer("bulwark.alerting.evaluation.time");
         metrics.register("bulwark.alerting.alerts.firing", (Gauge<Long>) () -> count(AlertState.FIRING));
         metrics.register("bulwark.alerting.alerts.pending", (Gauge<Long>) () -> count(AlertState.PENDING));
+        if (health != null) {
+            health.register(HEALTH_CHECK_NAME, healthCheck());
+        }
         metrics.register("bulwark.alerting.queue.depth",
                 (Gauge<Integer>) () -> deliveries.stream().mapToInt(Delivery::queued).sum());
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -268,8 +280,38 @@ public final class AlertEngine implements AutoCloseable {
         return instance;
     }
 
+    /**
+     * The engine's own health: unhealthy when, after {@link #start()}, no evaluation has begun for
+     * three evaluation intervals (the evaluation thread is stuck or dead, so no alert can fire);
+     * healthy otherwise, with the number of firing alerts. Registered as
+     * {@value #HEALTH_CHECK_NAME} in the builder's {@link Builder#healthChecks} registry and removed
+     * on {@link #close()}.
+     *
+     * @return a health check for the service's registry
+     */
+    public HealthCheck healthCheck() {
+        return new HealthCheck() {
+            @Override
+            protected Result check() {
+                Instant started = startedAt;
+                if (started == null) {
+                    return Result.healthy("not started: evaluated by its caller");
+                }
+                Instant last = lastEvaluation;
+                Instant since = last == null || last.isBefore(started) ? started : last;
+                Duration quiet = Duration.between(since, clock.instant());
+                if (quiet.compareTo(evaluationInterval.multipliedBy(3)) > 0) {
+                    return Result.unhealthy("no evaluation for %s s (interval %s s): alerts cannot fire",
+                            quiet.toSeconds(), evaluationInterval.toSeconds());
+                }
+                return Result.healthy("%d firing; last evaluation at %s", count(AlertState.FIRING), since);
+            }
+        };
+    }
+
     /** Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread. */
     public void start() {
+        startedAt = clock.instant();
         long every = evaluationInterval.toMillis();
         scheduler.scheduleAtFixedRate(() -> {
             try {
@@ -307,6 +349,7 @@ public final class AlertEngine implements AutoCloseable {
                 timing.stop();
             }
             evaluations.inc();
+            lastEvaluation = now;
             refreshSilences();
             List<Notification> direct = mute(changes, now);
             for (Delivery d : deliveries) {
@@ -850,6 +893,9 @@ public final class AlertEngine implements AutoCloseable {
     /** Stops evaluating and delivering. */
     @Override
     public void close() {
+        if (health != null) {
+            health.unregister(HEALTH_CHECK_NAME);
+        }
         scheduler.shutdownNow();
         synchronized (evaluationLock) {
             if (store != null) {
@@ -1104,7 +1150,9 @@ public final class AlertEngine implements AutoCloseable {
         }
 
         /**
-         * Sets the health checks that {@link Signals#healthy(String)} rules read.
+         * Sets the service's health-check registry: {@link Signals#healthy(String)} rules read its
+         * checks, and the engine registers its own ({@value AlertEngine#HEALTH_CHECK_NAME}, see
+         * {@link AlertEngine#healthCheck()}) there, as every Bulwark module does.
          *
          * @param health the service's health-check registry
          * @return this
