@@ -4,6 +4,7 @@
  * refuses it to anyone else on the module path.
  */
 module dev.bulwark.core {
+    requires transitive java.sql;
     requires org.slf4j;
 
     exports dev.bulwark.core.internal to

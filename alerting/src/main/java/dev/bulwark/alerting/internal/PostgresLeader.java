@@ -1,11 +1,10 @@
 package dev.bulwark.alerting.internal;
 
+import dev.bulwark.core.internal.PgAdvisoryLock;
 import dev.bulwark.core.internal.Sha256;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -65,53 +64,26 @@ public final class PostgresLeader implements AutoCloseable {
                 // treated as lost below
             }
             LOG.warn("Alert leader lock '{}' lost: its database session ended", name);
-            closeQuietly(held);
+            PgAdvisoryLock.closeQuietly(held);
             held = null;
         }
-        Connection c = null;
         try {
-            c = dataSource.getConnection();
-            c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                ps.setLong(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && rs.getBoolean(1)) {
-                        held = c;
-                        LOG.info("Alert leader lock '{}' taken: this replica evaluates cluster-scoped rules", name);
-                        return true;
-                    }
-                }
-            }
-            closeQuietly(c);
-            return false;
+            held = PgAdvisoryLock.tryLock(dataSource, key).orElse(null);
         } catch (SQLException e) {
-            closeQuietly(c);
             LOG.warn("Alert leader lock '{}' cannot be checked: {}", name, e.getMessage());
             return false;
         }
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException ignored) {
-                // closing ends the session, which frees the lock anyway
-            }
+        if (held != null) {
+            LOG.info("Alert leader lock '{}' taken: this replica evaluates cluster-scoped rules", name);
         }
+        return held != null;
     }
 
     /** Gives the lock up (the next replica takes it at its next evaluation). */
     @Override
     public void close() {
         if (held != null) {
-            try (PreparedStatement ps = held.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                ps.setLong(1, key);
-                ps.execute();
-            } catch (SQLException ignored) {
-                // closing the session releases it anyway
-            }
-            closeQuietly(held);
+            PgAdvisoryLock.release(held, key);
             held = null;
         }
     }

@@ -2,9 +2,7 @@ package dev.bulwark.backup.internal;
 
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupLock;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.bulwark.core.internal.PgAdvisoryLock;
 import java.sql.SQLException;
 import java.util.Objects;
 import java.util.Optional;
@@ -44,37 +42,9 @@ public final class PostgresAdvisoryLock implements BackupLock {
 
     @Override
     public Optional<Held> tryAcquire() {
-        Connection c = null;
         try {
-            c = dataSource.getConnection();
-            c.setAutoCommit(true);
-            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-                ps.setLong(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        c.close();
-                        return Optional.empty();
-                    }
-                }
-            }
-            Connection held = c;
-            return Optional.of(() -> {
-                try (held; PreparedStatement ps = held.prepareStatement("SELECT pg_advisory_unlock(?)")) {
-                    ps.setLong(1, key);
-                    ps.execute();
-                } catch (SQLException e) {
-                    // closing the session releases the lock anyway
-                }
-            });
+            return PgAdvisoryLock.tryLock(dataSource, key).map(held -> () -> PgAdvisoryLock.release(held, key));
         } catch (SQLException e) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // already failing
-                }
-            }
             throw new BackupException("cannot take the PostgreSQL advisory lock " + key + ": " + e.getMessage(), e);
         }
     }
