@@ -187,7 +187,9 @@ class PoolMetricsIT {
         }
         test.append("    alert_rule_test:\n      - eval_time: 3m\n        alertname: DbPoolExhausted\n"
                 + "        exp_alerts:\n          - exp_labels: {severity: critical, pool: bulwark, instance: \"svc:8080\"}\n"
-                + "            exp_annotations:\n              summary: \"Connection pool bulwark exhausted on svc:8080\"\n");
+                + "            exp_annotations:\n              summary: \"Connection pool bulwark exhausted on svc:8080\"\n"
+                + "              description: \"Every connection of pool bulwark is in use and requests wait for one, for a minute.\"\n"
+                + "              runbook_url: \"https://bulwark.invalid/bulwark/blob/main/alerting/RUNBOOK.md#dbpoolexhausted\"\n");
         Files.writeString(dir.resolve("pool_test.yml"), test.toString());
         assertThat(promtool(dir, "test", "rules", "pool_test.yml")).contains("SUCCESS");
     }
