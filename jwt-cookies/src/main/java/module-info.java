@@ -8,6 +8,7 @@ module dev.bulwark.jwt {
     requires dev.bulwark.core;
     requires transitive com.nimbusds.jose.jwt;
     requires transitive com.codahale.metrics;
+    requires transitive com.codahale.metrics.health;
     requires transitive java.sql;
     requires com.github.benmanes.caffeine;
     requires org.bouncycastle.provider;

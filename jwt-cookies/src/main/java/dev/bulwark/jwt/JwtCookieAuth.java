@@ -2,6 +2,8 @@ package dev.bulwark.jwt;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
 import dev.bulwark.jwt.internal.Cookies;
 import dev.bulwark.jwt.internal.Secrets;
 import dev.bulwark.jwt.internal.VerifiedTokenCache;
@@ -59,8 +61,9 @@ public final class JwtCookieAuth {
     static final java.time.Duration KEY_EXPIRY_WARNING = java.time.Duration.ofDays(7);
 
     private final JwtSettings settings;
-    private final TokenStore store;
+    private final ObservedTokenStore store;
     private final Clock clock;
+    private final HealthCheckRegistry healthChecks;
     private final TokenCodec codec;
     private final VerifiedTokenCache<TokenCodec.Verified> cache;
     private final Map<Refusal, Counter> refused = new EnumMap<>(Refusal.class);
@@ -76,10 +79,14 @@ public final class JwtCookieAuth {
     /** Expired store entries are purged at most this often, from the login path. */
     static final java.time.Duration PURGE_INTERVAL = java.time.Duration.ofHours(1);
 
+    /** The name under which {@link Builder#healthChecks} registers {@link #healthCheck()}. */
+    public static final String HEALTH_CHECK_NAME = "bulwark.jwt";
+
     private JwtCookieAuth(JwtSettings settings, TokenStore store, MetricRegistry metrics, Clock clock,
-            SessionValidator validator) {
+            SessionValidator validator, HealthCheckRegistry healthChecks) {
         this.settings = settings;
-        this.store = store;
+        this.store = new ObservedTokenStore(store);
+        this.healthChecks = healthChecks;
         this.clock = clock;
         this.validator = validator;
         this.codec = new TokenCodec(settings, clock);
@@ -93,6 +100,111 @@ public final class JwtCookieAuth {
         this.graceRefreshes = metrics.counter("bulwark.jwt.refreshes.grace");
         this.logouts = metrics.counter("bulwark.jwt.logouts");
         this.cacheHits = metrics.counter("bulwark.jwt.cache.hits");
+        if (healthChecks != null) {
+            healthChecks.register(HEALTH_CHECK_NAME, healthCheck());
+        }
+    }
+
+    /**
+     * The authenticator's health, judged from its token store's calls (no query of its own):
+     * unhealthy while the most recent store call failed — every request that needs the store is
+     * then refused with 503 (fail closed) — healthy again after a call succeeds.
+     *
+     * @return a health check for the service's registry
+     */
+    public HealthCheck healthCheck() {
+        return new HealthCheck() {
+            @Override
+            protected Result check() {
+                String failure = store.lastFailure();
+                if (failure != null) {
+                    return Result.unhealthy("token store %s failed at %s: %s", store, store.lastFailureAt(), failure);
+                }
+                return Result.healthy("token store %s answered its last call", store);
+            }
+        };
+    }
+
+    /**
+     * A builder: {@link #create} with a clock, a session validator or a health check registry.
+     *
+     * @param settings keys, lifetimes, cookie and CSRF settings
+     * @param store where families and revocations live
+     * @return the builder
+     */
+    public static Builder builder(JwtSettings settings, TokenStore store) {
+        return new Builder(settings, store);
+    }
+
+    /** Builds a {@link JwtCookieAuth}. */
+    public static final class Builder {
+        private final JwtSettings settings;
+        private final TokenStore store;
+        private MetricRegistry metrics;
+        private Clock clock = Clock.systemUTC();
+        private SessionValidator validator = SessionValidator.keepRoles();
+        private HealthCheckRegistry healthChecks;
+
+        private Builder(JwtSettings settings, TokenStore store) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            this.store = Objects.requireNonNull(store, "store");
+        }
+
+        /**
+         * Where the {@code bulwark.jwt.*} counters go (default: a private registry).
+         *
+         * @param registry the service's metric registry
+         * @return this builder
+         */
+        public Builder metrics(MetricRegistry registry) {
+            this.metrics = Objects.requireNonNull(registry, "metrics");
+            return this;
+        }
+
+        /**
+         * The time source for issuing and checking tokens (default: the UTC system clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Decides at each refresh whether the session goes on and with which roles (default: keep them).
+         *
+         * @param validator the validator
+         * @return this builder
+         */
+        public Builder sessionValidator(SessionValidator validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * Registers the authenticator's health check ({@value JwtCookieAuth#HEALTH_CHECK_NAME}, see
+         * {@link JwtCookieAuth#healthCheck()}) in the service's registry, as every Bulwark module does.
+         *
+         * @param registry the service's health check registry
+         * @return this builder
+         */
+        public Builder healthChecks(HealthCheckRegistry registry) {
+            this.healthChecks = Objects.requireNonNull(registry, "healthChecks");
+            return this;
+        }
+
+        /**
+         * Builds the authenticator.
+         *
+         * @return the authenticator
+         * @throws IllegalArgumentException when no signing key is valid now
+         */
+        public JwtCookieAuth build() {
+            return JwtCookieAuth.build(settings, store, metrics != null ? metrics : new MetricRegistry(), clock,
+                    validator, healthChecks);
+        }
     }
 
     /**
@@ -133,6 +245,11 @@ public final class JwtCookieAuth {
      */
     public static JwtCookieAuth create(JwtSettings settings, TokenStore store, MetricRegistry metrics, Clock clock,
             SessionValidator validator) {
+        return build(settings, store, metrics, clock, validator, null);
+    }
+
+    private static JwtCookieAuth build(JwtSettings settings, TokenStore store, MetricRegistry metrics, Clock clock,
+            SessionValidator validator, HealthCheckRegistry healthChecks) {
         Objects.requireNonNull(validator, "validator");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(store, "store");
@@ -151,7 +268,7 @@ public final class JwtCookieAuth {
             throw new IllegalArgumentException("JWT keys: no signing key is valid now (" + now + "); their JWK nbf/exp: "
                     + settings.keys().describeSigners() + ". Add a current key to JWT_JWKS / JWT_JWKS_FILE");
         }
-        JwtCookieAuth auth = new JwtCookieAuth(settings, store, metrics, clock, validator);
+        JwtCookieAuth auth = new JwtCookieAuth(settings, store, metrics, clock, validator, healthChecks);
         auth.warnIfSigningKeysEnd(now);
         return auth;
     }
