@@ -8,5 +8,6 @@ module dev.bulwark.core {
     requires org.slf4j;
 
     exports dev.bulwark.core.internal to
-            dev.bulwark.jwt, dev.bulwark.sandbox, dev.bulwark.pool, dev.bulwark.backup, dev.bulwark.alerting;
+            dev.bulwark.jwt, dev.bulwark.sandbox, dev.bulwark.pool, dev.bulwark.backup, dev.bulwark.alerting,
+            dev.bulwark.micrometer;
 }

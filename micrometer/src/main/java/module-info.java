@@ -6,6 +6,7 @@
 module dev.bulwark.micrometer {
     requires transitive com.codahale.metrics;
     requires transitive micrometer.core;
+    requires dev.bulwark.core;
     requires org.slf4j;
 
     exports dev.bulwark.micrometer;

@@ -7,15 +7,13 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.MetricRegistryListener;
 import com.codahale.metrics.Timer;
+import dev.bulwark.core.internal.ExactTotal;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -144,8 +142,7 @@ public final class BulwarkMetrics implements MeterBinder, AutoCloseable {
         @Override
         public void onTimerAdded(String name, Timer timer) {
             MeterName n = MeterName.of(name);
-            MethodHandle sum = sumNanos(timer);
-            add(name, FunctionTimer.builder(n.name(), timer, Timer::getCount, t -> totalNanos(t, sum), TimeUnit.NANOSECONDS)
+            add(name, FunctionTimer.builder(n.name(), timer, Timer::getCount, BulwarkMetrics::totalNanos, TimeUnit.NANOSECONDS)
                     .tags(tagsOf(n)).register(meters));
             add(name, io.micrometer.core.instrument.Gauge.builder(n.name() + ".seconds.max", timer,
                     t -> t.getSnapshot().getMax() / NANOS_PER_SECOND).tags(tagsOf(n)).register(meters));
@@ -199,24 +196,12 @@ public final class BulwarkMetrics implements MeterBinder, AutoCloseable {
     }
 
     /**
-     * The exact-total accessor of a timer that keeps one: a public {@code long sumNanos()} (the
-     * pool's timers have it; dropwizard's own {@link Timer} has no total), or null.
+     * The total of a timer: exact for a timer that keeps one (the pool's, {@link ExactTotal}),
+     * else the reservoir mean times the count (dropwizard's own {@link Timer} keeps no total).
      */
-    static MethodHandle sumNanos(Timer timer) {
-        try {
-            return MethodHandles.publicLookup().findVirtual(timer.getClass(), "sumNanos", MethodType.methodType(long.class));
-        } catch (NoSuchMethodException | IllegalAccessException e) {
-            return null;
-        }
-    }
-
-    static double totalNanos(Timer timer, MethodHandle sum) {
-        if (sum != null) {
-            try {
-                return (long) sum.invoke(timer);
-            } catch (Throwable e) { // NOPMD - a MethodHandle declares Throwable; fall back to the estimate
-                LOG.debug("Total of timer could not be read: {}", e.toString());
-            }
+    static double totalNanos(Timer timer) {
+        if (timer instanceof ExactTotal exact) {
+            return exact.sumNanos();
         }
         return timer.getSnapshot().getMean() * timer.getCount();
     }

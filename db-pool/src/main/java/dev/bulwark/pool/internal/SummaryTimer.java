@@ -1,5 +1,6 @@
 package dev.bulwark.pool.internal;
 
+import dev.bulwark.core.internal.ExactTotal;
 import com.codahale.metrics.Clock;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.LockFreeExponentiallyDecayingReservoir;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link LongAdder} add and one window-max check: the rate meter is not marked on the recording
  * path but caught up by the monitor ({@link #syncRates()}), so its rates lag by one sample interval.
  */
-public final class SummaryTimer extends Timer {
+public final class SummaryTimer extends Timer implements ExactTotal {
 
     private final Summing histogram;
     private final CatchUpMeter meter;
@@ -38,6 +39,7 @@ public final class SummaryTimer extends Timer {
     }
 
     /** Total of all recorded durations, in nanoseconds. */
+    @Override
     public long sumNanos() {
         return histogram.sum.sum();
     }
