@@ -3,6 +3,8 @@ package dev.bulwark.jwt;
 import dev.bulwark.core.internal.Env;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -41,6 +43,12 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
     private static final int MAX_ITERATIONS = 100;
     private static final int MAX_PARALLELISM = 64;
+    /** Largest memory a stored hash may demand at verification: 1 GiB (and at most 8x the configured memory). */
+    private static final int VERIFY_MAX_MEMORY_KIB = 1024 * 1024;
+    /** Largest iterations a stored hash may demand at verification (and at most 10x the configured). */
+    private static final int VERIFY_MAX_ITERATIONS = 10;
+    /** Largest lanes a stored hash may demand at verification. */
+    private static final int VERIFY_MAX_PARALLELISM = 16;
     /** Longest encoded hash read: longer input is refused before decoding. */
     private static final int MAX_ENCODED = 512;
     private static final Pattern PHC = Pattern.compile(
@@ -133,7 +141,12 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         Objects.requireNonNull(password, "password");
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
-        byte[] hash = derive(password, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
+        byte[] bytes = utf8(password);
+        if (bytes == null) {
+            throw new IllegalArgumentException("password is not well-formed UTF-16 (a lone surrogate): it has no UTF-8 "
+                    + "encoding, so it cannot be hashed; refuse it when the password is set");
+        }
+        byte[] hash = derive(bytes, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + "$" + b64.encodeToString(salt)
                 + "$" + b64.encodeToString(hash);
@@ -142,14 +155,36 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     @Override
     public boolean verify(CharSequence password, String encoded) {
         Objects.requireNonNull(password, "password");
-        if (encoded == null) {
-            Parsed p = parse(dummyHash());
-            derive(password, p.salt, p.memoryKiB, p.iterations, p.parallelism, p.hash.length);
-            return false;
+        Parsed p = parse(encoded == null ? dummyHash() : encoded);
+        if (p.memoryKiB > verifyMaxMemoryKiB() || p.iterations > verifyMaxIterations()
+                || p.parallelism > verifyMaxParallelism()) {
+            throw new IllegalArgumentException("Argon2id hash demands m=" + p.memoryKiB + " KiB, t=" + p.iterations + ", p="
+                    + p.parallelism + ", over what this hasher computes at verification (m <= " + verifyMaxMemoryKiB()
+                    + " KiB, t <= " + verifyMaxIterations() + ", p <= " + verifyMaxParallelism()
+                    + ": 8x the memory up to 1 GiB, 10x the iterations up to 10, of JWT_ARGON2_*); not computed, "
+                    + "never a match: reset that password, or raise JWT_ARGON2_MEMORY_KIB / JWT_ARGON2_ITERATIONS");
         }
-        Parsed p = parse(encoded);
-        byte[] actual = derive(password, p.salt, p.memoryKiB, p.iterations, p.parallelism, p.hash.length);
-        return MessageDigest.isEqual(actual, p.hash);
+        byte[] bytes = utf8(password);
+        if (bytes == null) {
+            return false; // a lone surrogate: no hash was made of it, so it matches none
+        }
+        byte[] actual = derive(bytes, p.salt, p.memoryKiB, p.iterations, p.parallelism, p.hash.length);
+        return encoded != null && MessageDigest.isEqual(actual, p.hash);
+    }
+
+    /** Memory cap at verification: 8x the configured memory, at most 1 GiB, never below the configured. */
+    private int verifyMaxMemoryKiB() {
+        return Math.max(memoryKiB, (int) Math.min(VERIFY_MAX_MEMORY_KIB, 8L * memoryKiB));
+    }
+
+    /** Iterations cap at verification: 10x the configured, at most 10, never below the configured. */
+    private int verifyMaxIterations() {
+        return Math.max(iterations, Math.min(VERIFY_MAX_ITERATIONS, 10 * iterations));
+    }
+
+    /** Lanes cap at verification. */
+    private int verifyMaxParallelism() {
+        return Math.max(parallelism, VERIFY_MAX_PARALLELISM);
     }
 
     @Override
@@ -208,19 +243,34 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         return new Parsed((int) mem, (int) t, (int) p, salt, hash);
     }
 
-    private static byte[] derive(CharSequence password, byte[] salt, int memoryKiB, int iterations, int parallelism,
+    /**
+     * The password in UTF-8, or null when it has no UTF-8 form (a lone surrogate): a replacing
+     * encoder would turn it into '?' and let "pa?ss" match "pa\uD800ss".
+     */
+    private static byte[] utf8(CharSequence password) {
+        ByteBuffer encoded;
+        try {
+            encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(password));
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        if (encoded.hasArray()) {
+            Arrays.fill(encoded.array(), (byte) 0);
+        }
+        return bytes;
+    }
+
+    /** Argon2id of the password bytes, which it wipes. */
+    private static byte[] derive(byte[] bytes, byte[] salt, int memoryKiB, int iterations, int parallelism,
             int length) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13).withSalt(salt).withMemoryAsKB(memoryKiB)
                 .withIterations(iterations).withParallelism(parallelism).build();
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(params);
-        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        if (encoded.hasArray()) {
-            Arrays.fill(encoded.array(), (byte) 0);
-        }
         byte[] out = new byte[length];
         try {
             generator.generateBytes(bytes, out);

@@ -45,6 +45,36 @@ class Argon2idPasswordHasherTest {
     }
 
     @Test
+    void aLoneSurrogateIsNeverEncodedAsAQuestionMark() {
+        String stored = hasher.hash("pa?ss");
+
+        assertThat(hasher.verify("pa\uD800ss", stored)).isFalse();
+        assertThat(hasher.verify("pa\uDC00ss", stored)).isFalse();
+        assertThatThrownBy(() -> hasher.hash("pa\uD800ss")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lone surrogate");
+        assertThat(hasher.verify("p\uD83D\uDE00ss", hasher.hash("p\uD83D\uDE00ss"))).isTrue(); // a valid pair still works
+    }
+
+    @Test
+    void aStoredHashDemandingFarMoreWorkIsRefusedNotComputed() {
+        // The hasher is configured at m=256 KiB, t=1: 8x memory and 10x iterations are the caps.
+        String stored = hasher.hash("correct horse");
+        String rest = stored.substring(stored.indexOf("$", "$argon2id$v=19$".length()));
+        String atCap = "$argon2id$v=19$m=2048,t=10,p=1" + rest;
+        String memory = "$argon2id$v=19$m=4194304,t=1,p=1" + rest; // 4 GiB
+        String time = "$argon2id$v=19$m=256,t=100,p=1" + rest;
+        String lanes = "$argon2id$v=19$m=2048,t=1,p=64" + rest;
+
+        assertThat(hasher.verify("correct horse", atCap)).isFalse(); // computed: within the caps
+        for (String overCost : new String[] {time, lanes, memory}) {
+            assertThatThrownBy(() -> hasher.verify("correct horse", overCost)).as(overCost)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not computed")
+                    .hasMessageContaining("m <= 2048 KiB, t <= 10, p <= 16");
+        }
+        assertThat(hasher.needsRehash(memory)).isTrue();
+    }
+
+    @Test
     void aTamperedHashNeverMatches() {
         String stored = hasher.hash("correct horse");
         char last = stored.charAt(stored.length() - 2);
