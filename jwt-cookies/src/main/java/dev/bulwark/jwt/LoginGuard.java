@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Metrics.</b> Counters {@code bulwark.jwt.login.succeeded}, {@code .failed} (wrong
  * credentials), {@code .throttled} (429) and {@code .refused} (415 / 403); a rise of
- * {@code failed} or {@code throttled} is a guessing wave.
+ * {@code failed} or {@code throttled} is a guessing wave; {@code .busy} (503: the password hasher
+ * was at its concurrency cap, the attempt not counted).
  */
 public final class LoginGuard {
 
@@ -60,6 +61,7 @@ public final class LoginGuard {
     private final Counter failed;
     private final Counter throttled;
     private final Counter refused;
+    private final Counter busy;
 
     /** The credential check the guard runs when the attempt is not throttled. */
     @FunctionalInterface
@@ -81,6 +83,7 @@ public final class LoginGuard {
         this.failed = metrics.counter("bulwark.jwt.login.failed");
         this.throttled = metrics.counter("bulwark.jwt.login.throttled");
         this.refused = metrics.counter("bulwark.jwt.login.refused");
+        this.busy = metrics.counter("bulwark.jwt.login.busy");
     }
 
     /**
@@ -157,8 +160,9 @@ public final class LoginGuard {
      * @param username the user name presented (never logged)
      * @param clientAddress the client's address (the peer, or the address a trusted proxy reports)
      * @param credentials the credential check, run only when not throttled
-     * @return succeeded, {@link LoginRefusal#BAD_CREDENTIALS}, or {@link LoginRefusal#THROTTLED} with
-     *     the wait
+     * @return succeeded, {@link LoginRefusal#BAD_CREDENTIALS}, {@link LoginRefusal#THROTTLED} with
+     *     the wait, or {@link LoginRefusal#BUSY} (the check threw {@link PasswordHasherBusyException}:
+     *     not counted, retry after a second)
      * @throws TokenStoreException when the throttle store cannot answer (fail closed)
      */
     public LoginOutcome attempt(String username, String clientAddress, Credentials credentials) {
@@ -181,6 +185,13 @@ public final class LoginGuard {
         boolean ok;
         try {
             ok = credentials.check();
+        } catch (PasswordHasherBusyException e) {
+            // Not checked, so not counted: a flood of parallel logins gets 503, never a lockout of its own making.
+            store.release(clientKey);
+            store.release(userKey);
+            busy.inc();
+            LOG.debug("Login not checked: {}", e.getMessage());
+            return new LoginOutcome(LoginRefusal.BUSY, Duration.ofSeconds(1));
         } catch (RuntimeException e) {
             store.release(clientKey);
             store.release(userKey);

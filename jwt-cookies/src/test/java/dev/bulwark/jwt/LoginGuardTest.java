@@ -158,6 +158,23 @@ class LoginGuardTest {
     }
 
     @Test
+    void aBusyHasherGets503WithRetryAfterAndTheAttemptIsNotCounted() {
+        for (int i = 0; i < 20; i++) {
+            LoginOutcome busy = guard.attempt("alice", "192.0.2.1", () -> {
+                throw new PasswordHasherBusyException(2, Duration.ofSeconds(1));
+            });
+            assertThat(busy.refusal()).isEqualTo(LoginRefusal.BUSY);
+            assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(LoginRefusal.BUSY.status()).isEqualTo(503);
+        assertThat(metrics.counter("bulwark.jwt.login.busy").getCount()).isEqualTo(20);
+        for (int i = 0; i < 5; i++) { // none of the 20 was counted: the user still has all five attempts
+            assertThat(guard.attempt("alice", "192.0.2.1", () -> false).refusal()).isEqualTo(LoginRefusal.BAD_CREDENTIALS);
+        }
+        assertThat(guard.attempt("alice", "192.0.2.1", () -> false).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentWithErrorsNamingTheVariable() {
         LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", "3",
                 "JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT", "30", "JWT_LOGIN_WINDOW_SECONDS", "60", "JWT_LOGIN_LOCKOUT_SECONDS", "120",
