@@ -107,6 +107,14 @@ public final class InMemoryThrottleStore implements ThrottleStore {
         }
     }
 
+    /** Forgets blocks that have ended (counts expire by themselves, a day after their last attempt). */
+    @Override
+    public int purge(Instant now) {
+        int before = blocked.size();
+        blocked.values().removeIf(u -> !now.isBefore(u));
+        return Math.max(0, before - blocked.size());
+    }
+
     @Override
     public void reset(String key) {
         blocked.remove(key);

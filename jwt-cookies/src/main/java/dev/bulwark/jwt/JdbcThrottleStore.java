@@ -19,7 +19,8 @@ import javax.sql.DataSource;
  * by the guard (no user name or address is stored in clear). Each attempt is one transaction that
  * locks the key's row ({@code SELECT ... FOR UPDATE}), so concurrent attempts on several
  * instances are each counted; every write is committed whatever the pool's {@code autoCommit}.
- * Rows of keys not seen for a day are deleted by {@link #purge(Instant)}.
+ * Rows of keys not seen for a day are deleted by {@link #purge(Instant)}, which {@link LoginGuard}
+ * calls at most hourly.
  */
 public final class JdbcThrottleStore implements ThrottleStore {
 
@@ -154,6 +155,7 @@ public final class JdbcThrottleStore implements ThrottleStore {
      * @param now the time
      * @return rows deleted
      */
+    @Override
     public int purge(Instant now) {
         long cutoff = now.minus(Duration.ofDays(1)).toEpochMilli();
         return transaction("purge the throttle table", c -> {

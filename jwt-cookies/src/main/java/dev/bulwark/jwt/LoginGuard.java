@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +54,8 @@ import org.slf4j.LoggerFactory;
 public final class LoginGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoginGuard.class);
+    /** The throttle store is purged ({@link ThrottleStore#purge}) at most this often, from the login path. */
+    public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
 
     private final LoginGuardSettings settings;
     private final ThrottleStore store;
@@ -62,6 +65,7 @@ public final class LoginGuard {
     private final Counter throttled;
     private final Counter refused;
     private final Counter busy;
+    private final AtomicLong nextPurge = new AtomicLong(Long.MIN_VALUE);
 
     /** The credential check the guard runs when the attempt is not throttled. */
     @FunctionalInterface
@@ -172,6 +176,7 @@ public final class LoginGuard {
         String userKey = "u:" + Secrets.sha256(userName(username));
         String clientKey = "c:" + Secrets.sha256(client(clientAddress));
         Instant now = clock.instant();
+        purgeIfDue(now);
         Instant blocked = store.acquire(clientKey, now, settings.maxAttemptsPerClient(), settings.window(),
                 settings.lockout());
         if (blocked != null) {
@@ -205,6 +210,20 @@ public final class LoginGuard {
         }
         failed.inc();
         return new LoginOutcome(LoginRefusal.BAD_CREDENTIALS, null);
+    }
+
+    /** Purges the throttle store at most once per {@link #PURGE_INTERVAL}; never fails a login. */
+    private void purgeIfDue(Instant now) {
+        long due = nextPurge.get();
+        if (now.toEpochMilli() < due || !nextPurge.compareAndSet(due, now.plus(PURGE_INTERVAL).toEpochMilli())) {
+            return;
+        }
+        try {
+            int removed = store.purge(now);
+            LOG.debug("Purged {} stale login throttle keys", removed);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not purge stale login throttle keys: {}", e.getMessage());
+        }
     }
 
     private LoginOutcome throttled(Instant blockedUntil, Instant now, String what, String key) {

@@ -48,4 +48,32 @@ class JdbcThrottleStoreH2Test extends ThrottleStoreContract {
         assertThat(s.purge(clock.instant())).isZero();
         assertThat(s.purge(clock.instant().plus(java.time.Duration.ofDays(2)))).isEqualTo(1);
     }
+
+    @Test
+    void theGuardPurgesStaleRowsAtMostHourly() throws Exception {
+        LoginGuard g = guard(store());
+        g.attempt("old-" + user, client, () -> false);
+        assertThat(rows()).isEqualTo(2); // the user name's row and the client's
+
+        clock.advance(java.time.Duration.ofDays(2));
+        g.attempt(user, "203.0.113.9", () -> false);
+
+        assertThat(rows()).as("a day-old key's rows are gone, the fresh ones stay").isEqualTo(2);
+        assertThat(rowsOlderThan(clock.instant().minus(java.time.Duration.ofDays(1)))).isZero();
+    }
+
+    private long rows() throws Exception {
+        return rowsOlderThan(java.time.Instant.MAX);
+    }
+
+    private long rowsOlderThan(java.time.Instant t) throws Exception {
+        try (java.sql.Connection c = plain.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM bulwark_login_throttle WHERE window_start < ?")) {
+            ps.setLong(1, t.equals(java.time.Instant.MAX) ? Long.MAX_VALUE : t.toEpochMilli());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
 }

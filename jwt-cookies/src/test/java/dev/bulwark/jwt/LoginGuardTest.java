@@ -175,6 +175,44 @@ class LoginGuardTest {
     }
 
     @Test
+    void theThrottleStoreIsPurgedAtMostOncePerInterval() {
+        AtomicInteger purges = new AtomicInteger();
+        InMemoryThrottleStore inner = new InMemoryThrottleStore();
+        ThrottleStore counting = new ThrottleStore() {
+            @Override
+            public Instant acquire(String key, Instant now, int limit, Duration window, Duration lockout) {
+                return inner.acquire(key, now, limit, window, lockout);
+            }
+
+            @Override
+            public void release(String key) {
+                inner.release(key);
+            }
+
+            @Override
+            public void reset(String key) {
+                inner.reset(key);
+            }
+
+            @Override
+            public int purge(Instant now) {
+                purges.incrementAndGet();
+                throw new TokenStoreException("purge failed"); // never fails a login
+            }
+        };
+        LoginGuard g = LoginGuard.create(LoginGuardSettings.builder().build(), counting, metrics, clock);
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(g.attempt("user" + i, "192.0.2.1", () -> true).succeeded()).isTrue();
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertThat(purges).hasValue(1);
+        clock.advance(LoginGuard.PURGE_INTERVAL);
+        g.attempt("bob", "192.0.2.1", () -> true);
+        assertThat(purges).hasValue(2);
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentWithErrorsNamingTheVariable() {
         LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", "3",
                 "JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT", "30", "JWT_LOGIN_WINDOW_SECONDS", "60", "JWT_LOGIN_LOCKOUT_SECONDS", "120",
