@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Metrics.</b> Counters {@code bulwark.jwt.login.succeeded}, {@code .failed} (wrong
  * credentials), {@code .throttled} (429) and {@code .refused} (415 / 403); a rise of
  * {@code failed} or {@code throttled} is a guessing wave; {@code .busy} (503: the password hasher
- * was at its concurrency cap, the attempt not counted).
+ * was at its concurrency cap, the attempt not counted) and {@code .lockouts} (a user name or
+ * client went over its limit: one per lockout, also logged).
  */
 public final class LoginGuard {
 
@@ -65,6 +66,7 @@ public final class LoginGuard {
     private final Counter throttled;
     private final Counter refused;
     private final Counter busy;
+    private final Counter lockouts;
     private final AtomicLong nextPurge = new AtomicLong(Long.MIN_VALUE);
 
     /** The credential check the guard runs when the attempt is not throttled. */
@@ -88,6 +90,7 @@ public final class LoginGuard {
         this.throttled = metrics.counter("bulwark.jwt.login.throttled");
         this.refused = metrics.counter("bulwark.jwt.login.refused");
         this.busy = metrics.counter("bulwark.jwt.login.busy");
+        this.lockouts = metrics.counter("bulwark.jwt.login.lockouts");
     }
 
     /**
@@ -228,8 +231,10 @@ public final class LoginGuard {
 
     private LoginOutcome throttled(Instant blockedUntil, Instant now, String what, String key) {
         throttled.inc();
-        if (blockedUntil.equals(now.plus(settings.lockout()))) {
-            // Only the attempt that crossed the limit: one line per lockout, not per refused attempt.
+        // Only the attempt that crossed the limit: one line per lockout, not per refused attempt. Compared
+        // in milliseconds: a database store keeps milliseconds, the clock may have nanoseconds.
+        if (blockedUntil.toEpochMilli() == now.plus(settings.lockout()).toEpochMilli()) {
+            lockouts.inc();
             LOG.warn("Login attempts over the limit for a {} (key {}): throttled until {}", what, key.substring(0, 10),
                     blockedUntil);
         }
@@ -242,9 +247,17 @@ public final class LoginGuard {
         return Normalizer.normalize(username.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
     }
 
-    /** Hex digits, colons and dots only, with a colon, at most 45 characters: an IPv6 literal (never a host name). */
-    private static boolean isIpv6Literal(String s) {
+    /**
+     * Hex digits, colons and dots only, with a colon, starting with a hex digit or a colon, at most
+     * 45 characters: an IPv6 literal, which {@link InetAddress#getByName} parses without any name
+     * lookup (".:1" would be looked up in DNS).
+     */
+    static boolean isIpv6Literal(String s) {
         if (s.isEmpty() || s.length() > 45 || s.indexOf(':') < 0) {
+            return false;
+        }
+        char first = s.charAt(0);
+        if (first != ':' && !((first >= '0' && first <= '9') || (first >= 'a' && first <= 'f') || (first >= 'A' && first <= 'F'))) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
@@ -257,7 +270,10 @@ public final class LoginGuard {
         return true;
     }
 
-    /** The client as counted: an IPv6 address by its /64 (one host easily holds a whole /64), anything else as is. */
+    /**
+     * The client as counted: an IPv6 address by its /64 (one host easily holds a whole /64), an
+     * IPv4-mapped IPv6 address as its IPv4 address, anything else as is.
+     */
     static String client(String address) {
         String a = address.trim();
         String literal = a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
@@ -269,8 +285,10 @@ public final class LoginGuard {
             return a;
         }
         try {
-            byte[] bytes = InetAddress.getByName(literal).getAddress(); // a literal: no name lookup
-            return bytes.length == 16 ? "v6/64:" + Arrays.toString(Arrays.copyOf(bytes, 8)) : a;
+            InetAddress parsed = InetAddress.getByName(literal); // a literal (checked above): no name lookup
+            byte[] bytes = parsed.getAddress();
+            // ::ffff:a.b.c.d parses as an Inet4Address: count it as a.b.c.d, the same client.
+            return bytes.length == 16 ? "v6/64:" + Arrays.toString(Arrays.copyOf(bytes, 8)) : parsed.getHostAddress();
         } catch (UnknownHostException e) {
             return a;
         }

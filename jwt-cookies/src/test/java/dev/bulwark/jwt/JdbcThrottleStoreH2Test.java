@@ -76,4 +76,54 @@ class JdbcThrottleStoreH2Test extends ThrottleStoreContract {
             }
         }
     }
+
+    @Test
+    void aLockoutIsCountedOnceEvenWithMillisecondPrecisionInTheDatabase() {
+        clock.advance(java.time.Duration.ofNanos(123_456)); // the clock has sub-millisecond precision, the table not
+        com.codahale.metrics.MetricRegistry metrics = new com.codahale.metrics.MetricRegistry();
+        LoginGuard g = LoginGuard.create(LoginGuardSettings.builder().maxAttemptsPerUser(3).build(), store(), metrics, clock);
+        for (int i = 0; i < 3; i++) {
+            g.attempt(user, client, () -> false);
+        }
+
+        assertThat(g.attempt(user, client, () -> false).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+        clock.advance(java.time.Duration.ofMillis(1));
+        assertThat(g.attempt(user, client, () -> false).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+        assertThat(metrics.counter("bulwark.jwt.login.lockouts").getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anAttemptRacingAResetOfItsKeyIsStillCounted() throws Exception {
+        JdbcThrottleStore a = new JdbcThrottleStore(plain);
+        JdbcThrottleStore b = new JdbcThrottleStore(pooled);
+        java.util.List<Throwable> errors = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        Thread resetter = new Thread(() -> {
+            try {
+                start.await();
+                for (int i = 0; i < 400; i++) {
+                    b.reset("u:raced");
+                }
+            } catch (Throwable e) {
+                errors.add(e);
+            }
+        });
+        Thread counter = new Thread(() -> {
+            try {
+                start.await();
+                for (int i = 0; i < 400; i++) {
+                    a.acquire("u:raced", clock.instant(), 1_000_000, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1));
+                }
+            } catch (Throwable e) {
+                errors.add(e);
+            }
+        });
+        resetter.start();
+        counter.start();
+        start.countDown();
+        resetter.join(60_000);
+        counter.join(60_000);
+
+        assertThat(errors).as("no attempt fails because its row was deleted in between").isEmpty();
+    }
 }

@@ -213,6 +213,27 @@ class LoginGuardTest {
     }
 
     @Test
+    void onlyRealIpv6LiteralsAreParsedSoNoNameIsEverLookedUp() {
+        for (String notLiteral : new String[] {".:1", "..:", ".::", "g::1", "-:1", "localhost", "::1 x", "\uFF10::1"}) {
+            assertThat(LoginGuard.isIpv6Literal(notLiteral)).as(notLiteral).isFalse();
+            assertThat(LoginGuard.client(notLiteral)).as(notLiteral).isEqualTo(notLiteral.trim());
+        }
+        assertThat(LoginGuard.isIpv6Literal("::1")).isTrue();
+        assertThat(LoginGuard.isIpv6Literal("2001:db8::1")).isTrue();
+        assertThat(LoginGuard.isIpv6Literal("::ffff:192.0.2.1")).isTrue();
+    }
+
+    @Test
+    void anIpv4MappedIpv6AddressIsCountedAsItsIpv4Address() {
+        assertThat(LoginGuard.client("::ffff:192.0.2.1")).isEqualTo(LoginGuard.client("192.0.2.1"));
+        assertThat(LoginGuard.client("[::ffff:c000:201]")).isEqualTo("192.0.2.1");
+        for (int i = 0; i < 50; i++) {
+            guard.attempt("user" + i, i % 2 == 0 ? "192.0.2.1" : "::ffff:192.0.2.1", () -> false);
+        }
+        assertThat(guard.attempt("bob", "192.0.2.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentWithErrorsNamingTheVariable() {
         LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", "3",
                 "JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT", "30", "JWT_LOGIN_WINDOW_SECONDS", "60", "JWT_LOGIN_LOCKOUT_SECONDS", "120",
