@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * A request with none of these headers is not a browser's cross-site request (a browser sends
  * {@code Origin} on every cross-origin POST, and the JSON type would need a preflight) and passes.
  *
- * <p><b>Throttling.</b> Each attempt counts against its user name (trimmed, NFKC, lower case) and
+ * <p><b>Throttling.</b> Each attempt counts against its user name (NFKC, invisible characters
+ * removed, stripped, case-folded) — or, with {@link #attemptForAccount}, against the account the
+ * application's lookup resolves it to — and
  * its client address (an IPv6 address by its /64), both hashed before they reach the
  * {@link ThrottleStore}. Over {@link LoginGuardSettings#maxAttemptsPerUser()} or
  * {@link LoginGuardSettings#maxAttemptsPerClient()} within the window, every attempt is refused
@@ -57,6 +60,13 @@ public final class LoginGuard {
     private static final Logger LOG = LoggerFactory.getLogger(LoginGuard.class);
     /** The throttle store is purged ({@link ThrottleStore#purge}) at most this often, from the login path. */
     public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    /**
+     * Default-ignorable code points (invisible: soft hyphen, zero-width space and joiners, bidi
+     * controls, variation selectors, Hangul fillers...), approximated as the format characters
+     * plus the few others Unicode lists.
+     */
+    private static final Pattern IGNORABLE = Pattern.compile(
+            "[\\p{Cf}\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u3164\\uFE00-\\uFE0F\\uFFA0\\x{E0100}-\\x{E01EF}]");
 
     private final LoginGuardSettings settings;
     private final ThrottleStore store;
@@ -162,7 +172,10 @@ public final class LoginGuard {
 
     /**
      * Counts the attempt against the user name and the client, runs the credential check unless
-     * either is throttled, and records the result.
+     * either is throttled, and records the result. The name is counted in the normalised form of
+     * {@code userName} (NFKC, invisible characters removed, stripped, case-folded); when the
+     * application's user lookup is more lenient than that, use {@link #attemptForAccount} with
+     * the account it resolves to.
      *
      * @param username the user name presented (never logged)
      * @param clientAddress the client's address (the peer, or the address a trusted proxy reports)
@@ -174,9 +187,39 @@ public final class LoginGuard {
      */
     public LoginOutcome attempt(String username, String clientAddress, Credentials credentials) {
         Objects.requireNonNull(username, "username");
+        return counted("u:" + Secrets.sha256(userName(username)), clientAddress, credentials);
+    }
+
+    /**
+     * Like {@link #attempt}, counting the attempt against the <b>account</b> the application's
+     * user lookup resolves the name to, rather than against the name as typed: use it whenever the
+     * lookup is more lenient than {@link #attempt}'s normalisation (a case- or accent-insensitive
+     * collation, trimming, a login by e-mail or by name). The key must equal what the lookup uses,
+     * so that every spelling reaching one account gives one key: the stored user id for a known
+     * user, the lookup's own normalised form of the name for an unknown one. Otherwise each
+     * variant gets a fresh count, and a success on one account could reset another's.
+     *
+     * <pre>{@code
+     * Optional<User> user = users.find(form.username());                    // the lookup, however lenient
+     * String account = user.map(User::id).orElse(users.normalise(form.username()));
+     * LoginOutcome outcome = guard.attemptForAccount(account, clientAddress,
+     *         () -> hasher.verify(form.password(), user.map(User::hash).orElse(null)));
+     * }</pre>
+     *
+     * @param accountKey the canonical account key, used as is (hashed, never logged)
+     * @param clientAddress the client's address (the peer, or the address a trusted proxy reports)
+     * @param credentials the credential check, run only when not throttled
+     * @return as {@link #attempt}
+     * @throws TokenStoreException when the throttle store cannot answer (fail closed)
+     */
+    public LoginOutcome attemptForAccount(String accountKey, String clientAddress, Credentials credentials) {
+        Objects.requireNonNull(accountKey, "accountKey");
+        return counted("a:" + Secrets.sha256(accountKey), clientAddress, credentials);
+    }
+
+    private LoginOutcome counted(String userKey, String clientAddress, Credentials credentials) {
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(credentials, "credentials");
-        String userKey = "u:" + Secrets.sha256(userName(username));
         String clientKey = "c:" + Secrets.sha256(client(clientAddress));
         Instant now = clock.instant();
         purgeIfDue(now);
@@ -242,9 +285,18 @@ public final class LoginGuard {
         return new LoginOutcome(LoginRefusal.THROTTLED, Duration.ofSeconds(seconds));
     }
 
-    /** The user name as counted: trimmed, NFKC-normalised, lower case (so "Alice" and "alice " are one). */
+    /**
+     * The user name as counted: NFKC (so a no-break or em space becomes a space, full-width letters
+     * plain ones), default-ignorable code points removed (soft hyphen, zero-width space...),
+     * {@link String#strip() stripped} of Unicode white space, case-folded (upper then lower case,
+     * so "STRASSE" and "straße" are one) and NFKC again: "Alice\u00A0", "al\u00ADice" and
+     * "ALICE" are all "alice".
+     */
     static String userName(String username) {
-        return Normalizer.normalize(username.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        String s = Normalizer.normalize(username, Normalizer.Form.NFKC);
+        s = IGNORABLE.matcher(s).replaceAll("").strip();
+        s = s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(s, Normalizer.Form.NFKC);
     }
 
     /**

@@ -234,6 +234,35 @@ class LoginGuardTest {
     }
 
     @Test
+    void invisibleAndLookAlikeVariantsOfANameAreOneUserName() {
+        String[] variants = {"alice", "ALICE", "Alice\u00A0", "\u2003alice\u2003\u2003", "al\u00ADice", "a\u200Blice",
+            "\uFEFFalice", "\u3000Alice", "\uFF41\uFF4C\uFF49\uFF43\uFF45", "alice\u200D"};
+        for (String v : variants) {
+            assertThat(LoginGuard.userName(v)).as(v.codePoints().mapToObj(Integer::toHexString).toList().toString())
+                    .isEqualTo("alice");
+        }
+        assertThat(LoginGuard.userName("STRASSE")).isEqualTo(LoginGuard.userName("stra\u00DFe"));
+        assertThat(LoginGuard.userName("al ice")).isNotEqualTo("alice");
+        for (String v : variants) { // so they share one count: 5 attempts in all, then 429
+            guard.attempt(v, "192.0.2." + v.length(), () -> false);
+        }
+        assertThat(guard.attempt("alice", "198.51.100.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+    }
+
+    @Test
+    void attemptsCountAgainstTheAccountTheCallerResolvedNotTheSpelling() {
+        // A lenient lookup (say, a case- and accent-insensitive collation) resolves all these to account 42.
+        for (String typed : new String[] {"Alicé", "alice", "ALICE", "alice\u2003", "Alice"}) {
+            assertThat(guard.attemptForAccount("42", "192.0.2.1", () -> false).refusal()).as(typed)
+                    .isEqualTo(LoginRefusal.BAD_CREDENTIALS);
+        }
+        assertThat(guard.attemptForAccount("42", "192.0.2.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+        // Another account's success resets only its own count.
+        assertThat(guard.attemptForAccount("43", "192.0.2.1", () -> true).succeeded()).isTrue();
+        assertThat(guard.attemptForAccount("42", "192.0.2.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentWithErrorsNamingTheVariable() {
         LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", "3",
                 "JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT", "30", "JWT_LOGIN_WINDOW_SECONDS", "60", "JWT_LOGIN_LOCKOUT_SECONDS", "120",
