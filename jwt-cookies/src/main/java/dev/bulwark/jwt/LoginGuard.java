@@ -135,6 +135,38 @@ public final class LoginGuard {
         return new LoginGuard(settings, store, metrics, clock);
     }
 
+    /**
+     * The client address to pass to {@link #attempt}: the peer, unless the peer is one of
+     * {@link LoginGuardSettings#trustedProxies()}; then the right-most {@code X-Forwarded-For} hop
+     * that is not a trusted proxy (the address the outermost trusted proxy saw; hops further left
+     * are whatever the client wrote). Without trusted proxies behind a reverse proxy, every login
+     * comes from the proxy's address and the per-client limit becomes one global limit.
+     *
+     * @param request the login request
+     * @param peer the connection's remote address ({@code JdkHttpAuth.clientAddress}, the servlet's)
+     * @return the address to count the attempt against
+     */
+    public String clientAddress(AuthRequest request, String peer) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(peer, "peer");
+        if (!settings.trustedProxy(peer)) {
+            return peer;
+        }
+        String[] hops = request.header("X-Forwarded-For").orElse("").split(",");
+        String leftmost = null;
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (hop.isEmpty()) {
+                continue;
+            }
+            if (!settings.trustedProxy(hop)) {
+                return hop;
+            }
+            leftmost = hop;
+        }
+        return leftmost != null ? leftmost : peer;
+    }
+
     /** The settings in force. */
     public LoginGuardSettings settings() {
         return settings;

@@ -263,6 +263,43 @@ class LoginGuardTest {
     }
 
     @Test
+    void behindATrustedProxyTheClientIsTheRightMostUntrustedForwardedHop() {
+        LoginGuard proxied = LoginGuard.create(LoginGuardSettings.builder().trustProxy("10.0.0.0/8").trustProxy("::1").build(),
+                new InMemoryThrottleStore(), metrics, clock);
+        FakeHttp.Request forwarded = json().header("X-Forwarded-For", "198.51.100.66, 203.0.113.5, 10.1.2.3");
+
+        assertThat(proxied.clientAddress(forwarded, "10.0.0.1")).isEqualTo("203.0.113.5");
+        assertThat(proxied.clientAddress(forwarded, "[::1]")).isEqualTo("203.0.113.5");
+        assertThat(proxied.clientAddress(forwarded, "192.0.2.9")).as("an untrusted peer's header is ignored")
+                .isEqualTo("192.0.2.9");
+        assertThat(proxied.clientAddress(json(), "10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(guard.clientAddress(forwarded, "10.0.0.1")).as("no trusted proxy: the peer").isEqualTo("10.0.0.1");
+
+        // 50 failures from one client behind the proxy throttle that client, not everyone behind the proxy.
+        for (int i = 0; i < 50; i++) {
+            FakeHttp.Request r = json().header("X-Forwarded-For", "6.6.6." + i + ", 198.51.100.66");
+            proxied.attempt("user" + i, proxied.clientAddress(r, "10.0.0.1"), () -> false);
+        }
+        FakeHttp.Request attacker = json().header("X-Forwarded-For", "198.51.100.66");
+        FakeHttp.Request someoneElse = json().header("X-Forwarded-For", "203.0.113.7");
+        assertThat(proxied.attempt("bob", proxied.clientAddress(attacker, "10.0.0.1"), () -> true).refusal())
+                .isEqualTo(LoginRefusal.THROTTLED);
+        assertThat(proxied.attempt("bob", proxied.clientAddress(someoneElse, "10.0.0.1"), () -> true).succeeded()).isTrue();
+    }
+
+    @Test
+    void trustedProxiesComeFromTheEnvironmentAndABadOneIsAClearError() {
+        LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"));
+
+        assertThat(s.trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
+        assertThat(s.toBuilder().build().trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
+        for (String bad : new String[] {"proxy.internal", "10.0.0.0/33", "999.1.1.1", ".:1"}) {
+            assertThatThrownBy(() -> LoginGuardSettings.fromEnvironment(Map.of("JWT_TRUSTED_PROXIES", bad))).as(bad)
+                    .hasMessageContaining("JWT_TRUSTED_PROXIES");
+        }
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentWithErrorsNamingTheVariable() {
         LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", "3",
                 "JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT", "30", "JWT_LOGIN_WINDOW_SECONDS", "60", "JWT_LOGIN_LOCKOUT_SECONDS", "120",
