@@ -3,13 +3,18 @@ package dev.bulwark.jwt;
 import dev.bulwark.core.internal.Env;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -34,6 +39,12 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     public static final int DEFAULT_ITERATIONS = 2;
     /** Default lanes ({@code JWT_ARGON2_PARALLELISM}). */
     public static final int DEFAULT_PARALLELISM = 1;
+    /** Default most hashes computed at once ({@code JWT_ARGON2_MAX_CONCURRENT}): the available processors. */
+    public static final int DEFAULT_MAX_CONCURRENT = Runtime.getRuntime().availableProcessors();
+    /** Default wait for a hash slot before {@link PasswordHasherBusyException} ({@code JWT_ARGON2_MAX_WAIT_MILLIS}). */
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofSeconds(1);
+    private static final int MAX_CONCURRENT = 1024;
+    private static final long MAX_WAIT_MILLIS = 60_000;
     /** Salt length in bytes (RFC 9106 recommends 16). */
     public static final int SALT_BYTES = 16;
     /** Hash length in bytes. */
@@ -41,6 +52,12 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     private static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
     private static final int MAX_ITERATIONS = 100;
     private static final int MAX_PARALLELISM = 64;
+    /** Largest memory a stored hash may demand at verification: 1 GiB (and at most 8x the configured memory). */
+    private static final int VERIFY_MAX_MEMORY_KIB = 1024 * 1024;
+    /** Largest iterations a stored hash may demand at verification (and at most 10x the configured). */
+    private static final int VERIFY_MAX_ITERATIONS = 10;
+    /** Largest lanes a stored hash may demand at verification. */
+    private static final int VERIFY_MAX_PARALLELISM = 16;
     /** Longest encoded hash read: longer input is refused before decoding. */
     private static final int MAX_ENCODED = 512;
     private static final Pattern PHC = Pattern.compile(
@@ -50,12 +67,24 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     private final int memoryKiB;
     private final int iterations;
     private final int parallelism;
-    private volatile String dummy;
+    private final int maxConcurrent;
+    private final Duration maxWait;
+    /** One permit per hash computed at once: each holds {@code memoryKiB} of heap. */
+    private final Semaphore permits;
+    /** A hash of a random password with the current parameters, for unknown users; made at construction. */
+    private final String dummy;
 
     private Argon2idPasswordHasher(Builder b) {
         this.memoryKiB = b.memoryKiB;
         this.iterations = b.iterations;
         this.parallelism = b.parallelism;
+        this.maxConcurrent = b.maxConcurrent;
+        this.maxWait = b.maxWait;
+        this.permits = new Semaphore(b.maxConcurrent, true);
+        // Eagerly: no first unknown-user check pays a second hash, no race between first calls.
+        byte[] random = new byte[18];
+        RANDOM.nextBytes(random);
+        this.dummy = hash(Base64.getEncoder().encodeToString(random));
     }
 
     /**
@@ -83,12 +112,14 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
      * @return the builder
      */
     public Builder toBuilder() {
-        return new Builder().memoryKiB(memoryKiB).iterations(iterations).parallelism(parallelism);
+        return new Builder().memoryKiB(memoryKiB).iterations(iterations).parallelism(parallelism)
+                .maxConcurrent(maxConcurrent).maxWait(maxWait);
     }
 
     /**
-     * Reads {@code JWT_ARGON2_MEMORY_KIB}, {@code JWT_ARGON2_ITERATIONS} and
-     * {@code JWT_ARGON2_PARALLELISM} (a JVM system property of the same name wins).
+     * Reads {@code JWT_ARGON2_MEMORY_KIB}, {@code JWT_ARGON2_ITERATIONS},
+     * {@code JWT_ARGON2_PARALLELISM}, {@code JWT_ARGON2_MAX_CONCURRENT} and
+     * {@code JWT_ARGON2_MAX_WAIT_MILLIS} (a JVM system property of the same name wins).
      *
      * @return the hasher
      * @throws IllegalArgumentException naming the variable when one is invalid
@@ -110,6 +141,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         r.integer("JWT_ARGON2_MEMORY_KIB", 8, MAX_MEMORY_KIB).ifPresent(b::memoryKiB);
         r.integer("JWT_ARGON2_ITERATIONS", 1, MAX_ITERATIONS).ifPresent(b::iterations);
         r.integer("JWT_ARGON2_PARALLELISM", 1, MAX_PARALLELISM).ifPresent(b::parallelism);
+        r.integer("JWT_ARGON2_MAX_CONCURRENT", 1, MAX_CONCURRENT).ifPresent(b::maxConcurrent);
+        r.longValue("JWT_ARGON2_MAX_WAIT_MILLIS", 0, MAX_WAIT_MILLIS).map(Duration::ofMillis).ifPresent(b::maxWait);
         return b.build();
     }
 
@@ -128,12 +161,27 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         return parallelism;
     }
 
+    /** Most hashes computed at once; more wait up to {@link #maxWait()}, then get {@link PasswordHasherBusyException}. */
+    public int maxConcurrent() {
+        return maxConcurrent;
+    }
+
+    /** How long a hash or verification waits for a slot. */
+    public Duration maxWait() {
+        return maxWait;
+    }
+
     @Override
     public String hash(CharSequence password) {
         Objects.requireNonNull(password, "password");
         byte[] salt = new byte[SALT_BYTES];
         RANDOM.nextBytes(salt);
-        byte[] hash = derive(password, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
+        byte[] bytes = utf8(password);
+        if (bytes == null) {
+            throw new IllegalArgumentException("password is not well-formed UTF-16 (a lone surrogate): it has no UTF-8 "
+                    + "encoding, so it cannot be hashed; refuse it when the password is set");
+        }
+        byte[] hash = limited(bytes, salt, memoryKiB, iterations, parallelism, HASH_BYTES);
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
         return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + parallelism + "$" + b64.encodeToString(salt)
                 + "$" + b64.encodeToString(hash);
@@ -142,14 +190,65 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     @Override
     public boolean verify(CharSequence password, String encoded) {
         Objects.requireNonNull(password, "password");
-        if (encoded == null) {
-            Parsed p = parse(dummyHash());
-            derive(password, p.salt, p.memoryKiB, p.iterations, p.parallelism, p.hash.length);
-            return false;
+        Parsed p = parse(encoded == null ? dummyHash() : encoded);
+        if (p.memoryKiB > verifyMaxMemoryKiB() || p.iterations > verifyMaxIterations()
+                || p.parallelism > verifyMaxParallelism()) {
+            throw new IllegalArgumentException("Argon2id hash demands m=" + p.memoryKiB + " KiB, t=" + p.iterations + ", p="
+                    + p.parallelism + ", over what this hasher computes at verification (m <= " + verifyMaxMemoryKiB()
+                    + " KiB, t <= " + verifyMaxIterations() + ", p <= " + verifyMaxParallelism()
+                    + ": 8x the memory up to 1 GiB, 10x the iterations up to 10, of JWT_ARGON2_*); not computed, "
+                    + "never a match: reset that password, or raise JWT_ARGON2_MEMORY_KIB / JWT_ARGON2_ITERATIONS");
         }
-        Parsed p = parse(encoded);
-        byte[] actual = derive(password, p.salt, p.memoryKiB, p.iterations, p.parallelism, p.hash.length);
-        return MessageDigest.isEqual(actual, p.hash);
+        byte[] bytes = utf8(password);
+        if (bytes == null) {
+            return false; // a lone surrogate: no hash was made of it, so it matches none
+        }
+        byte[] actual = limited(bytes, p.salt, p.memoryKiB, p.iterations, p.parallelism, p.hash.length);
+        return encoded != null && MessageDigest.isEqual(actual, p.hash);
+    }
+
+    /**
+     * {@link #derive} holding a permit, so that at most {@code maxConcurrent} hashes (each holding
+     * its memory) run at once; a caller that gets none within {@code maxWait} is told so.
+     */
+    private byte[] limited(byte[] bytes, byte[] salt, int m, int t, int p, int length) {
+        boolean acquired;
+        try {
+            acquired = permits.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            Arrays.fill(bytes, (byte) 0);
+            throw new PasswordHasherBusyException(maxConcurrent, maxWait);
+        }
+        if (!acquired) {
+            Arrays.fill(bytes, (byte) 0);
+            throw new PasswordHasherBusyException(maxConcurrent, maxWait);
+        }
+        try {
+            return derive(bytes, salt, m, t, p, length);
+        } finally {
+            permits.release();
+        }
+    }
+
+    /** The permits, for tests that hold them. */
+    Semaphore permits() {
+        return permits;
+    }
+
+    /** Memory cap at verification: 8x the configured memory, at most 1 GiB, never below the configured. */
+    private int verifyMaxMemoryKiB() {
+        return Math.max(memoryKiB, (int) Math.min(VERIFY_MAX_MEMORY_KIB, 8L * memoryKiB));
+    }
+
+    /** Iterations cap at verification: 10x the configured, at most 10, never below the configured. */
+    private int verifyMaxIterations() {
+        return Math.max(iterations, Math.min(VERIFY_MAX_ITERATIONS, 10 * iterations));
+    }
+
+    /** Lanes cap at verification. */
+    private int verifyMaxParallelism() {
+        return Math.max(parallelism, VERIFY_MAX_PARALLELISM);
     }
 
     @Override
@@ -159,16 +258,9 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
                 || p.salt.length < SALT_BYTES || p.hash.length != HASH_BYTES;
     }
 
-    /** A hash of a random password with the current parameters, made once, for unknown users. */
-    private String dummyHash() {
-        String d = dummy;
-        if (d == null) {
-            byte[] random = new byte[18];
-            RANDOM.nextBytes(random);
-            d = hash(Base64.getEncoder().encodeToString(random));
-            dummy = d;
-        }
-        return d;
+    /** The dummy hash checked for unknown users (made when the hasher was built). */
+    String dummyHash() {
+        return dummy;
     }
 
     private record Parsed(int memoryKiB, int iterations, int parallelism, byte[] salt, byte[] hash) {
@@ -208,19 +300,34 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         return new Parsed((int) mem, (int) t, (int) p, salt, hash);
     }
 
-    private static byte[] derive(CharSequence password, byte[] salt, int memoryKiB, int iterations, int parallelism,
+    /**
+     * The password in UTF-8, or null when it has no UTF-8 form (a lone surrogate): a replacing
+     * encoder would turn it into '?' and let "pa?ss" match "pa\uD800ss".
+     */
+    private static byte[] utf8(CharSequence password) {
+        ByteBuffer encoded;
+        try {
+            encoded = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(password));
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        byte[] bytes = new byte[encoded.remaining()];
+        encoded.get(bytes);
+        if (encoded.hasArray()) {
+            Arrays.fill(encoded.array(), (byte) 0);
+        }
+        return bytes;
+    }
+
+    /** Argon2id of the password bytes, which it wipes. */
+    private static byte[] derive(byte[] bytes, byte[] salt, int memoryKiB, int iterations, int parallelism,
             int length) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13).withSalt(salt).withMemoryAsKB(memoryKiB)
                 .withIterations(iterations).withParallelism(parallelism).build();
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(params);
-        ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-        byte[] bytes = new byte[encoded.remaining()];
-        encoded.get(bytes);
-        if (encoded.hasArray()) {
-            Arrays.fill(encoded.array(), (byte) 0);
-        }
         byte[] out = new byte[length];
         try {
             generator.generateBytes(bytes, out);
@@ -232,7 +339,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
 
     @Override
     public String toString() {
-        return "Argon2idPasswordHasher{m=" + memoryKiB + " KiB, t=" + iterations + ", p=" + parallelism + "}";
+        return "Argon2idPasswordHasher{m=" + memoryKiB + " KiB, t=" + iterations + ", p=" + parallelism
+                + ", maxConcurrent=" + maxConcurrent + ", maxWait=" + maxWait.toMillis() + " ms}";
     }
 
     /** Builds an {@link Argon2idPasswordHasher}; parameters are validated in {@link #build()}. */
@@ -240,8 +348,32 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         private int memoryKiB = DEFAULT_MEMORY_KIB;
         private int iterations = DEFAULT_ITERATIONS;
         private int parallelism = DEFAULT_PARALLELISM;
+        private int maxConcurrent = DEFAULT_MAX_CONCURRENT;
+        private Duration maxWait = DEFAULT_MAX_WAIT;
 
         private Builder() {
+        }
+
+        /**
+         * Most hashes computed at once (each holds its memory): more wait for a slot.
+         *
+         * @param maxConcurrent 1..1024, default the available processors
+         * @return this
+         */
+        public Builder maxConcurrent(int maxConcurrent) {
+            this.maxConcurrent = maxConcurrent;
+            return this;
+        }
+
+        /**
+         * How long a hash waits for a slot before {@link PasswordHasherBusyException}.
+         *
+         * @param maxWait 0..60 s, default 1 s
+         * @return this
+         */
+        public Builder maxWait(Duration maxWait) {
+            this.maxWait = maxWait;
+            return this;
         }
 
         /**
@@ -296,6 +428,14 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
             if (memoryKiB < 8 * parallelism || memoryKiB > MAX_MEMORY_KIB) {
                 throw new IllegalArgumentException("memoryKiB (JWT_ARGON2_MEMORY_KIB) must be " + 8 * parallelism + ".."
                         + MAX_MEMORY_KIB + " (at least 8 KiB per lane), got " + memoryKiB);
+            }
+            if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT) {
+                throw new IllegalArgumentException("maxConcurrent (JWT_ARGON2_MAX_CONCURRENT) must be 1.." + MAX_CONCURRENT
+                        + ", got " + maxConcurrent);
+            }
+            if (maxWait == null || maxWait.isNegative() || maxWait.toMillis() > MAX_WAIT_MILLIS) {
+                throw new IllegalArgumentException("maxWait (JWT_ARGON2_MAX_WAIT_MILLIS) must be 0.." + MAX_WAIT_MILLIS
+                        + " ms, got " + (maxWait == null ? "null" : maxWait.toMillis() + " ms"));
             }
             try {
                 Class.forName("org.bouncycastle.crypto.generators.Argon2BytesGenerator", false,

@@ -17,9 +17,11 @@ import javax.sql.DataSource;
  * <p>Table (created by {@link #createTables()} when asked): {@code bulwark_login_throttle(
  * throttle_key, attempts, window_start, blocked_until)}, times in epoch milliseconds, keys hashed
  * by the guard (no user name or address is stored in clear). Each attempt is one transaction that
- * locks the key's row ({@code SELECT ... FOR UPDATE}), so concurrent attempts on several
+ * inserts the key's row unless it exists ({@code INSERT ... ON CONFLICT DO NOTHING} on PostgreSQL,
+ * {@code MERGE} on H2) and locks it ({@code SELECT ... FOR UPDATE}), so concurrent attempts on several
  * instances are each counted; every write is committed whatever the pool's {@code autoCommit}.
- * Rows of keys not seen for a day are deleted by {@link #purge(Instant)}.
+ * Rows of keys not seen for a day are deleted by {@link #purge(Instant)}, which {@link LoginGuard}
+ * calls at most hourly.
  */
 public final class JdbcThrottleStore implements ThrottleStore {
 
@@ -61,25 +63,33 @@ public final class JdbcThrottleStore implements ThrottleStore {
     public Instant acquire(String key, Instant now, int limit, Duration window, Duration lockout) {
         Objects.requireNonNull(key, "key");
         long t = now.toEpochMilli();
-        ensureRow(key, t);
         return transaction("count a login attempt", c -> {
-            int attempts;
-            long windowStart;
-            long blockedUntil;
-            try (PreparedStatement ps = c.prepareStatement("SELECT attempts, window_start, blocked_until "
-                    + "FROM bulwark_login_throttle WHERE throttle_key = ? FOR UPDATE")) {
-                ps.setString(1, key);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new SQLException("throttle row vanished for a key (purged concurrently)");
-                    }
-                    attempts = rs.getInt(1);
-                    windowStart = rs.getLong(2);
-                    blockedUntil = rs.getLong(3);
-                    if (rs.wasNull()) {
-                        blockedUntil = -1;
+            int attempts = 0;
+            long windowStart = 0;
+            long blockedUntil = -1;
+            boolean found = false;
+            // Row ensured and locked in this one transaction; a reset or purge deleting it in between
+            // (another transaction) only makes us insert it again.
+            for (int tries = 0; tries < 3 && !found; tries++) {
+                ensureRow(c, key, t);
+                try (PreparedStatement ps = c.prepareStatement("SELECT attempts, window_start, blocked_until "
+                        + "FROM bulwark_login_throttle WHERE throttle_key = ? FOR UPDATE")) {
+                    ps.setString(1, key);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            found = true;
+                            attempts = rs.getInt(1);
+                            windowStart = rs.getLong(2);
+                            blockedUntil = rs.getLong(3);
+                            if (rs.wasNull()) {
+                                blockedUntil = -1;
+                            }
+                        }
                     }
                 }
+            }
+            if (!found) {
+                throw new SQLException("throttle row deleted three times while counting an attempt (reset or purged concurrently)");
             }
             if (blockedUntil >= 0 && t < blockedUntil) {
                 return Instant.ofEpochMilli(blockedUntil);
@@ -106,22 +116,25 @@ public final class JdbcThrottleStore implements ThrottleStore {
         });
     }
 
-    /** Inserts the key's row unless it exists (a concurrent insert on another instance is fine). */
-    private void ensureRow(String key, long now) {
-        try {
-            transaction("count a login attempt", c -> {
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO bulwark_login_throttle (throttle_key, attempts, "
-                        + "window_start) SELECT ?, 0, ? WHERE NOT EXISTS (SELECT 1 FROM bulwark_login_throttle "
-                        + "WHERE throttle_key = ?)")) {
-                    ps.setString(1, key);
-                    ps.setLong(2, now);
-                    ps.setString(3, key);
-                    ps.executeUpdate();
-                }
-                return null;
-            });
-        } catch (TokenStoreException e) {
-            if (!(e.getCause() instanceof SQLException sql) || !UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+    /**
+     * Inserts the key's row unless it exists, in the caller's transaction: {@code INSERT ... ON
+     * CONFLICT DO NOTHING} on PostgreSQL (never an error, so the transaction goes on), {@code MERGE}
+     * elsewhere (H2), where a unique violation from a concurrent insert leaves the transaction usable.
+     */
+    private static void ensureRow(Connection c, String key, long now) throws SQLException {
+        boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT).contains("postgres");
+        String sql = postgres
+                ? "INSERT INTO bulwark_login_throttle (throttle_key, attempts, window_start) VALUES (?, 0, ?) "
+                        + "ON CONFLICT (throttle_key) DO NOTHING"
+                : "MERGE INTO bulwark_login_throttle t USING (VALUES (CAST(? AS VARCHAR(64)), CAST(? AS BIGINT))) "
+                        + "AS s(k, w) ON t.throttle_key = s.k WHEN NOT MATCHED THEN INSERT (throttle_key, attempts, "
+                        + "window_start) VALUES (s.k, 0, s.w)";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, key);
+            ps.setLong(2, now);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            if (postgres || !UNIQUE_VIOLATION.equals(e.getSQLState())) {
                 throw e;
             }
         }
@@ -154,6 +167,7 @@ public final class JdbcThrottleStore implements ThrottleStore {
      * @param now the time
      * @return rows deleted
      */
+    @Override
     public int purge(Instant now) {
         long cutoff = now.minus(Duration.ofDays(1)).toEpochMilli();
         return transaction("purge the throttle table", c -> {

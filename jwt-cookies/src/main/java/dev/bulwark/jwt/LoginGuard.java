@@ -13,6 +13,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * A request with none of these headers is not a browser's cross-site request (a browser sends
  * {@code Origin} on every cross-origin POST, and the JSON type would need a preflight) and passes.
  *
- * <p><b>Throttling.</b> Each attempt counts against its user name (trimmed, NFKC, lower case) and
+ * <p><b>Throttling.</b> Each attempt counts against its user name (NFKC, invisible characters
+ * removed, stripped, case-folded) — or, with {@link #attemptForAccount}, against the account the
+ * application's lookup resolves it to — and
  * its client address (an IPv6 address by its /64), both hashed before they reach the
  * {@link ThrottleStore}. Over {@link LoginGuardSettings#maxAttemptsPerUser()} or
  * {@link LoginGuardSettings#maxAttemptsPerClient()} within the window, every attempt is refused
@@ -47,11 +51,22 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Metrics.</b> Counters {@code bulwark.jwt.login.succeeded}, {@code .failed} (wrong
  * credentials), {@code .throttled} (429) and {@code .refused} (415 / 403); a rise of
- * {@code failed} or {@code throttled} is a guessing wave.
+ * {@code failed} or {@code throttled} is a guessing wave; {@code .busy} (503: the password hasher
+ * was at its concurrency cap, the attempt not counted) and {@code .lockouts} (a user name or
+ * client went over its limit: one per lockout, also logged).
  */
 public final class LoginGuard {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoginGuard.class);
+    /** The throttle store is purged ({@link ThrottleStore#purge}) at most this often, from the login path. */
+    public static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    /**
+     * Default-ignorable code points (invisible: soft hyphen, zero-width space and joiners, bidi
+     * controls, variation selectors, Hangul fillers...), approximated as the format characters
+     * plus the few others Unicode lists.
+     */
+    private static final Pattern IGNORABLE = Pattern.compile(
+            "[\\p{Cf}\\u034F\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u3164\\uFE00-\\uFE0F\\uFFA0\\x{E0100}-\\x{E01EF}]");
 
     private final LoginGuardSettings settings;
     private final ThrottleStore store;
@@ -60,6 +75,9 @@ public final class LoginGuard {
     private final Counter failed;
     private final Counter throttled;
     private final Counter refused;
+    private final Counter busy;
+    private final Counter lockouts;
+    private final AtomicLong nextPurge = new AtomicLong(Long.MIN_VALUE);
 
     /** The credential check the guard runs when the attempt is not throttled. */
     @FunctionalInterface
@@ -81,6 +99,8 @@ public final class LoginGuard {
         this.failed = metrics.counter("bulwark.jwt.login.failed");
         this.throttled = metrics.counter("bulwark.jwt.login.throttled");
         this.refused = metrics.counter("bulwark.jwt.login.refused");
+        this.busy = metrics.counter("bulwark.jwt.login.busy");
+        this.lockouts = metrics.counter("bulwark.jwt.login.lockouts");
     }
 
     /**
@@ -113,6 +133,38 @@ public final class LoginGuard {
             LOG.warn("Login guard: no allowed origin (JWT_ALLOWED_ORIGINS): browser logins, which send Origin, are refused");
         }
         return new LoginGuard(settings, store, metrics, clock);
+    }
+
+    /**
+     * The client address to pass to {@link #attempt}: the peer, unless the peer is one of
+     * {@link LoginGuardSettings#trustedProxies()}; then the right-most {@code X-Forwarded-For} hop
+     * that is not a trusted proxy (the address the outermost trusted proxy saw; hops further left
+     * are whatever the client wrote). Without trusted proxies behind a reverse proxy, every login
+     * comes from the proxy's address and the per-client limit becomes one global limit.
+     *
+     * @param request the login request
+     * @param peer the connection's remote address ({@code JdkHttpAuth.clientAddress}, the servlet's)
+     * @return the address to count the attempt against
+     */
+    public String clientAddress(AuthRequest request, String peer) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(peer, "peer");
+        if (!settings.trustedProxy(peer)) {
+            return peer;
+        }
+        String[] hops = request.header("X-Forwarded-For").orElse("").split(",");
+        String leftmost = null;
+        for (int i = hops.length - 1; i >= 0; i--) {
+            String hop = hops[i].trim();
+            if (hop.isEmpty()) {
+                continue;
+            }
+            if (!settings.trustedProxy(hop)) {
+                return hop;
+            }
+            leftmost = hop;
+        }
+        return leftmost != null ? leftmost : peer;
     }
 
     /** The settings in force. */
@@ -152,22 +204,57 @@ public final class LoginGuard {
 
     /**
      * Counts the attempt against the user name and the client, runs the credential check unless
-     * either is throttled, and records the result.
+     * either is throttled, and records the result. The name is counted in the normalised form of
+     * {@code userName} (NFKC, invisible characters removed, stripped, case-folded); when the
+     * application's user lookup is more lenient than that, use {@link #attemptForAccount} with
+     * the account it resolves to.
      *
      * @param username the user name presented (never logged)
      * @param clientAddress the client's address (the peer, or the address a trusted proxy reports)
      * @param credentials the credential check, run only when not throttled
-     * @return succeeded, {@link LoginRefusal#BAD_CREDENTIALS}, or {@link LoginRefusal#THROTTLED} with
-     *     the wait
+     * @return succeeded, {@link LoginRefusal#BAD_CREDENTIALS}, {@link LoginRefusal#THROTTLED} with
+     *     the wait, or {@link LoginRefusal#BUSY} (the check threw {@link PasswordHasherBusyException}:
+     *     not counted, retry after a second)
      * @throws TokenStoreException when the throttle store cannot answer (fail closed)
      */
     public LoginOutcome attempt(String username, String clientAddress, Credentials credentials) {
         Objects.requireNonNull(username, "username");
+        return counted("u:" + Secrets.sha256(userName(username)), clientAddress, credentials);
+    }
+
+    /**
+     * Like {@link #attempt}, counting the attempt against the <b>account</b> the application's
+     * user lookup resolves the name to, rather than against the name as typed: use it whenever the
+     * lookup is more lenient than {@link #attempt}'s normalisation (a case- or accent-insensitive
+     * collation, trimming, a login by e-mail or by name). The key must equal what the lookup uses,
+     * so that every spelling reaching one account gives one key: the stored user id for a known
+     * user, the lookup's own normalised form of the name for an unknown one. Otherwise each
+     * variant gets a fresh count, and a success on one account could reset another's.
+     *
+     * <pre>{@code
+     * Optional<User> user = users.find(form.username());                    // the lookup, however lenient
+     * String account = user.map(User::id).orElse(users.normalise(form.username()));
+     * LoginOutcome outcome = guard.attemptForAccount(account, clientAddress,
+     *         () -> hasher.verify(form.password(), user.map(User::hash).orElse(null)));
+     * }</pre>
+     *
+     * @param accountKey the canonical account key, used as is (hashed, never logged)
+     * @param clientAddress the client's address (the peer, or the address a trusted proxy reports)
+     * @param credentials the credential check, run only when not throttled
+     * @return as {@link #attempt}
+     * @throws TokenStoreException when the throttle store cannot answer (fail closed)
+     */
+    public LoginOutcome attemptForAccount(String accountKey, String clientAddress, Credentials credentials) {
+        Objects.requireNonNull(accountKey, "accountKey");
+        return counted("a:" + Secrets.sha256(accountKey), clientAddress, credentials);
+    }
+
+    private LoginOutcome counted(String userKey, String clientAddress, Credentials credentials) {
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(credentials, "credentials");
-        String userKey = "u:" + Secrets.sha256(userName(username));
         String clientKey = "c:" + Secrets.sha256(client(clientAddress));
         Instant now = clock.instant();
+        purgeIfDue(now);
         Instant blocked = store.acquire(clientKey, now, settings.maxAttemptsPerClient(), settings.window(),
                 settings.lockout());
         if (blocked != null) {
@@ -181,6 +268,13 @@ public final class LoginGuard {
         boolean ok;
         try {
             ok = credentials.check();
+        } catch (PasswordHasherBusyException e) {
+            // Not checked, so not counted: a flood of parallel logins gets 503, never a lockout of its own making.
+            store.release(clientKey);
+            store.release(userKey);
+            busy.inc();
+            LOG.debug("Login not checked: {}", e.getMessage());
+            return new LoginOutcome(LoginRefusal.BUSY, Duration.ofSeconds(1));
         } catch (RuntimeException e) {
             store.release(clientKey);
             store.release(userKey);
@@ -196,10 +290,26 @@ public final class LoginGuard {
         return new LoginOutcome(LoginRefusal.BAD_CREDENTIALS, null);
     }
 
+    /** Purges the throttle store at most once per {@link #PURGE_INTERVAL}; never fails a login. */
+    private void purgeIfDue(Instant now) {
+        long due = nextPurge.get();
+        if (now.toEpochMilli() < due || !nextPurge.compareAndSet(due, now.plus(PURGE_INTERVAL).toEpochMilli())) {
+            return;
+        }
+        try {
+            int removed = store.purge(now);
+            LOG.debug("Purged {} stale login throttle keys", removed);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not purge stale login throttle keys: {}", e.getMessage());
+        }
+    }
+
     private LoginOutcome throttled(Instant blockedUntil, Instant now, String what, String key) {
         throttled.inc();
-        if (blockedUntil.equals(now.plus(settings.lockout()))) {
-            // Only the attempt that crossed the limit: one line per lockout, not per refused attempt.
+        // Only the attempt that crossed the limit: one line per lockout, not per refused attempt. Compared
+        // in milliseconds: a database store keeps milliseconds, the clock may have nanoseconds.
+        if (blockedUntil.toEpochMilli() == now.plus(settings.lockout()).toEpochMilli()) {
+            lockouts.inc();
             LOG.warn("Login attempts over the limit for a {} (key {}): throttled until {}", what, key.substring(0, 10),
                     blockedUntil);
         }
@@ -207,14 +317,31 @@ public final class LoginGuard {
         return new LoginOutcome(LoginRefusal.THROTTLED, Duration.ofSeconds(seconds));
     }
 
-    /** The user name as counted: trimmed, NFKC-normalised, lower case (so "Alice" and "alice " are one). */
+    /**
+     * The user name as counted: NFKC (so a no-break or em space becomes a space, full-width letters
+     * plain ones), default-ignorable code points removed (soft hyphen, zero-width space...),
+     * {@link String#strip() stripped} of Unicode white space, case-folded (upper then lower case,
+     * so "STRASSE" and "straße" are one) and NFKC again: "Alice\u00A0", "al\u00ADice" and
+     * "ALICE" are all "alice".
+     */
     static String userName(String username) {
-        return Normalizer.normalize(username.trim(), Normalizer.Form.NFKC).toLowerCase(Locale.ROOT);
+        String s = Normalizer.normalize(username, Normalizer.Form.NFKC);
+        s = IGNORABLE.matcher(s).replaceAll("").strip();
+        s = s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(s, Normalizer.Form.NFKC);
     }
 
-    /** Hex digits, colons and dots only, with a colon, at most 45 characters: an IPv6 literal (never a host name). */
-    private static boolean isIpv6Literal(String s) {
+    /**
+     * Hex digits, colons and dots only, with a colon, starting with a hex digit or a colon, at most
+     * 45 characters: an IPv6 literal, which {@link InetAddress#getByName} parses without any name
+     * lookup (".:1" would be looked up in DNS).
+     */
+    static boolean isIpv6Literal(String s) {
         if (s.isEmpty() || s.length() > 45 || s.indexOf(':') < 0) {
+            return false;
+        }
+        char first = s.charAt(0);
+        if (first != ':' && !((first >= '0' && first <= '9') || (first >= 'a' && first <= 'f') || (first >= 'A' && first <= 'F'))) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {
@@ -227,7 +354,10 @@ public final class LoginGuard {
         return true;
     }
 
-    /** The client as counted: an IPv6 address by its /64 (one host easily holds a whole /64), anything else as is. */
+    /**
+     * The client as counted: an IPv6 address by its /64 (one host easily holds a whole /64), an
+     * IPv4-mapped IPv6 address as its IPv4 address, anything else as is.
+     */
     static String client(String address) {
         String a = address.trim();
         String literal = a.startsWith("[") && a.endsWith("]") ? a.substring(1, a.length() - 1) : a;
@@ -239,8 +369,10 @@ public final class LoginGuard {
             return a;
         }
         try {
-            byte[] bytes = InetAddress.getByName(literal).getAddress(); // a literal: no name lookup
-            return bytes.length == 16 ? "v6/64:" + Arrays.toString(Arrays.copyOf(bytes, 8)) : a;
+            InetAddress parsed = InetAddress.getByName(literal); // a literal (checked above): no name lookup
+            byte[] bytes = parsed.getAddress();
+            // ::ffff:a.b.c.d parses as an Inet4Address: count it as a.b.c.d, the same client.
+            return bytes.length == 16 ? "v6/64:" + Arrays.toString(Arrays.copyOf(bytes, 8)) : parsed.getHostAddress();
         } catch (UnknownHostException e) {
             return a;
         }

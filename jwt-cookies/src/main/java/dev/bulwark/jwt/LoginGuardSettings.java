@@ -1,8 +1,11 @@
 package dev.bulwark.jwt;
 
 import dev.bulwark.core.internal.Env;
+import dev.bulwark.jwt.internal.IpRange;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -28,6 +31,7 @@ public final class LoginGuardSettings {
     private final Duration window;
     private final Duration lockout;
     private final Set<String> allowedOrigins;
+    private final List<IpRange> trustedProxies;
 
     private LoginGuardSettings(Builder b) {
         this.maxAttemptsPerUser = b.maxAttemptsPerUser;
@@ -35,6 +39,7 @@ public final class LoginGuardSettings {
         this.window = b.window;
         this.lockout = b.lockout;
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
+        this.trustedProxies = List.copyOf(b.trustedProxies);
     }
 
     /**
@@ -55,6 +60,7 @@ public final class LoginGuardSettings {
         Builder b = builder().maxAttemptsPerUser(maxAttemptsPerUser).maxAttemptsPerClient(maxAttemptsPerClient)
                 .window(window).lockout(lockout);
         allowedOrigins.forEach(b::allowOrigin);
+        trustedProxies.forEach(r -> b.trustProxy(r.toString()));
         return b;
     }
 
@@ -78,6 +84,7 @@ public final class LoginGuardSettings {
      *   <tr><td>{@code JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT}</td><td>50</td></tr>
      *   <tr><td>{@code JWT_LOGIN_WINDOW_SECONDS}, {@code JWT_LOGIN_LOCKOUT_SECONDS}</td><td>900 / 900</td></tr>
      *   <tr><td>{@code JWT_ALLOWED_ORIGINS}</td><td>comma-separated origins (none)</td></tr>
+     *   <tr><td>{@code JWT_TRUSTED_PROXIES}</td><td>comma-separated addresses / CIDR ranges (none)</td></tr>
      * </table>
      *
      * @param env variable name to value
@@ -92,6 +99,7 @@ public final class LoginGuardSettings {
         r.longValue("JWT_LOGIN_WINDOW_SECONDS", 1, MAX_DURATION.toSeconds()).map(Duration::ofSeconds).ifPresent(b::window);
         r.longValue("JWT_LOGIN_LOCKOUT_SECONDS", 1, MAX_DURATION.toSeconds()).map(Duration::ofSeconds).ifPresent(b::lockout);
         r.list("JWT_ALLOWED_ORIGINS").forEach(b::allowOrigin);
+        r.list("JWT_TRUSTED_PROXIES").forEach(b::trustProxy);
         return b.build();
     }
 
@@ -120,11 +128,29 @@ public final class LoginGuardSettings {
         return allowedOrigins;
     }
 
+    /**
+     * Reverse proxies (addresses or CIDR ranges) whose {@code X-Forwarded-For} is believed by
+     * {@link LoginGuard#clientAddress}; empty: the peer is the client.
+     */
+    public List<String> trustedProxies() {
+        return trustedProxies.stream().map(IpRange::toString).toList();
+    }
+
+    /** Whether the address is one of the trusted proxies. */
+    boolean trustedProxy(String address) {
+        for (IpRange r : trustedProxies) {
+            if (r.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     public String toString() {
         return "LoginGuardSettings{maxAttemptsPerUser=" + maxAttemptsPerUser + ", maxAttemptsPerClient="
                 + maxAttemptsPerClient + ", window=" + window + ", lockout=" + lockout + ", allowedOrigins="
-                + allowedOrigins + "}";
+                + allowedOrigins + ", trustedProxies=" + trustedProxies + "}";
     }
 
     /** Builds {@link LoginGuardSettings}; values are validated in {@link #build()}. */
@@ -134,6 +160,7 @@ public final class LoginGuardSettings {
         private Duration window = DEFAULT_WINDOW;
         private Duration lockout = DEFAULT_LOCKOUT;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private final List<IpRange> trustedProxies = new ArrayList<>();
 
         private Builder() {
         }
@@ -191,6 +218,23 @@ public final class LoginGuardSettings {
          */
         public Builder allowOrigin(String origin) {
             allowedOrigins.add(JwtSettings.Builder.normaliseOrigin(origin));
+            return this;
+        }
+
+        /**
+         * Trusts a reverse proxy: when the peer is in one of these ranges, the client is the
+         * right-most {@code X-Forwarded-For} hop not in them (see {@link LoginGuard#clientAddress}).
+         *
+         * @param cidr an address or CIDR range, e.g. {@code 10.0.0.0/8}, {@code 127.0.0.1}, {@code fd00::/8}
+         * @return this
+         * @throws IllegalArgumentException naming JWT_TRUSTED_PROXIES when it is not one
+         */
+        public Builder trustProxy(String cidr) {
+            try {
+                trustedProxies.add(IpRange.parse(cidr));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("trustedProxies (JWT_TRUSTED_PROXIES): " + e.getMessage(), e);
+            }
             return this;
         }
 

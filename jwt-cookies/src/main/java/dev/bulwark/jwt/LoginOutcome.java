@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * @param refusal why the attempt is refused, or null when it succeeded
  * @param retryAfter how long the caller must wait (whole seconds, at least 1) for
- *     {@link LoginRefusal#THROTTLED}, else null
+ *     {@link LoginRefusal#THROTTLED} and {@link LoginRefusal#BUSY}, else null
  */
 public record LoginOutcome(LoginRefusal refusal, Duration retryAfter) {
 
@@ -21,7 +21,7 @@ public record LoginOutcome(LoginRefusal refusal, Duration retryAfter) {
 
     /**
      * Writes what the refusal needs besides status and body: {@code Retry-After} (seconds) when
-     * throttled.
+     * throttled or busy.
      *
      * @param response where the header goes
      */

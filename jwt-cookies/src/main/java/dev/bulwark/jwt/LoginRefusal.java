@@ -13,6 +13,11 @@ public enum LoginRefusal {
     ORIGIN(403, "login_origin", "login from this origin refused"),
     /** Too many attempts for this user name or from this client: retry after {@code Retry-After} seconds. */
     THROTTLED(429, "login_throttled", "too many login attempts, retry later"),
+    /**
+     * The password hasher is at its concurrency cap ({@link PasswordHasherBusyException}): the
+     * credentials were not checked and the attempt not counted; retry after {@code Retry-After}.
+     */
+    BUSY(503, "login_busy", "too many logins being checked, retry shortly"),
     /** The credentials did not check out. */
     BAD_CREDENTIALS(401, "bad_credentials", "user name or password is wrong");
 
@@ -26,7 +31,7 @@ public enum LoginRefusal {
         this.message = message;
     }
 
-    /** HTTP status to answer with: 401, 403, 415 or 429. */
+    /** HTTP status to answer with: 401, 403, 415, 429 or 503. */
     public int status() {
         return status;
     }

@@ -40,4 +40,17 @@ public interface ThrottleStore {
      * @param key the hashed key
      */
     void reset(String key);
+
+    /**
+     * Deletes the keys neither blocked nor counting attempts since a day before {@code now}.
+     * {@link LoginGuard} calls it at most once per {@link LoginGuard#PURGE_INTERVAL}, from the
+     * login path (a failure is logged, never fails a login). The default does nothing, for stores
+     * that expire entries by themselves ({@link InMemoryThrottleStore}).
+     *
+     * @param now the time
+     * @return keys deleted
+     */
+    default int purge(Instant now) {
+        return 0;
+    }
 }

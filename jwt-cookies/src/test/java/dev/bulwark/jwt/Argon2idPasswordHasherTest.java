@@ -45,6 +45,102 @@ class Argon2idPasswordHasherTest {
     }
 
     @Test
+    void aLoneSurrogateIsNeverEncodedAsAQuestionMark() {
+        String stored = hasher.hash("pa?ss");
+
+        assertThat(hasher.verify("pa\uD800ss", stored)).isFalse();
+        assertThat(hasher.verify("pa\uDC00ss", stored)).isFalse();
+        assertThatThrownBy(() -> hasher.hash("pa\uD800ss")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lone surrogate");
+        assertThat(hasher.verify("p\uD83D\uDE00ss", hasher.hash("p\uD83D\uDE00ss"))).isTrue(); // a valid pair still works
+    }
+
+    @Test
+    void aStoredHashDemandingFarMoreWorkIsRefusedNotComputed() {
+        // The hasher is configured at m=256 KiB, t=1: 8x memory and 10x iterations are the caps.
+        String stored = hasher.hash("correct horse");
+        String rest = stored.substring(stored.indexOf("$", "$argon2id$v=19$".length()));
+        String atCap = "$argon2id$v=19$m=2048,t=10,p=1" + rest;
+        String memory = "$argon2id$v=19$m=4194304,t=1,p=1" + rest; // 4 GiB
+        String time = "$argon2id$v=19$m=256,t=100,p=1" + rest;
+        String lanes = "$argon2id$v=19$m=2048,t=1,p=64" + rest;
+
+        assertThat(hasher.verify("correct horse", atCap)).isFalse(); // computed: within the caps
+        for (String overCost : new String[] {time, lanes, memory}) {
+            assertThatThrownBy(() -> hasher.verify("correct horse", overCost)).as(overCost)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not computed")
+                    .hasMessageContaining("m <= 2048 KiB, t <= 10, p <= 16");
+        }
+        assertThat(hasher.needsRehash(memory)).isTrue();
+    }
+
+    @Test
+    void theDummyHashForUnknownUsersIsMadeWhenTheHasherIsBuilt() {
+        Argon2idPasswordHasher fresh = Argon2idPasswordHasher.builder().memoryKiB(512).iterations(1).build();
+
+        // Before any verify: the first unknown-user check pays no extra hash and cannot race another.
+        assertThat(fresh.dummyHash()).startsWith("$argon2id$v=19$m=512,t=1,p=1$");
+        String before = fresh.dummyHash();
+        assertThat(fresh.verify("x", null)).isFalse();
+        assertThat(fresh.dummyHash()).isSameAs(before);
+    }
+
+    @Test
+    void whenEveryPermitIsTakenAVerifyWaitsThenReportsBusy() throws Exception {
+        Argon2idPasswordHasher capped = hasher.toBuilder().maxConcurrent(2).maxWait(java.time.Duration.ofMillis(50)).build();
+        String stored = capped.hash("correct horse");
+        capped.permits().acquire(2); // two hashes running
+
+        try {
+            assertThatThrownBy(() -> capped.verify("correct horse", stored)).isInstanceOf(PasswordHasherBusyException.class)
+                    .hasMessageContaining("JWT_ARGON2_MAX_CONCURRENT").hasMessageContaining("50 ms");
+            assertThatThrownBy(() -> capped.verify("correct horse", null)).isInstanceOf(PasswordHasherBusyException.class);
+            assertThatThrownBy(() -> capped.hash("x")).isInstanceOf(PasswordHasherBusyException.class);
+        } finally {
+            capped.permits().release(2);
+        }
+        assertThat(capped.verify("correct horse", stored)).isTrue();
+    }
+
+    @Test
+    void moreConcurrentVerifiesThanPermitsAreCappedNotAllComputed() throws Exception {
+        Argon2idPasswordHasher capped = Argon2idPasswordHasher.builder().memoryKiB(16_384).iterations(3).maxConcurrent(1)
+                .maxWait(java.time.Duration.ZERO).build();
+        String stored = capped.hash("correct horse");
+        int threads = 8;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger verified = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < threads; i++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        if (capped.verify("correct horse", stored)) {
+                            verified.incrementAndGet();
+                        }
+                    } catch (PasswordHasherBusyException e) {
+                        busy.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(verified.get() + busy.get()).isEqualTo(threads);
+        assertThat(verified.get()).isGreaterThanOrEqualTo(1);
+        assertThat(busy.get()).as("8 at once, 1 permit, no wait: the others are turned away").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
     void aTamperedHashNeverMatches() {
         String stored = hasher.hash("correct horse");
         char last = stored.charAt(stored.length() - 2);
@@ -105,6 +201,15 @@ class Argon2idPasswordHasherTest {
                 .hasMessageContaining("JWT_ARGON2_ITERATIONS");
         assertThatThrownBy(() -> Argon2idPasswordHasher.fromEnvironment(Map.of("JWT_ARGON2_MEMORY_KIB", "4294967304")))
                 .hasMessageContaining("JWT_ARGON2_MEMORY_KIB");
+        assertThat(Argon2idPasswordHasher.fromEnvironment(Map.of("JWT_ARGON2_MAX_CONCURRENT", "3",
+                "JWT_ARGON2_MAX_WAIT_MILLIS", "250")).toBuilder().build().maxWait()).isEqualTo(java.time.Duration.ofMillis(250));
+        assertThat(Argon2idPasswordHasher.fromEnvironment(Map.of("JWT_ARGON2_MAX_CONCURRENT", "3")).maxConcurrent())
+                .isEqualTo(3);
+        assertThat(Argon2idPasswordHasher.ofDefaults().maxConcurrent()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThatThrownBy(() -> Argon2idPasswordHasher.fromEnvironment(Map.of("JWT_ARGON2_MAX_CONCURRENT", "0")))
+                .hasMessageContaining("JWT_ARGON2_MAX_CONCURRENT");
+        assertThatThrownBy(() -> Argon2idPasswordHasher.builder().maxWait(java.time.Duration.ofMinutes(2)).build())
+                .hasMessageContaining("JWT_ARGON2_MAX_WAIT_MILLIS");
         assertThatThrownBy(() -> Argon2idPasswordHasher.builder().memoryKiB(16).parallelism(4).build())
                 .hasMessageContaining("JWT_ARGON2_MEMORY_KIB").hasMessageContaining("32..");
     }

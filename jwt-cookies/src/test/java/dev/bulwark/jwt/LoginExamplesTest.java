@@ -96,7 +96,7 @@ class LoginExamplesTest {
             Optional<LoginRefusal> bad = guard.checkRequest(JdkHttpAuth.request(ex));    // 415 / 403, body unread
             if (bad.isPresent()) { JdkHttpAuth.refuse(ex, bad.get()); return; }
             LoginForm form = LoginForm.read(ex.getRequestBody());                          // your JSON parsing
-            LoginOutcome outcome = guard.attempt(form.username(), JdkHttpAuth.clientAddress(ex),
+            LoginOutcome outcome = guard.attempt(form.username(), guard.clientAddress(JdkHttpAuth.request(ex), JdkHttpAuth.clientAddress(ex)),
                     () -> hasher.verify(form.password(), users.hashOf(form.username())));  // null hash: unknown user
             if (!outcome.succeeded()) { JdkHttpAuth.refuse(ex, outcome); return; }        // 401, or 429 + Retry-After
             auth.login(form.username(), users.rolesOf(form.username()), JdkHttpAuth.request(ex), JdkHttpAuth.response(ex));

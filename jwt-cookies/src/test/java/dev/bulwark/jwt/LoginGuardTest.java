@@ -158,6 +158,148 @@ class LoginGuardTest {
     }
 
     @Test
+    void aBusyHasherGets503WithRetryAfterAndTheAttemptIsNotCounted() {
+        for (int i = 0; i < 20; i++) {
+            LoginOutcome busy = guard.attempt("alice", "192.0.2.1", () -> {
+                throw new PasswordHasherBusyException(2, Duration.ofSeconds(1));
+            });
+            assertThat(busy.refusal()).isEqualTo(LoginRefusal.BUSY);
+            assertThat(busy.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+        }
+        assertThat(LoginRefusal.BUSY.status()).isEqualTo(503);
+        assertThat(metrics.counter("bulwark.jwt.login.busy").getCount()).isEqualTo(20);
+        for (int i = 0; i < 5; i++) { // none of the 20 was counted: the user still has all five attempts
+            assertThat(guard.attempt("alice", "192.0.2.1", () -> false).refusal()).isEqualTo(LoginRefusal.BAD_CREDENTIALS);
+        }
+        assertThat(guard.attempt("alice", "192.0.2.1", () -> false).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+    }
+
+    @Test
+    void theThrottleStoreIsPurgedAtMostOncePerInterval() {
+        AtomicInteger purges = new AtomicInteger();
+        InMemoryThrottleStore inner = new InMemoryThrottleStore();
+        ThrottleStore counting = new ThrottleStore() {
+            @Override
+            public Instant acquire(String key, Instant now, int limit, Duration window, Duration lockout) {
+                return inner.acquire(key, now, limit, window, lockout);
+            }
+
+            @Override
+            public void release(String key) {
+                inner.release(key);
+            }
+
+            @Override
+            public void reset(String key) {
+                inner.reset(key);
+            }
+
+            @Override
+            public int purge(Instant now) {
+                purges.incrementAndGet();
+                throw new TokenStoreException("purge failed"); // never fails a login
+            }
+        };
+        LoginGuard g = LoginGuard.create(LoginGuardSettings.builder().build(), counting, metrics, clock);
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(g.attempt("user" + i, "192.0.2.1", () -> true).succeeded()).isTrue();
+            clock.advance(Duration.ofMinutes(1));
+        }
+        assertThat(purges).hasValue(1);
+        clock.advance(LoginGuard.PURGE_INTERVAL);
+        g.attempt("bob", "192.0.2.1", () -> true);
+        assertThat(purges).hasValue(2);
+    }
+
+    @Test
+    void onlyRealIpv6LiteralsAreParsedSoNoNameIsEverLookedUp() {
+        for (String notLiteral : new String[] {".:1", "..:", ".::", "g::1", "-:1", "localhost", "::1 x", "\uFF10::1"}) {
+            assertThat(LoginGuard.isIpv6Literal(notLiteral)).as(notLiteral).isFalse();
+            assertThat(LoginGuard.client(notLiteral)).as(notLiteral).isEqualTo(notLiteral.trim());
+        }
+        assertThat(LoginGuard.isIpv6Literal("::1")).isTrue();
+        assertThat(LoginGuard.isIpv6Literal("2001:db8::1")).isTrue();
+        assertThat(LoginGuard.isIpv6Literal("::ffff:192.0.2.1")).isTrue();
+    }
+
+    @Test
+    void anIpv4MappedIpv6AddressIsCountedAsItsIpv4Address() {
+        assertThat(LoginGuard.client("::ffff:192.0.2.1")).isEqualTo(LoginGuard.client("192.0.2.1"));
+        assertThat(LoginGuard.client("[::ffff:c000:201]")).isEqualTo("192.0.2.1");
+        for (int i = 0; i < 50; i++) {
+            guard.attempt("user" + i, i % 2 == 0 ? "192.0.2.1" : "::ffff:192.0.2.1", () -> false);
+        }
+        assertThat(guard.attempt("bob", "192.0.2.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+    }
+
+    @Test
+    void invisibleAndLookAlikeVariantsOfANameAreOneUserName() {
+        String[] variants = {"alice", "ALICE", "Alice\u00A0", "\u2003alice\u2003\u2003", "al\u00ADice", "a\u200Blice",
+            "\uFEFFalice", "\u3000Alice", "\uFF41\uFF4C\uFF49\uFF43\uFF45", "alice\u200D"};
+        for (String v : variants) {
+            assertThat(LoginGuard.userName(v)).as(v.codePoints().mapToObj(Integer::toHexString).toList().toString())
+                    .isEqualTo("alice");
+        }
+        assertThat(LoginGuard.userName("STRASSE")).isEqualTo(LoginGuard.userName("stra\u00DFe"));
+        assertThat(LoginGuard.userName("al ice")).isNotEqualTo("alice");
+        for (String v : variants) { // so they share one count: 5 attempts in all, then 429
+            guard.attempt(v, "192.0.2." + v.length(), () -> false);
+        }
+        assertThat(guard.attempt("alice", "198.51.100.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+    }
+
+    @Test
+    void attemptsCountAgainstTheAccountTheCallerResolvedNotTheSpelling() {
+        // A lenient lookup (say, a case- and accent-insensitive collation) resolves all these to account 42.
+        for (String typed : new String[] {"Alicé", "alice", "ALICE", "alice\u2003", "Alice"}) {
+            assertThat(guard.attemptForAccount("42", "192.0.2.1", () -> false).refusal()).as(typed)
+                    .isEqualTo(LoginRefusal.BAD_CREDENTIALS);
+        }
+        assertThat(guard.attemptForAccount("42", "192.0.2.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+        // Another account's success resets only its own count.
+        assertThat(guard.attemptForAccount("43", "192.0.2.1", () -> true).succeeded()).isTrue();
+        assertThat(guard.attemptForAccount("42", "192.0.2.1", () -> true).refusal()).isEqualTo(LoginRefusal.THROTTLED);
+    }
+
+    @Test
+    void behindATrustedProxyTheClientIsTheRightMostUntrustedForwardedHop() {
+        LoginGuard proxied = LoginGuard.create(LoginGuardSettings.builder().trustProxy("10.0.0.0/8").trustProxy("::1").build(),
+                new InMemoryThrottleStore(), metrics, clock);
+        FakeHttp.Request forwarded = json().header("X-Forwarded-For", "198.51.100.66, 203.0.113.5, 10.1.2.3");
+
+        assertThat(proxied.clientAddress(forwarded, "10.0.0.1")).isEqualTo("203.0.113.5");
+        assertThat(proxied.clientAddress(forwarded, "[::1]")).isEqualTo("203.0.113.5");
+        assertThat(proxied.clientAddress(forwarded, "192.0.2.9")).as("an untrusted peer's header is ignored")
+                .isEqualTo("192.0.2.9");
+        assertThat(proxied.clientAddress(json(), "10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(guard.clientAddress(forwarded, "10.0.0.1")).as("no trusted proxy: the peer").isEqualTo("10.0.0.1");
+
+        // 50 failures from one client behind the proxy throttle that client, not everyone behind the proxy.
+        for (int i = 0; i < 50; i++) {
+            FakeHttp.Request r = json().header("X-Forwarded-For", "6.6.6." + i + ", 198.51.100.66");
+            proxied.attempt("user" + i, proxied.clientAddress(r, "10.0.0.1"), () -> false);
+        }
+        FakeHttp.Request attacker = json().header("X-Forwarded-For", "198.51.100.66");
+        FakeHttp.Request someoneElse = json().header("X-Forwarded-For", "203.0.113.7");
+        assertThat(proxied.attempt("bob", proxied.clientAddress(attacker, "10.0.0.1"), () -> true).refusal())
+                .isEqualTo(LoginRefusal.THROTTLED);
+        assertThat(proxied.attempt("bob", proxied.clientAddress(someoneElse, "10.0.0.1"), () -> true).succeeded()).isTrue();
+    }
+
+    @Test
+    void trustedProxiesComeFromTheEnvironmentAndABadOneIsAClearError() {
+        LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8"));
+
+        assertThat(s.trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
+        assertThat(s.toBuilder().build().trustedProxies()).containsExactly("10.0.0.0/8", "fd00::/8");
+        for (String bad : new String[] {"proxy.internal", "10.0.0.0/33", "999.1.1.1", ".:1"}) {
+            assertThatThrownBy(() -> LoginGuardSettings.fromEnvironment(Map.of("JWT_TRUSTED_PROXIES", bad))).as(bad)
+                    .hasMessageContaining("JWT_TRUSTED_PROXIES");
+        }
+    }
+
+    @Test
     void settingsComeFromTheEnvironmentWithErrorsNamingTheVariable() {
         LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_MAX_ATTEMPTS_PER_USER", "3",
                 "JWT_LOGIN_MAX_ATTEMPTS_PER_CLIENT", "30", "JWT_LOGIN_WINDOW_SECONDS", "60", "JWT_LOGIN_LOCKOUT_SECONDS", "120",

@@ -504,8 +504,9 @@ public final class HardenedService implements AutoCloseable {
         String stored = users.get(username);
         LoginOutcome outcome;
         try {
-            outcome = loginGuard.attempt(username, JdkHttpAuth.clientAddress(exchange),
-                    () -> hasher.verify(password, stored));
+            // Behind a reverse proxy listed in JWT_TRUSTED_PROXIES: the client from X-Forwarded-For.
+            String client = loginGuard.clientAddress(JdkHttpAuth.request(exchange), JdkHttpAuth.clientAddress(exchange));
+            outcome = loginGuard.attempt(username, client, () -> hasher.verify(password, stored));
         } catch (TokenStoreException e) {
             LOG.warn("Login unavailable: {}", e.getMessage());
             throw new Http.Failure(503, "auth_unavailable", "login is unavailable, try again later");
