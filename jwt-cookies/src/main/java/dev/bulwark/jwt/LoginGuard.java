@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * LoginOutcome outcome = guard.attempt(username, clientAddress,
  *         () -> hasher.verify(password, users.hashOf(username)));           // null hash: unknown user
  * if (outcome.succeeded()) { auth.login(username, roles, request, response); }
- * else { outcome.writeHeaders(response); answer outcome.refusal().status() with outcome.refusal().json(); }
+ * else { outcome.writeHeaders(response); refuse(outcome.refusal().status(), outcome.refusal().json()); }   // 401 / 429 / 503
  * }</pre>
  *
  * <p><b>Request checks.</b> The body must be declared {@code application/json}: a cross-site HTML
