@@ -31,7 +31,7 @@ class DocumentedExamplesTest {
     private static final Pattern REGION = Pattern.compile("// region [^\\n]*\\n(.*?)\\n\\s*// endregion", Pattern.DOTALL);
 
     @ParameterizedTest
-    @ValueSource(strings = {"core", "jwt-cookies", "sandbox-seccomp", "db-pool", "backup", "alerting"})
+    @ValueSource(strings = {"core", "jwt-cookies", "sandbox-seccomp", "db-pool", "backup", "alerting", "micrometer"})
     void everyExampleIsTheRegionOfATest(String module) {
         Path root = Path.of("..", module);
         Set<String> regions = new HashSet<>();

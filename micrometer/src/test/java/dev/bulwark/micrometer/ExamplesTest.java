@@ -36,10 +36,23 @@ class ExamplesTest {
     void theReadmeExampleIsTheCodeThisTestRuns() throws Exception {
         Matcher readme = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(Files.readString(Path.of("README.md")));
         assertThat(readme.find()).isTrue();
-        Matcher region = Pattern.compile("// region readme\\n(.*?)\\n\\s*// endregion", Pattern.DOTALL)
+        assertThat(normalized(readme.group(1))).isEqualTo(normalized(region("readme")));
+    }
+
+    @Test
+    void theJavadocExampleIsTheCodeThisTestRuns() throws Exception {
+        Matcher javadoc = Pattern.compile("<pre>\\{@code\\n(.*?)\\}</pre>", Pattern.DOTALL)
+                .matcher(Files.readString(Path.of("src/main/java/dev/bulwark/micrometer/BulwarkMetrics.java")));
+        assertThat(javadoc.find()).isTrue();
+        assertThat(normalized(javadoc.group(1).replaceAll("(?m)^\\s*\\* ?", ""))).isEqualTo(normalized(region("javadoc")));
+    }
+
+    /** The code between a region marker and its end in this file (the markers spelled apart here, so they match only there). */
+    private static String region(String name) throws Exception {
+        Matcher region = Pattern.compile("//" + " region " + name + "\\n(.*?)\\n\\s*//" + " endregion", Pattern.DOTALL)
                 .matcher(Files.readString(SELF));
-        assertThat(region.find()).isTrue();
-        assertThat(normalized(readme.group(1))).isEqualTo(normalized(region.group(1)));
+        assertThat(region.find()).as("region " + name).isTrue();
+        return region.group(1);
     }
 
     @Test
@@ -62,6 +75,20 @@ class ExamplesTest {
             assertThat(meterRegistry.find("hikaricp.connections.max").tag("pool", "bulwark").gauge()).isNotNull();
             metrics.counter("bulwark.jwt.refused.csrf_origin").inc();
             assertThat(meterRegistry.find("bulwark.jwt.refused").tag("reason", "csrf_origin").meters()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void theJavadocExampleBridgesThePool() throws Exception {
+        System.setProperty("DB_EMBEDDED_PATH", tmp.resolve("db2").toString());
+        SimpleMeterRegistry meterRegistry = new SimpleMeterRegistry();
+        // region javadoc
+        MetricRegistry metrics = new MetricRegistry();           // given to the Bulwark modules
+        ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(PoolSettings.fromEnvironment(), metrics);
+        new BulwarkMetrics(metrics).bindTo(meterRegistry);       // or a @Bean MeterBinder in Spring Boot
+        // endregion
+        try (pool) {
+            assertThat(meterRegistry.find("hikaricp.connections.active").tag("pool", "bulwark").gauge()).isNotNull();
         }
     }
 
