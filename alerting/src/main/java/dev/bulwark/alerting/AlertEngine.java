@@ -282,7 +282,8 @@ public final class AlertEngine implements AutoCloseable {
 
     /**
      * The engine's own health: unhealthy when, after {@link #start()}, no evaluation has begun for
-     * three evaluation intervals (the evaluation thread is stuck or dead, so no alert can fire);
+     * three evaluation intervals plus the signal timeout, and at least 30 s (the evaluation thread is
+     * stuck or dead, so no alert can fire; one slow evaluation on a busy machine is not that);
      * healthy otherwise, with the number of firing alerts. Registered as
      * {@value #HEALTH_CHECK_NAME} in the builder's {@link Builder#healthChecks} registry and removed
      * on {@link #close()}.
@@ -300,13 +301,19 @@ public final class AlertEngine implements AutoCloseable {
                 Instant last = lastEvaluation;
                 Instant since = last == null || last.isBefore(started) ? started : last;
                 Duration quiet = Duration.between(since, clock.instant());
-                if (quiet.compareTo(evaluationInterval.multipliedBy(3)) > 0) {
+                if (quiet.compareTo(stallLimit()) > 0) {
                     return Result.unhealthy("no evaluation for %s s (interval %s s): alerts cannot fire",
                             quiet.toSeconds(), evaluationInterval.toSeconds());
                 }
                 return Result.healthy("%d firing; last evaluation at %s", count(AlertState.FIRING), since);
             }
         };
+    }
+
+    /** How long without a new evaluation means the evaluation has stopped. */
+    private Duration stallLimit() {
+        Duration limit = evaluationInterval.multipliedBy(3).plus(signalTimeout);
+        return limit.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : limit;
     }
 
     /** Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread. */
