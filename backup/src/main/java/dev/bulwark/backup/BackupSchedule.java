@@ -109,6 +109,15 @@ public final class BackupSchedule {
         return executionTime.lastExecution(at).map(ZonedDateTime::toInstant);
     }
 
+    /**
+     * The expression this schedule was parsed from, as given.
+     *
+     * @return e.g. {@code daily 02:00}, a cron expression or {@code off}
+     */
+    public String expression() {
+        return expression;
+    }
+
     /** Returns the zone times are in. */
     public ZoneId zone() {
         return zone;

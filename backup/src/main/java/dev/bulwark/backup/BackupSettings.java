@@ -111,6 +111,37 @@ public final class BackupSettings {
         this.pgRestore = b.pgRestore;
     }
 
+    /**
+     * A builder holding every value of these settings, to change a few and build again.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.schedule = schedule.expression();
+        b.zone = schedule.zone();
+        b.jitter = jitter;
+        b.retention = retention;
+        b.compression = compression;
+        b.zstdLevel = zstdLevel;
+        b.zstdWorkers = zstdWorkers;
+        b.pgJobs = pgJobs;
+        b.stagingDir = stagingDir;
+        b.encryption = encryption;
+        b.allowUnencryptedRemote = allowUnencryptedRemote;
+        b.directory = directory;
+        b.s3Bucket = s3Bucket;
+        b.s3Prefix = s3Prefix;
+        b.s3Endpoint = s3Endpoint;
+        b.s3Region = s3Region;
+        b.s3PathStyle = s3PathStyle;
+        b.rpo = rpo;
+        b.rto = rto;
+        b.pgDump = pgDump;
+        b.pgRestore = pgRestore;
+        return b;
+    }
+
     /** Returns a builder with the defaults. */
     public static Builder builder() {
         return new Builder();

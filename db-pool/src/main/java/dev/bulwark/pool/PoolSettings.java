@@ -119,6 +119,37 @@ public final class PoolSettings {
         this.peakWindow = b.peakWindow;
     }
 
+    /**
+     * A builder holding every value of these settings, to change a few and build again.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.url = url;
+        b.user = user;
+        b.password = password;
+        b.poolName = poolName;
+        b.poolSize = poolSize;
+        b.maxOverflow = maxOverflow;
+        b.acquireTimeout = acquireTimeout;
+        b.maxLifetime = maxLifetime;
+        b.idleTimeout = idleTimeout;
+        b.keepalive = keepalive;
+        b.validationTimeout = validationTimeout;
+        b.prePing = prePing;
+        b.leakDetection = leakDetection;
+        b.embeddedPath = embeddedPath;
+        b.degradedUtilisation = degradedUtilisation;
+        b.unhealthyAfterExhausted = unhealthyAfterExhausted;
+        b.sampleInterval = sampleInterval;
+        b.overflowIdle = overflowIdle;
+        b.instance = instance;
+        b.fleetCheckInterval = fleetCheckInterval;
+        b.peakWindow = peakWindow;
+        return b;
+    }
+
     /** A builder with every default set. */
     public static Builder builder() {
         return new Builder();

@@ -97,6 +97,32 @@ public final class JwtSettings {
     }
 
     /**
+     * A builder holding every value of these settings, to change a few and build again.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(keys);
+        b.issuer = issuer;
+        b.audience = audience;
+        b.accessTtl = accessTtl;
+        b.refreshTtl = refreshTtl;
+        b.clockSkew = clockSkew;
+        b.sessionMaxAge = sessionMaxAge;
+        b.sessionIdleTimeout = sessionIdleTimeout;
+        b.refreshReuseGrace = refreshReuseGrace;
+        b.maxSessionsPerUser = maxSessionsPerUser;
+        b.bearerFallback = bearerFallback;
+        b.refreshPath = refreshPath;
+        b.fingerprint = fingerprint;
+        b.maxTokenBytes = maxTokenBytes;
+        b.cacheSize = cacheSize;
+        b.insecureCookies = insecureCookies;
+        b.allowedOrigins.addAll(allowedOrigins);
+        return b;
+    }
+
+    /**
      * A builder.
      *
      * @param keys the signing / verification keys
