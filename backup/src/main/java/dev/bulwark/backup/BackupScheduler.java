@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,25 +35,80 @@ public final class BackupScheduler implements AutoCloseable {
     private volatile Instant nextRun;
     private volatile boolean closed;
 
-    private BackupScheduler(BackupManager manager, Clock clock) {
+    private BackupScheduler(BackupManager manager, Clock clock, ThreadFactory threadFactory) {
         this.manager = manager;
         this.schedule = manager.settings().schedule();
         this.jitter = manager.settings().jitter();
         this.clock = clock;
-        this.executor = Executors.newSingleThreadScheduledExecutor(Threads.daemon("bulwark-backup-scheduler"));
+        this.executor = Executors.newSingleThreadScheduledExecutor(threadFactory);
     }
 
     /**
-     * Starts scheduling (catching up at once when a run was missed).
+     * Starts scheduling with the system clock on a daemon thread {@code bulwark-backup-scheduler}.
      *
      * @param manager the manager to run
-     * @param clock clock the schedule is read with
      * @return the running scheduler; close it to stop (a running backup finishes first)
      */
-    public static BackupScheduler start(BackupManager manager, Clock clock) {
-        Objects.requireNonNull(manager, "manager");
-        Objects.requireNonNull(clock, "clock");
-        BackupScheduler s = new BackupScheduler(manager, clock);
+    public static BackupScheduler create(BackupManager manager) {
+        return builder(manager).build();
+    }
+
+    /**
+     * A builder, for a clock or the caller's thread factory.
+     *
+     * @param manager the manager to run
+     * @return the builder; {@link Builder#build()} starts scheduling
+     */
+    public static Builder builder(BackupManager manager) {
+        return new Builder(manager);
+    }
+
+    /** Builds and starts a {@link BackupScheduler}. */
+    public static final class Builder {
+        private final BackupManager manager;
+        private Clock clock = Clock.systemUTC();
+        private ThreadFactory threadFactory;
+
+        private Builder(BackupManager manager) {
+            this.manager = Objects.requireNonNull(manager, "manager");
+        }
+
+        /**
+         * The clock the schedule is read with (default: the UTC system clock).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Where the scheduler's one thread comes from (default: a daemon thread named
+         * {@code bulwark-backup-scheduler}).
+         *
+         * @param factory the caller's thread factory
+         * @return this builder
+         */
+        public Builder threadFactory(ThreadFactory factory) {
+            this.threadFactory = Objects.requireNonNull(factory, "threadFactory");
+            return this;
+        }
+
+        /**
+         * Starts scheduling (catching up at once when a run was missed).
+         *
+         * @return the running scheduler; close it to stop (a running backup finishes first)
+         */
+        public BackupScheduler build() {
+            return BackupScheduler.start(manager, clock,
+                    threadFactory != null ? threadFactory : Threads.daemon("bulwark-backup-scheduler"));
+        }
+    }
+
+    private static BackupScheduler start(BackupManager manager, Clock clock, ThreadFactory threadFactory) {
+        BackupScheduler s = new BackupScheduler(manager, clock, threadFactory);
         if (!s.schedule.enabled()) {
             LOG.info("scheduled backups are off (BACKUP_SCHEDULE=off)");
             return s;

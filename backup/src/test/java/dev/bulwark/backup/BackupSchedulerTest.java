@@ -29,7 +29,7 @@ class BackupSchedulerTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T09:00:00Z"));
         BackupManager m = manager(clock, "daily 02:00", Duration.ZERO);
 
-        try (BackupScheduler s = BackupScheduler.start(m, clock)) {
+        try (BackupScheduler s = BackupScheduler.builder(m).clock(clock).build()) {
             Poll.until(Duration.ofSeconds(20), "catch-up backup", () -> m.newestGood().isPresent());
             Poll.until(Duration.ofSeconds(5), "next run scheduled",
                     () -> s.nextRun().filter(t -> t.isAfter(clock.instant())).isPresent());
@@ -45,7 +45,7 @@ class BackupSchedulerTest {
         m.backup();
         clock.advance(Duration.ofHours(7));
 
-        try (BackupScheduler s = BackupScheduler.start(m, clock)) {
+        try (BackupScheduler s = BackupScheduler.builder(m).clock(clock).build()) {
             assertThat(s.nextRun()).hasValueSatisfying(t -> assertThat(t)
                     .isBetween(Instant.parse("2026-11-26T02:00:00Z"), Instant.parse("2026-11-26T02:30:00Z")));
         }
@@ -55,8 +55,25 @@ class BackupSchedulerTest {
     @Test
     void offSchedulesNothing() throws Exception {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T09:00:00Z"));
-        try (BackupScheduler s = BackupScheduler.start(manager(clock, "off", Duration.ZERO), clock)) {
+        try (BackupScheduler s = BackupScheduler.builder(manager(clock, "off", Duration.ZERO)).clock(clock).build()) {
             assertThat(s.nextRun()).isEmpty();
+        }
+    }
+
+    @Test
+    void theSchedulerRunsOnTheCallersThreadFactory() throws Exception {
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2026-11-26T12:00:00Z"));
+        java.util.List<String> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "caller-backup-" + made.size());
+            t.setDaemon(true);
+            made.add(t.getName());
+            return t;
+        };
+        try (BackupScheduler s = BackupScheduler.builder(manager(clock, "daily 02:00", Duration.ZERO)).clock(clock)
+                .threadFactory(factory).build()) {
+            dev.bulwark.testsupport.Poll.until(java.time.Duration.ofSeconds(30), "the scheduler thread", () -> !made.isEmpty());
+            assertThat(made).as("the scheduler's thread came from the caller's factory").isNotEmpty();
         }
     }
 }

@@ -8,7 +8,6 @@ import dev.bulwark.testsupport.Examples;
 import dev.bulwark.testsupport.RequiresService;
 import dev.bulwark.testsupport.Service;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +55,7 @@ class ExamplesIT {
                     .lock(BackupLock.postgres(dataSource))           // one instance of several runs it
                     .healthChecks(healthChecks)                      // bulwark.backup: unhealthy past the RPO
                     .build();
-            BackupScheduler scheduler = BackupScheduler.start(backups, Clock.systemUTC()); // daily + catch-up
+            BackupScheduler scheduler = BackupScheduler.create(backups);   // daily + catch-up
             Manifest m = backups.backup();                       // or on demand
             backups.verify(m.id()); backups.restoreTest(m.id()); // checksum; restore into scratch + counts
             // endregion

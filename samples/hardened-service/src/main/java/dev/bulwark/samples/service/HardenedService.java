@@ -296,7 +296,7 @@ public final class HardenedService implements AutoCloseable {
     }
 
     private void startBackups() {
-        backupScheduler = BackupScheduler.start(backups, java.time.Clock.systemUTC());
+        backupScheduler = BackupScheduler.create(backups);
     }
 
     /** The base URL, e.g. {@code http://localhost:8080}. */

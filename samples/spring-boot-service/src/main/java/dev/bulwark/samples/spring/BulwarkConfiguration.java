@@ -25,7 +25,6 @@ import dev.bulwark.micrometer.BulwarkMetrics;
 import dev.bulwark.pool.ConnectionPoolMonitor;
 import dev.bulwark.pool.PoolHealth;
 import dev.bulwark.pool.PoolSettings;
-import java.time.Clock;
 import java.time.Duration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -134,7 +133,7 @@ class BulwarkConfiguration {
     /** Scheduled backups; a running one finishes when the context closes. */
     @Bean(destroyMethod = "close")
     BackupScheduler backupScheduler(BackupManager backups) {
-        return BackupScheduler.start(backups, Clock.systemUTC());
+        return BackupScheduler.create(backups);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
