@@ -1,5 +1,6 @@
 package dev.bulwark.jwt;
 
+import dev.bulwark.core.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -180,39 +181,10 @@ public final class JdbcThrottleStore implements ThrottleStore {
         });
     }
 
-    /** One transaction at READ COMMITTED, committed whatever the connection's autoCommit; both restored. */
+    /** One transaction of its own at READ COMMITTED, committed whatever the pool's autoCommit (core's {@code Jdbc}). */
     private <T> T transaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            int isolation = c.getTransactionIsolation();
-            try {
-                if (!autoCommit) {
-                    c.rollback();
-                }
-                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                }
-                if (autoCommit) {
-                    c.setAutoCommit(false);
-                }
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException r) {
-                    e.addSuppressed(r);
-                }
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    c.setAutoCommit(true);
-                }
-                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-                    c.setTransactionIsolation(isolation);
-                }
-            }
+        try {
+            return Jdbc.inTransaction(dataSource, work::run);
         } catch (SQLException e) {
             throw new TokenStoreException("JdbcThrottleStore: cannot " + what + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.bulwark.jwt;
 
+import dev.bulwark.core.internal.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -287,39 +288,10 @@ public final class JdbcTokenStore implements TokenStore {
         }
     }
 
-    /**
-     * Runs {@code work} in a transaction of its own at READ COMMITTED and commits it, whatever
-     * the connection's {@code autoCommit} and isolation were; both are restored before the
-     * connection goes back to the pool. On failure the transaction is rolled back.
-     */
+    /** One transaction of its own at READ COMMITTED, committed whatever the pool's autoCommit (core's {@code Jdbc}). */
     private <T> T transaction(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            int isolation = c.getTransactionIsolation();
-            try {
-                if (!autoCommit) {
-                    c.rollback(); // nothing of ours is pending; start from a clean transaction
-                }
-                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                }
-                if (autoCommit) {
-                    c.setAutoCommit(false);
-                }
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(c, e);
-                throw e;
-            } finally {
-                if (autoCommit) {
-                    c.setAutoCommit(true);
-                }
-                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-                    c.setTransactionIsolation(isolation);
-                }
-            }
+        try {
+            return Jdbc.inTransaction(dataSource, work::run);
         } catch (SQLException e) {
             throw new TokenStoreException("JdbcTokenStore: cannot " + what + ": " + e.getMessage(), e);
         }
