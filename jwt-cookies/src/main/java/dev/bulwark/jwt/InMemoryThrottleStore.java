@@ -120,4 +120,10 @@ public final class InMemoryThrottleStore implements ThrottleStore {
         blocked.remove(key);
         entries.invalidate(key);
     }
+
+    /** Not shared: its keys live in this process's memory only. */
+    @Override
+    public boolean shared() {
+        return false;
+    }
 }

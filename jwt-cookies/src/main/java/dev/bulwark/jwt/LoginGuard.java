@@ -2,7 +2,6 @@ package dev.bulwark.jwt;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
-import dev.bulwark.jwt.internal.Secrets;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.text.Normalizer;
@@ -78,6 +77,7 @@ public final class LoginGuard {
     private final Counter busy;
     private final Counter lockouts;
     private final AtomicLong nextPurge = new AtomicLong(Long.MIN_VALUE);
+    private final ThrottleKeys keys;
 
     /** The credential check the guard runs when the attempt is not throttled. */
     @FunctionalInterface
@@ -101,6 +101,8 @@ public final class LoginGuard {
         this.refused = metrics.counter("bulwark.jwt.login.refused");
         this.busy = metrics.counter("bulwark.jwt.login.busy");
         this.lockouts = metrics.counter("bulwark.jwt.login.lockouts");
+        byte[] secret = settings.throttleKeySecret();
+        this.keys = secret == null ? ThrottleKeys.sha256() : ThrottleKeys.hmac(secret);
     }
 
     /**
@@ -129,6 +131,11 @@ public final class LoginGuard {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
+        if (!settings.hasThrottleKeySecret() && store.shared()) {
+            LOG.warn("Login guard: the throttle store is shared but JWT_LOGIN_THROTTLE_SECRET is not set, so its keys "
+                    + "are plain SHA-256 of user names and client addresses, reversible by enumeration: set it (base64, "
+                    + ">= 32 bytes, e.g. 'openssl rand -base64 32'), the same on every replica");
+        }
         if (settings.allowedOrigins().isEmpty()) {
             LOG.warn("Login guard: no allowed origin (JWT_ALLOWED_ORIGINS): browser logins, which send Origin, are refused");
         }
@@ -219,7 +226,7 @@ public final class LoginGuard {
      */
     public LoginOutcome attempt(String username, String clientAddress, Credentials credentials) {
         Objects.requireNonNull(username, "username");
-        return counted("u:" + Secrets.sha256(userName(username)), clientAddress, credentials);
+        return counted("u:" + keys.key(userName(username)), clientAddress, credentials);
     }
 
     /**
@@ -246,13 +253,13 @@ public final class LoginGuard {
      */
     public LoginOutcome attemptForAccount(String accountKey, String clientAddress, Credentials credentials) {
         Objects.requireNonNull(accountKey, "accountKey");
-        return counted("a:" + Secrets.sha256(accountKey), clientAddress, credentials);
+        return counted("a:" + keys.key(accountKey), clientAddress, credentials);
     }
 
     private LoginOutcome counted(String userKey, String clientAddress, Credentials credentials) {
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(credentials, "credentials");
-        String clientKey = "c:" + Secrets.sha256(client(clientAddress));
+        String clientKey = "c:" + keys.key(client(clientAddress));
         Instant now = clock.instant();
         purgeIfDue(now);
         Instant blocked = store.acquire(clientKey, now, settings.maxAttemptsPerClient(), settings.window(),

@@ -4,6 +4,7 @@ import dev.bulwark.core.internal.Env;
 import dev.bulwark.jwt.internal.IpRange;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ public final class LoginGuardSettings {
     /** Default time a throttled user name or client waits ({@code JWT_LOGIN_LOCKOUT_SECONDS}). */
     public static final Duration DEFAULT_LOCKOUT = Duration.ofMinutes(15);
     private static final int MAX_ATTEMPTS = 1_000_000;
+    private static final int MIN_SECRET_BYTES = 32;
     private static final Duration MAX_DURATION = Duration.ofDays(1);
 
     private final int maxAttemptsPerUser;
@@ -32,6 +34,7 @@ public final class LoginGuardSettings {
     private final Duration lockout;
     private final Set<String> allowedOrigins;
     private final List<IpRange> trustedProxies;
+    private final byte[] throttleKeySecret;
 
     private LoginGuardSettings(Builder b) {
         this.maxAttemptsPerUser = b.maxAttemptsPerUser;
@@ -40,6 +43,7 @@ public final class LoginGuardSettings {
         this.lockout = b.lockout;
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
         this.trustedProxies = List.copyOf(b.trustedProxies);
+        this.throttleKeySecret = b.throttleKeySecret == null ? null : b.throttleKeySecret.clone();
     }
 
     /**
@@ -61,6 +65,9 @@ public final class LoginGuardSettings {
                 .window(window).lockout(lockout);
         allowedOrigins.forEach(b::allowOrigin);
         trustedProxies.forEach(r -> b.trustProxy(r.toString()));
+        if (throttleKeySecret != null) {
+            b.throttleKeySecret(throttleKeySecret);
+        }
         return b;
     }
 
@@ -85,6 +92,8 @@ public final class LoginGuardSettings {
      *   <tr><td>{@code JWT_LOGIN_WINDOW_SECONDS}, {@code JWT_LOGIN_LOCKOUT_SECONDS}</td><td>900 / 900</td></tr>
      *   <tr><td>{@code JWT_ALLOWED_ORIGINS}</td><td>comma-separated origins (none)</td></tr>
      *   <tr><td>{@code JWT_TRUSTED_PROXIES}</td><td>comma-separated addresses / CIDR ranges (none)</td></tr>
+     *   <tr><td>{@code JWT_LOGIN_THROTTLE_SECRET}</td><td>base64, ≥ 32 bytes decoded, the same on every replica
+     *       (none: keys are plain SHA-256, with a warning for a shared store)</td></tr>
      * </table>
      *
      * @param env variable name to value
@@ -100,6 +109,16 @@ public final class LoginGuardSettings {
         r.longValue("JWT_LOGIN_LOCKOUT_SECONDS", 1, MAX_DURATION.toSeconds()).map(Duration::ofSeconds).ifPresent(b::lockout);
         r.list("JWT_ALLOWED_ORIGINS").forEach(b::allowOrigin);
         r.list("JWT_TRUSTED_PROXIES").forEach(b::trustProxy);
+        r.string("JWT_LOGIN_THROTTLE_SECRET").ifPresent(value -> {
+            byte[] secret;
+            try {
+                secret = Base64.getDecoder().decode(value.strip());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("throttleKeySecret (JWT_LOGIN_THROTTLE_SECRET) must be base64, for "
+                        + "example the output of 'openssl rand -base64 32'", e);
+            }
+            b.throttleKeySecret(secret);
+        });
         return b.build();
     }
 
@@ -136,6 +155,21 @@ public final class LoginGuardSettings {
         return trustedProxies.stream().map(IpRange::toString).toList();
     }
 
+    /**
+     * Whether a secret is set for the throttle keys ({@code JWT_LOGIN_THROTTLE_SECRET}): then the
+     * keys that reach the {@link ThrottleStore} are HMAC-SHA256 of the user name or client address
+     * under it, which someone reading the store cannot reverse by enumerating addresses or names.
+     * Replicas sharing a store must use the same secret, or each counts apart. Never printed.
+     */
+    public boolean hasThrottleKeySecret() {
+        return throttleKeySecret != null;
+    }
+
+    /** The throttle key secret (a copy), or null. */
+    byte[] throttleKeySecret() {
+        return throttleKeySecret == null ? null : throttleKeySecret.clone();
+    }
+
     /** Whether the address is one of the trusted proxies. */
     boolean trustedProxy(String address) {
         for (IpRange r : trustedProxies) {
@@ -150,7 +184,8 @@ public final class LoginGuardSettings {
     public String toString() {
         return "LoginGuardSettings{maxAttemptsPerUser=" + maxAttemptsPerUser + ", maxAttemptsPerClient="
                 + maxAttemptsPerClient + ", window=" + window + ", lockout=" + lockout + ", allowedOrigins="
-                + allowedOrigins + ", trustedProxies=" + trustedProxies + "}";
+                + allowedOrigins + ", trustedProxies=" + trustedProxies + ", throttleKeySecret="
+                + (throttleKeySecret == null ? "unset" : "set") + "}";
     }
 
     /** Builds {@link LoginGuardSettings}; values are validated in {@link #build()}. */
@@ -159,6 +194,7 @@ public final class LoginGuardSettings {
         private int maxAttemptsPerClient = DEFAULT_MAX_ATTEMPTS_PER_CLIENT;
         private Duration window = DEFAULT_WINDOW;
         private Duration lockout = DEFAULT_LOCKOUT;
+        private byte[] throttleKeySecret;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
         private final List<IpRange> trustedProxies = new ArrayList<>();
 
@@ -235,6 +271,24 @@ public final class LoginGuardSettings {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("trustedProxies (JWT_TRUSTED_PROXIES): " + e.getMessage(), e);
             }
+            return this;
+        }
+
+        /**
+         * Sets the secret throttle keys are derived with (HMAC-SHA256), the same on every replica
+         * sharing the store ({@code JWT_LOGIN_THROTTLE_SECRET}).
+         *
+         * @param secret at least 32 bytes (copied)
+         * @return this builder
+         * @throws IllegalArgumentException naming JWT_LOGIN_THROTTLE_SECRET when shorter
+         */
+        public Builder throttleKeySecret(byte[] secret) {
+            if (secret == null || secret.length < MIN_SECRET_BYTES) {
+                throw new IllegalArgumentException("throttleKeySecret (JWT_LOGIN_THROTTLE_SECRET) must be at least "
+                        + MIN_SECRET_BYTES + " bytes, got " + (secret == null ? "null" : secret.length + " bytes")
+                        + ": generate one with 'openssl rand -base64 32'");
+            }
+            this.throttleKeySecret = secret.clone();
             return this;
         }
 

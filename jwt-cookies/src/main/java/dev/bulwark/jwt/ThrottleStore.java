@@ -53,4 +53,18 @@ public interface ThrottleStore {
     default int purge(Instant now) {
         return 0;
     }
+
+    /**
+     * Whether the store keeps its keys outside this process (a database shared by replicas), where
+     * someone reading it could reverse plain SHA-256 keys by enumerating addresses and names.
+     * {@link LoginGuard} derives keys as HMAC-SHA256 under the secret of
+     * {@link LoginGuardSettings#hasThrottleKeySecret()} when one is set, else as SHA-256, and warns
+     * at creation when a shared store has no secret. The default is true, the safe answer for an
+     * unknown store.
+     *
+     * @return true when several instances share the store
+     */
+    default boolean shared() {
+        return true;
+    }
 }

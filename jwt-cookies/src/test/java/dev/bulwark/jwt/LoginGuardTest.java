@@ -174,6 +174,84 @@ class LoginGuardTest {
         assertThat(guard.attempt("alice", "192.0.2.1", () -> false).refusal()).isEqualTo(LoginRefusal.THROTTLED);
     }
 
+    /** Records the keys a guard hands its store; shared, like a database store. */
+    static final class KeyRecordingStore implements ThrottleStore {
+        final java.util.List<String> keys = new java.util.ArrayList<>();
+        final boolean shared;
+
+        KeyRecordingStore(boolean shared) {
+            this.shared = shared;
+        }
+
+        @Override
+        public Instant acquire(String key, Instant now, int limit, Duration window, Duration lockout) {
+            keys.add(key);
+            return null;
+        }
+
+        @Override
+        public void release(String key) {
+        }
+
+        @Override
+        public void reset(String key) {
+        }
+
+        @Override
+        public boolean shared() {
+            return shared;
+        }
+    }
+
+    static String sha256(String value) throws Exception {
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-256").digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void withASecretTheStoredKeysCannotBeReversedByHashingCandidatesAndReplicasDeriveTheSame() throws Exception {
+        byte[] secret = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        LoginGuardSettings settings = LoginGuardSettings.builder().throttleKeySecret(secret).build();
+        KeyRecordingStore one = new KeyRecordingStore(true);
+        KeyRecordingStore two = new KeyRecordingStore(true);
+        LoginGuard.create(settings, one, metrics, clock).attempt("alice", "192.0.2.7", () -> false);
+        LoginGuard.create(settings, two, metrics, clock).attempt("alice", "192.0.2.7", () -> false);
+
+        // An attacker reading the store enumerates addresses and names through SHA-256: no match.
+        assertThat(one.keys).doesNotContain("c:" + sha256("192.0.2.7"), "u:" + sha256("alice"))
+                .hasSize(2).allSatisfy(k -> assertThat(k).doesNotContain("alice").doesNotContain("192.0.2.7"));
+        assertThat(two.keys).as("replicas with one secret count under the same keys").isEqualTo(one.keys);
+
+        KeyRecordingStore other = new KeyRecordingStore(true);
+        byte[] otherSecret = "fedcba9876543210fedcba9876543210".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        LoginGuard.create(LoginGuardSettings.builder().throttleKeySecret(otherSecret).build(), other, metrics, clock)
+                .attempt("alice", "192.0.2.7", () -> false);
+        assertThat(other.keys).doesNotContainAnyElementsOf(one.keys);
+    }
+
+    @Test
+    void withoutASecretKeysFallBackToSha256() throws Exception {
+        KeyRecordingStore shared = new KeyRecordingStore(true);
+        LoginGuard.create(LoginGuardSettings.builder().build(), shared, metrics, clock)
+                .attempt("alice", "192.0.2.7", () -> false);
+        assertThat(shared.keys).containsExactly("c:" + sha256("192.0.2.7"), "u:" + sha256("alice"));
+        assertThat(new InMemoryThrottleStore().shared()).isFalse();
+    }
+
+    @Test
+    void theThrottleSecretIsReadFromTheEnvironmentValidatedAndNeverPrinted() {
+        String secret = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        LoginGuardSettings s = LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_THROTTLE_SECRET", secret));
+        assertThat(s.hasThrottleKeySecret()).isTrue();
+        assertThat(s.toBuilder().build().hasThrottleKeySecret()).isTrue();
+        assertThat(s.toString()).contains("throttleKeySecret=set").doesNotContain(secret);
+        assertThat(LoginGuardSettings.builder().build().hasThrottleKeySecret()).isFalse();
+        assertThatThrownBy(() -> LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_THROTTLE_SECRET", "c2hvcnQ=")))
+                .hasMessageContaining("JWT_LOGIN_THROTTLE_SECRET").hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> LoginGuardSettings.fromEnvironment(Map.of("JWT_LOGIN_THROTTLE_SECRET", "not base64!")))
+                .hasMessageContaining("JWT_LOGIN_THROTTLE_SECRET").hasMessageContaining("base64");
+    }
+
     @Test
     void theThrottleStoreIsPurgedAtMostOncePerInterval() {
         AtomicInteger purges = new AtomicInteger();
