@@ -270,19 +270,8 @@ public final class JdbcTokenStore implements TokenStore {
      * the next read on that connection sees what other instances committed since.
      */
     private <T> T read(String what, Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            try {
-                T result = work.run(c);
-                if (!c.getAutoCommit()) {
-                    c.commit();
-                }
-                return result;
-            } catch (SQLException e) {
-                if (!c.getAutoCommit()) {
-                    rollbackQuietly(c, e);
-                }
-                throw e;
-            }
+        try {
+            return Jdbc.read(dataSource, work::run);
         } catch (SQLException e) {
             throw new TokenStoreException("JdbcTokenStore: cannot " + what + ": " + e.getMessage(), e);
         }
@@ -294,14 +283,6 @@ public final class JdbcTokenStore implements TokenStore {
             return Jdbc.inTransaction(dataSource, work::run);
         } catch (SQLException e) {
             throw new TokenStoreException("JdbcTokenStore: cannot " + what + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void rollbackQuietly(Connection c, Exception failure) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            failure.addSuppressed(e);
         }
     }
 }

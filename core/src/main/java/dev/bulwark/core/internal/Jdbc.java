@@ -77,4 +77,37 @@ public final class Jdbc {
             }
         }
     }
+
+    /**
+     * Runs one read on a pooled connection as it comes, without changing its settings (cheap
+     * enough for a hot path); under {@code autoCommit=false} the read transaction it opened is
+     * ended (committed, or rolled back on failure), so the next read on that connection sees what
+     * other instances committed since.
+     *
+     * @param dataSource where the connection comes from
+     * @param work the read
+     * @param <T> the result
+     * @return the work's result
+     * @throws SQLException when the database refuses
+     */
+    public static <T> T read(DataSource dataSource, Work<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try {
+                T result = work.run(c);
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    if (!c.getAutoCommit()) {
+                        c.rollback();
+                    }
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                throw e;
+            }
+        }
+    }
 }
