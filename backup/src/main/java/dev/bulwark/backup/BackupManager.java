@@ -198,7 +198,7 @@ public final class BackupManager {
 
     /** Updates the newest-good-backup state from a listing (newest first). */
     private Optional<Manifest> remember(List<Manifest> all) {
-        Optional<Manifest> newest = all.stream().filter(Manifest::complete).findFirst();
+        Optional<Manifest> newest = all.stream().filter(Manifest::complete).filter(m -> !verifier.untrusted(m)).findFirst();
         newestGood.set(newest.orElse(null));
         newest.ifPresent(m -> lastSuccessEpoch.accumulateAndGet(m.finishedAt().getEpochSecond(), Math::max));
         return newest;

@@ -51,6 +51,7 @@ public final class BackupSettings {
     private final Path stagingDir;
     private final BackupEncryption encryption;
     private final boolean allowUnencryptedRemote;
+    private final boolean allowUnencryptedRestore;
     private final Path directory;
     private final String s3Bucket;
     private final String s3Prefix;
@@ -88,6 +89,7 @@ public final class BackupSettings {
         this.stagingDir = b.stagingDir;
         this.encryption = b.encryption;
         this.allowUnencryptedRemote = b.allowUnencryptedRemote;
+        this.allowUnencryptedRestore = b.allowUnencryptedRestore;
         this.directory = Objects.requireNonNull(b.directory, "directory");
         this.s3Bucket = b.s3Bucket;
         this.s3Prefix = b.s3Prefix == null ? "" : b.s3Prefix;
@@ -129,6 +131,7 @@ public final class BackupSettings {
         b.stagingDir = stagingDir;
         b.encryption = encryption;
         b.allowUnencryptedRemote = allowUnencryptedRemote;
+        b.allowUnencryptedRestore = allowUnencryptedRestore;
         b.directory = directory;
         b.s3Bucket = s3Bucket;
         b.s3Prefix = s3Prefix;
@@ -197,6 +200,7 @@ public final class BackupSettings {
         r.string("BACKUP_ENCRYPTION_KEYSET").ifPresent(k -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET",
                 () -> BackupEncryption.fromKeysetJson(k))));
         r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE").ifPresent(b::allowUnencryptedRemote);
+        r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE").ifPresent(b::allowUnencryptedRestore);
         r.path("BACKUP_DIR").ifPresent(b::directory);
         r.string("BACKUP_S3_BUCKET").ifPresent(b::s3Bucket);
         r.string("BACKUP_S3_PREFIX").ifPresent(b::s3Prefix);
@@ -273,6 +277,18 @@ public final class BackupSettings {
     /** Returns whether S3 backups may be unencrypted (explicit, insecure opt-out). */
     public boolean allowUnencryptedRemote() {
         return allowUnencryptedRemote;
+    }
+
+    /**
+     * Returns whether, with a keyset configured, an unencrypted backup in the store is still
+     * trusted (verified, restored, counted as the newest good backup). Off by default: anyone who
+     * can write to the store can plant an unencrypted backup and a manifest for it without any
+     * key, so once encryption is on only backups encrypted with the keyset are believed. Turn it
+     * on ({@code BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE=true}) only to restore backups taken
+     * before encryption was switched on, from a store nobody else can write to.
+     */
+    public boolean allowUnencryptedRestore() {
+        return allowUnencryptedRestore;
     }
 
     /** Returns the local backup directory (used when no bucket is set). */
@@ -360,6 +376,7 @@ public final class BackupSettings {
         private Path stagingDir;
         private BackupEncryption encryption;
         private boolean allowUnencryptedRemote;
+        private boolean allowUnencryptedRestore;
         private Path directory = DEFAULT_DIRECTORY;
         private String s3Bucket;
         private String s3Prefix;
@@ -496,6 +513,18 @@ public final class BackupSettings {
          */
         public Builder allowUnencryptedRemote(boolean v) {
             this.allowUnencryptedRemote = v;
+            return this;
+        }
+
+        /**
+         * With a keyset configured, still trusts unencrypted backups found in the store (an
+         * insecure, explicit opt-out; see {@link BackupSettings#allowUnencryptedRestore()}).
+         *
+         * @param v trust unencrypted backups although a keyset is configured (insecure)
+         * @return this
+         */
+        public Builder allowUnencryptedRestore(boolean v) {
+            this.allowUnencryptedRestore = v;
             return this;
         }
 

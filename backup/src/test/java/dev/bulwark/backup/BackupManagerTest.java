@@ -101,6 +101,44 @@ class BackupManagerTest {
     }
 
     @Test
+    void aPlaintextBackupPlantedInAnEncryptedStoreIsNeitherTrustedNorRestored() throws SQLException {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+        BackupSettings encrypted = BackupSettings.builder()
+                .encryption(BackupEncryption.fromKeysetJson(BackupEncryption.generateKeyset())).build();
+        BackupManager operator = BackupManager.builder(new H2Source(h2Url, "sa", ""),
+                new LocalBackupStore(tmp.resolve("backups"))).settings(encrypted).clock(clock).build();
+        Manifest genuine = operator.backup();
+        // Someone who can write to the store but holds no key: a plaintext backup of their own data, newer.
+        try (Connection c = DriverManager.getConnection(h2Url, "sa", ""); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO accounts VALUES (99, 'mallory')");
+        }
+        clock.advance(Duration.ofHours(1));
+        Manifest forged = BackupManager.builder(new H2Source(h2Url, "sa", ""), new LocalBackupStore(tmp.resolve("backups")))
+                .settings(BackupSettings.builder().build()).clock(clock).build().backup();
+        assertThat(forged.keyId()).isNull();
+        String target = "jdbc:h2:mem:planted" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+
+        VerifyResult verify = operator.verify(forged.id());
+        assertThat(verify.outcome()).isEqualTo(VerifyResult.Outcome.CORRUPT);
+        assertThat(verify.detail()).contains("not encrypted").contains("BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE");
+        assertThat(operator.refresh()).map(Manifest::id).contains(genuine.id());
+        assertThatThrownBy(() -> operator.restore(forged.id(), target)).isInstanceOf(BackupException.class)
+                .hasMessageContaining("BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE").hasMessageContaining("nothing was restored");
+        assertThatThrownBy(() -> operator.forceRestore(forged.id(), target)).hasMessageContaining("nothing was restored");
+        assertThatThrownBy(() -> operator.restoreTest(forged.id())).isInstanceOf(BackupException.class);
+
+        // The explicit opt-out, for backups taken before encryption was switched on.
+        BackupManager lenient = BackupManager.builder(new H2Source(h2Url, "sa", ""),
+                new LocalBackupStore(tmp.resolve("backups")))
+                .settings(encrypted.toBuilder().allowUnencryptedRestore(true).build()).clock(clock).build();
+        assertThat(lenient.verify(forged.id()).outcome()).isEqualTo(VerifyResult.Outcome.OK);
+        assertThat(lenient.refresh()).map(Manifest::id).contains(forged.id());
+        assertThat(BackupSettings.fromEnvironment(Map.of("BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE", "true"))
+                .allowUnencryptedRestore()).isTrue();
+        assertThat(BackupSettings.builder().build().allowUnencryptedRestore()).isFalse();
+    }
+
+    @Test
     void wrongKeyIsReportedAndNothingIsRestored() {
         BackupManager writer = manager(BackupSettings.builder()
                 .encryption(BackupEncryption.fromKeysetJson(BackupEncryption.generateKeyset())).build());

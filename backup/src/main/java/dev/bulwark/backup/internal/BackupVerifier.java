@@ -53,6 +53,9 @@ public final class BackupVerifier {
             return new VerifyResult(id, VerifyResult.Outcome.INCOMPLETE, "status " + m.status()
                     + (m.error() == null ? "" : ": " + m.error()));
         }
+        if (untrusted(m)) {
+            return new VerifyResult(id, VerifyResult.Outcome.CORRUPT, untrustedProblem(m));
+        }
         MessageDigest sha = Sha256.newDigest();
         long storedCount;
         long rawCount = -1;
@@ -137,6 +140,24 @@ public final class BackupVerifier {
     }
 
     /**
+     * Whether a backup is not to be believed: unencrypted although a keyset is configured (anyone
+     * who can write to the store can make one, with a matching manifest and checksum, without any
+     * key), unless {@link BackupSettings#allowUnencryptedRestore()}.
+     *
+     * @param m the backup's manifest
+     * @return true when it must be neither verified as good nor restored
+     */
+    public boolean untrusted(Manifest m) {
+        return m.keyId() == null && settings.encryption().isPresent() && !settings.allowUnencryptedRestore();
+    }
+
+    private static String untrustedProblem(Manifest m) {
+        return "backup " + m.id() + " is not encrypted although a keyset is configured: anyone who can write to the"
+                + " store could have put it there, so it is not trusted; if it was taken before encryption was switched"
+                + " on and nobody else can write to the store, set BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE=true";
+    }
+
+    /**
      * Whether the configured keyset holds the key a backup was encrypted with (true when it is
      * not encrypted).
      *
@@ -144,6 +165,9 @@ public final class BackupVerifier {
      * @return true when it can be decrypted
      */
     public boolean hasKey(Manifest m) {
+        if (untrusted(m)) {
+            return false;
+        }
         return m.keyId() == null
                 || (settings.encryption().isPresent() && settings.encryption().get().keyIds().contains(m.keyId()));
     }
@@ -156,6 +180,9 @@ public final class BackupVerifier {
      * @return the message
      */
     public String keyProblem(Manifest m, Exception e) {
+        if (untrusted(m)) {
+            return untrustedProblem(m);
+        }
         Optional<BackupEncryption> enc = settings.encryption();
         if (enc.isEmpty()) {
             return "backup " + m.id() + " is encrypted with key " + m.keyId()
