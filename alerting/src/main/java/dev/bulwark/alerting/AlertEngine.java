@@ -153,7 +153,8 @@ public final class AlertEngine implements AutoCloseable {
         this.store = b.dataSource != null ? StateStore.jdbc(b.dataSource)
                 : b.stateDirectory != null ? StateStore.files(b.stateDirectory) : null;
         this.leaderLock = b.leaderLock;
-        this.leader = b.dataSource != null && b.election ? new PostgresLeader(b.dataSource, b.leaderLock) : null;
+        this.leader = b.dataSource != null && b.election ? new PostgresLeader(b.dataSource, b.leaderLock,
+                leaderIdleTimeout(evaluationInterval, signalTimeout)) : null;
         for (AlertRule rule : b.rules) {
             boolean elected = leader != null && rule.clusterScoped();
             tracked.add(new Tracked(rule, elected ? rule.labels() : withInstance(rule.labels()), elected));
@@ -314,6 +315,16 @@ public final class AlertEngine implements AutoCloseable {
     private Duration stallLimit() {
         Duration limit = evaluationInterval.multipliedBy(3).plus(signalTimeout);
         return limit.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : limit;
+    }
+
+    /**
+     * How long the leader's lock session may stay unused before the server ends it: two
+     * evaluations (each touches it) plus a slow signal, at least 30 s so that a caller evaluating
+     * by hand does not lose the lead between calls.
+     */
+    static Duration leaderIdleTimeout(Duration interval, Duration signalTimeout) {
+        Duration d = interval.multipliedBy(2).plus(signalTimeout);
+        return d.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : d;
     }
 
     /** Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread. */

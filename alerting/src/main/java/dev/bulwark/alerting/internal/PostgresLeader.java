@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ public final class PostgresLeader implements AutoCloseable {
     private final DataSource dataSource;
     private final String name;
     private final long key;
+    private final Duration idleTimeout;
     private Connection held;
 
     /**
@@ -31,11 +33,15 @@ public final class PostgresLeader implements AutoCloseable {
      *
      * @param dataSource the service's PostgreSQL database
      * @param name the lock's name; its key is the first 8 bytes of its SHA-256
+     * @param idleTimeout the leader's session ends (freeing the lock) when {@link #check} has not
+     *        used it for this long: a leader that freezes without its connection closing (a paused
+     *        VM, a partition) hands over after it rather than after TCP keepalive's hours
      */
-    public PostgresLeader(DataSource dataSource, String name) {
+    public PostgresLeader(DataSource dataSource, String name, Duration idleTimeout) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         this.name = Objects.requireNonNull(name, "name");
         this.key = keyOf(name);
+        this.idleTimeout = Objects.requireNonNull(idleTimeout, "idleTimeout");
     }
 
     /**
@@ -68,7 +74,7 @@ public final class PostgresLeader implements AutoCloseable {
             held = null;
         }
         try {
-            held = PgAdvisoryLock.tryLock(dataSource, key).orElse(null);
+            held = PgAdvisoryLock.tryLock(dataSource, key, idleTimeout).orElse(null);
         } catch (SQLException e) {
             LOG.warn("Alert leader lock '{}' cannot be checked: {}", name, e.getMessage());
             return false;
