@@ -80,6 +80,11 @@ public interface StateStore {
                 try (Statement st = c.createStatement()) {
                     st.execute("CREATE TABLE IF NOT EXISTS bulwark_alert_state (state_key VARCHAR(300) PRIMARY KEY, "
                             + "body TEXT NOT NULL, updated_at TIMESTAMP NOT NULL)");
+                } catch (SQLException e) {
+                    // PostgreSQL's IF NOT EXISTS is not atomic: a replica creating it at the same moment wins.
+                    if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+                        throw e;
+                    }
                 }
                 created = true;
             }
@@ -151,6 +156,18 @@ public interface StateStore {
 
         Files0(Path directory) {
             this.directory = directory;
+            if (Files.isDirectory(directory)) {
+                try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+                    for (Path f : files.toList()) {
+                        String name = String.valueOf(f.getFileName());
+                        if (name.startsWith(".alert-state-") && name.endsWith(".tmp")) {
+                            Files.deleteIfExists(f); // left by a process killed mid-save
+                        }
+                    }
+                } catch (IOException e) {
+                    // only leftovers; saving reports real trouble
+                }
+            }
         }
 
         private static String baseName(String key) {
@@ -196,15 +213,29 @@ public interface StateStore {
             try {
                 Files.createDirectories(directory);
                 Path tmp = Files.createTempFile(directory, ".alert-state-", ".tmp");
-                Files.writeString(tmp, document, StandardCharsets.UTF_8);
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                        java.nio.file.StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
+                boolean moved = false;
                 try {
-                    Files.move(tmp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING);
+                    Files.writeString(tmp, document, StandardCharsets.UTF_8);
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                            java.nio.file.StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                    try {
+                        Files.move(tmp, file(key), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(tmp, file(key), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    moved = true;
+                } finally {
+                    if (!moved) {
+                        Files.deleteIfExists(tmp); // a full disk must not collect one partial file per evaluation
+                    }
+                }
+                try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(directory,
+                        java.nio.file.StandardOpenOption.READ)) {
+                    dir.force(true); // the rename itself survives a power loss
+                } catch (IOException e) {
+                    // a file system that cannot sync a directory: the file itself is synced
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
