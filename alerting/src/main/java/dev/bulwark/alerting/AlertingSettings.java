@@ -99,8 +99,11 @@ public final class AlertingSettings {
 
     /**
      * The default {@code instance} label: the {@code HOSTNAME} variable when set (the pod name on
-     * Kubernetes), else this machine's host name and the process id ({@code host:pid}), so two
-     * processes on one host differ.
+     * Kubernetes), else this machine's host name and a short hash of the working directory
+     * ({@code host:1a2b3c}). It stays the same when the process restarts, so the saved state is
+     * found again and a restart during an incident does not page twice (a process id would change
+     * at every start); two services on one host differ when they run from different directories.
+     * Two replicas started from one directory on one host must set {@code ALERT_INSTANCE}.
      *
      * @param env the environment to read {@code HOSTNAME} from
      * @return the instance name
@@ -116,7 +119,11 @@ public final class AlertingSettings {
         } catch (java.io.IOException e) {
             host = "localhost";
         }
-        return host + ":" + ProcessHandle.current().pid();
+        String dir = System.getProperty("user.dir", "");
+        String hash = java.util.HexFormat.of().formatHex(
+                dev.bulwark.core.internal.Sha256.digest(dir.getBytes(StandardCharsets.UTF_8))).substring(0, 6);
+        String name = host.replaceAll("[^A-Za-z0-9._:-]", "_");
+        return (name.length() > 100 ? name.substring(0, 100) : name) + ":" + hash;
     }
 
     /**

@@ -59,13 +59,41 @@ class ReplicaIdentityTest {
     }
 
     @Test
-    void theInstanceDefaultsToThePodNameThenToHostAndProcess() {
+    void theInstanceDefaultsToThePodNameThenToHostAndDirectory() {
         assertThat(AlertingSettings.fromEnvironment(Map.of("HOSTNAME", "orders-7d9f-x2x")).instance())
                 .isEqualTo("orders-7d9f-x2x");
         assertThat(AlertingSettings.fromEnvironment(Map.of("HOSTNAME", "pod", "ALERT_INSTANCE", "10.0.0.7:8080"))
                 .instance()).isEqualTo("10.0.0.7:8080");
-        assertThat(AlertingSettings.fromEnvironment(Map.of()).instance())
-                .endsWith(":" + ProcessHandle.current().pid());
+        assertThat(AlertingSettings.fromEnvironment(Map.of()).instance()).matches("[A-Za-z0-9._:-]+:[0-9a-f]{6}");
+    }
+
+    /** Prints the default instance name of a process started without HOSTNAME or ALERT_INSTANCE. */
+    public static final class DefaultInstanceChild {
+        public static void main(String[] args) {
+            System.out.println(AlertingSettings.fromEnvironment(Map.of()).instance());
+        }
+    }
+
+    private static String defaultInstanceOfAProcessIn(java.nio.file.Path directory) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), DefaultInstanceChild.class.getName())
+                .directory(directory.toFile()).redirectErrorStream(false);
+        pb.environment().remove("HOSTNAME");
+        pb.environment().remove("ALERT_INSTANCE");
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).isZero();
+        return out;
+    }
+
+    @Test
+    void theDefaultInstanceOutlivesARestartSoTheSavedStateIsFoundAgain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path other)
+            throws Exception {
+        java.nio.file.Path here = java.nio.file.Path.of(System.getProperty("user.dir"));
+        String first = defaultInstanceOfAProcessIn(here);
+        String restarted = defaultInstanceOfAProcessIn(here);
+        assertThat(restarted).as("the same service restarted (a new process id)").isEqualTo(first).isNotBlank();
+        assertThat(defaultInstanceOfAProcessIn(other)).as("another service on this host").isNotEqualTo(first);
     }
 
     @Test
