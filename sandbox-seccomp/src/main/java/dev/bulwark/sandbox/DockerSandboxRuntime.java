@@ -193,15 +193,18 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     private final java.util.concurrent.atomic.AtomicInteger clientUsers = new java.util.concurrent.atomic.AtomicInteger(1);
 
     /**
-     * Bootstrap of warm containers (working directory /tmp): reads a length-prefixed JSON header
-     * ({@code cmd}, {@code tar} size) and the tar of input files from stdin, unpacks them into
-     * /tmp (the capped tmpfs) and runs the command: a {@code python3 script.py} or
-     * {@code python3 -c code} command in the already started interpreter (as {@code __main__},
-     * with its own globals and {@code sys.argv}), anything else through {@code exec}. The rest of
-     * stdin is the program's stdin.
+     * Bootstrap of warm containers (working directory /tmp): reads a length-prefixed header (the
+     * run's deadline in seconds, the size of the tar of input files and the command, separated by
+     * NUL) and the tar from stdin, unpacks the files into /tmp (the capped tmpfs) and runs the
+     * command: a {@code python3 script.py} or {@code python3 -c code} command in the already
+     * started interpreter (as {@code __main__}, with its own globals and {@code sys.argv}),
+     * anything else through {@code exec}. The rest of stdin is the program's stdin. It imports
+     * only modules built into the interpreter ({@code _signal}, not {@code signal}; no
+     * {@code json}); {@code tarfile} only when the run sends files: at saturation every warm
+     * container's start is on some run's bill, and those imports cost more than the interpreter.
      */
     static final String WARM_BOOTSTRAP = String.join("\n",
-            "import os, io, sys, json, tarfile, time, signal, select",
+            "import os, sys, time, select, _signal as signal",
             "idle = select.poll()",
             "idle.register(0, select.POLLIN)",
             "if not idle.poll(int(float(sys.argv[1]) * 1000)):",
@@ -214,8 +217,10 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "            raise SystemExit('bulwark sandbox bootstrap: input ended early')",
             "        b += c",
             "    return bytes(b)",
-            "h = json.loads(rd(int(rd(16))))",
-            "end = time.monotonic() + h['deadline']",
+            "h = rd(int(rd(16))).decode('utf-8').split('\\0')",
+            "end = time.monotonic() + float(h[0])",
+            "size = int(h[1])",
+            "c = h[2:]",
             "r, w = os.pipe()",
             "os.set_blocking(w, False)",
             "signal.set_wakeup_fd(w)",
@@ -226,8 +231,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "signal.set_wakeup_fd(-1)",
             "signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
             "os.close(r); os.close(w)",
-            "tarfile.open(fileobj=io.BytesIO(rd(h['tar']))).extractall('/tmp')",
-            "c = h['cmd']",
+            "if size:",
+            "    import io, tarfile",
+            "    tarfile.open(fileobj=io.BytesIO(rd(size))).extractall('/tmp')",
             "if os.path.basename(c[0]) in ('python3', 'python') and len(c) > 2 and c[1] == '-c':",
             "    sys.argv = ['-c'] + c[3:]",
             "    exec(compile(c[2], '<string>', 'exec'), {'__name__': '__main__', '__builtins__': __builtins__})",
@@ -584,7 +590,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         if (background != null || closed) {
             return;
         }
-        java.util.concurrent.ScheduledThreadPoolExecutor b = new java.util.concurrent.ScheduledThreadPoolExecutor(1, threads);
+        java.util.concurrent.ScheduledThreadPoolExecutor b =
+                new java.util.concurrent.ScheduledThreadPoolExecutor(backgroundThreads(settings), threads);
         b.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         b.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
         background = b;
@@ -596,6 +603,17 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             }
             b.scheduleWithFixedDelay(this::replaceStaleWarm, 1, 1, TimeUnit.MINUTES);
         }
+    }
+
+    /**
+     * Threads of the pool's background work (refills, removal of used warm containers, reaping):
+     * one per warm container up to {@code maxConcurrent}, at least one. With one thread, the
+     * refills of callers running back to back queued behind each other (and behind removals), the
+     * pool stayed empty and the runs took the normal path; the engine creates and starts
+     * containers in parallel.
+     */
+    static int backgroundThreads(SandboxSettings settings) {
+        return Math.max(1, Math.min(settings.warmPool(), settings.maxConcurrent()));
     }
 
     private void withClient(Runnable task) {
@@ -746,7 +764,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             deadlineInContainer();
             requireCanary();
             requirePython3();
-            Warm w = takeWarm(limit);
+            // the warm header separates the command's parts with NUL: a part holding one runs the normal way
+            Warm w = request.command().stream().anyMatch(part -> part.indexOf('\0') >= 0) ? null : takeWarm(limit);
             return w != null ? runWarm(w.id(), request, limit) : runInVolume(request, limit);
         } catch (NotFoundException e) {
             throw goneDuringRun(e);
@@ -853,35 +872,20 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     }
 
     private byte[] warmPayload(SandboxRequest request, Duration limit) {
-        byte[] tar = tar(request.files(), settings.user());
-        StringBuilder cmd = new StringBuilder("[");
+        byte[] tar = request.files().isEmpty() ? new byte[0] : tar(request.files(), settings.user());
+        StringBuilder header = new StringBuilder();
+        header.append(limit.plus(DEADLINE_SLACK).toMillis() / 1000.0).append('\0').append(tar.length);
         for (String part : request.command()) {
-            cmd.append(cmd.length() == 1 ? "" : ",").append(jsonString(part));
+            header.append('\0').append(part); // takeWarm sends a command with a NUL the normal way
         }
-        double deadline = limit.plus(DEADLINE_SLACK).toMillis() / 1000.0;
-        byte[] header = ("{\"cmd\":" + cmd + "],\"tar\":" + tar.length + ",\"deadline\":" + deadline + "}")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] head = header.toString().getBytes(StandardCharsets.UTF_8);
         byte[] stdin = request.stdin();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + header.length + tar.length + stdin.length);
-        out.writeBytes(String.format(java.util.Locale.ROOT, "%016d", header.length).getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(header);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 + head.length + tar.length + stdin.length);
+        out.writeBytes(String.format(java.util.Locale.ROOT, "%016d", head.length).getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(head);
         out.writeBytes(tar);
         out.writeBytes(stdin);
         return out.toByteArray();
-    }
-
-    private static String jsonString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
 
     private void fill(String volume, SandboxRequest request, Map<String, String> labels) {

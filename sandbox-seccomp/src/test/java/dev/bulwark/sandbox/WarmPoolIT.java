@@ -60,6 +60,13 @@ class WarmPoolIT {
                     "import sys; print(sys.argv, sys.stdin.read())"), Map.of(), "via exec".getBytes(StandardCharsets.UTF_8), null));
             assertThat(exec.stdout()).as(exec.stderr()).isEqualTo("['-c'] via exec\n");
 
+            // no files (the bootstrap skips tarfile), run in the bootstrap's interpreter, arguments as sent
+            Poll.until(Duration.ofSeconds(30), "a warm container ready", () -> warmReady(metrics) >= 1);
+            SandboxResult inProcess = sandbox.run(new SandboxRequest(List.of("python3", "-c",
+                    "import sys; print(sys.argv, sys.stdin.read())", "a b", "\u00e9", "-x"), Map.of(),
+                    "in process".getBytes(StandardCharsets.UTF_8), null));
+            assertThat(inProcess.stdout()).as(inProcess.stderr()).isEqualTo("['-c', 'a b', '\u00e9', '-x'] in process\n");
+
             SandboxResult loop = sandbox.run(SandboxRequest.python("while True: pass", "")
                     .withTimeout(Duration.ofSeconds(2)));
             assertThat(loop.timedOut()).isTrue();

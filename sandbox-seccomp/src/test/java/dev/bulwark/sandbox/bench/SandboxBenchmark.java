@@ -23,10 +23,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * A trivial program ({@code python3 -c "print(1)"}) through {@code Sandbox.run} vs
- * {@code docker run --rm} with the same image and flags through the CLI, in one run. Sample
- * mode gives p50/p95; run with {@code -t 1}, {@code -t 2}, {@code -t 4} for throughput at those
- * concurrencies: {@code scripts/benchmark.sh sandbox-seccomp SandboxBenchmark -t 2}.
+ * A trivial program ({@code python3 -c "print(1)"}) through {@code Sandbox.run} (normal path, and
+ * with a warm pool of 4) vs the Docker CLI, in one run. Two CLI baselines, both driven through
+ * {@link ProcessBuilder} as a service without Bulwark would: {@code docker run --rm -i} with the
+ * sandbox's flags and profile ({@link #dockerRunCli}), and plain {@code docker run --rm --network none}
+ * ({@link #dockerRunPlain}). Sample mode gives p50/p99; run with {@code -t 1}, {@code -t 2},
+ * {@code -t 4} for throughput at those concurrencies:
+ * {@code scripts/benchmark.sh sandbox-seccomp SandboxBenchmark -bm thrpt -tu s -t 4}. Every
+ * container it starts carries a label ({@code dev.bulwark.sandbox=true} or
+ * {@value #BENCH_LABEL}{@code =cli}), so a leak shows in {@code docker ps -a --filter label=…}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
@@ -35,6 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 10)
 @Fork(1)
 public class SandboxBenchmark {
+
+    /** Label of the CLI baselines' containers (the sandbox's own carry {@code dev.bulwark.sandbox=true}). */
+    static final String BENCH_LABEL = "dev.bulwark.bench";
 
     private Sandbox sandbox;
     private SandboxSettings settings;
@@ -120,7 +128,8 @@ public class SandboxBenchmark {
     @Benchmark
     public int dockerRunCli() throws Exception {
         long shm = Math.min(1024L * 1024, settings.tmpfsBytes() / 4); // as DockerSandboxRuntime sizes /dev/shm
-        Process p = new ProcessBuilder("docker", "run", "--rm", "-i", "--network", "none", "--read-only", "--init",
+        Process p = new ProcessBuilder("docker", "run", "--rm", "-i", "--label", BENCH_LABEL + "=cli",
+                "--network", "none", "--read-only", "--init",
                 "--tmpfs", "/tmp:rw,noexec,nosuid,nodev,size=" + (settings.tmpfsBytes() - shm),
                 "--shm-size", Long.toString(shm), "--log-driver", "local",
                 "--log-opt", "max-size=1m", "--log-opt", "max-file=1",
@@ -132,11 +141,22 @@ public class SandboxBenchmark {
                 "--ulimit", "core=0:0", "--ulimit", "memlock=0:0",
                 "--user", settings.user(), "--workdir", "/work", settings.image(), "python3", "-c", "print(1)")
                 .redirectErrorStream(true).start();
+        return finish(p);
+    }
+
+    /** What a service without Bulwark would write: {@code docker run --rm --network none <image> python3 -c …}. */
+    @Benchmark
+    public int dockerRunPlain() throws Exception {
+        return finish(new ProcessBuilder("docker", "run", "--rm", "--label", BENCH_LABEL + "=cli", "--network", "none",
+                settings.image(), "python3", "-c", "print(1)").redirectErrorStream(true).start());
+    }
+
+    private static int finish(Process p) throws Exception {
         p.getOutputStream().close();
-        p.getInputStream().readAllBytes();
+        byte[] out = p.getInputStream().readAllBytes();
         int code = p.waitFor();
-        if (code != 0) {
-            throw new IllegalStateException("docker run exited " + code);
+        if (code != 0 || !new String(out, java.nio.charset.StandardCharsets.UTF_8).trim().equals("1")) {
+            throw new IllegalStateException("docker run exited " + code + ": " + new String(out, java.nio.charset.StandardCharsets.UTF_8));
         }
         return code;
     }
