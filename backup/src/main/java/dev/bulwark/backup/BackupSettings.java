@@ -34,6 +34,11 @@ public final class BackupSettings {
     public static final int DEFAULT_ZSTD_WORKERS = 0;
     /** Default pg_dump jobs: 1 = one process, custom format; 2 or more = directory format, parallel. */
     public static final int DEFAULT_PG_JOBS = 1;
+    /**
+     * Default longest wait of pg_dump for a table lock ({@code BACKUP_PG_LOCK_WAIT_SECONDS}):
+     * behind a migration's exclusive lock a backup fails after it instead of waiting for ever.
+     */
+    public static final Duration DEFAULT_PG_LOCK_WAIT = Duration.ofMinutes(5);
     /** Default recovery point objective: the newest good backup must be younger. */
     public static final Duration DEFAULT_RPO = Duration.ofHours(24);
     /** Default recovery time objective that drills are measured against. */
@@ -48,6 +53,7 @@ public final class BackupSettings {
     private final int zstdLevel;
     private final int zstdWorkers;
     private final int pgJobs;
+    private final Duration pgLockWait;
     private final Path stagingDir;
     private final BackupEncryption encryption;
     private final boolean allowUnencryptedRemote;
@@ -86,6 +92,12 @@ public final class BackupSettings {
                     + " custom format; 2 or more = directory format with that many jobs), got " + b.pgJobs);
         }
         this.pgJobs = b.pgJobs;
+        if (b.pgLockWait == null || b.pgLockWait.compareTo(Duration.ofSeconds(1)) < 0
+                || b.pgLockWait.compareTo(Duration.ofDays(1)) > 0) {
+            throw new IllegalArgumentException("pg_dump lock wait (BACKUP_PG_LOCK_WAIT_SECONDS) must be 1..86400 seconds, got "
+                    + (b.pgLockWait == null ? "null" : b.pgLockWait.toSeconds() + " s"));
+        }
+        this.pgLockWait = b.pgLockWait;
         this.stagingDir = b.stagingDir;
         this.encryption = b.encryption;
         this.allowUnencryptedRemote = b.allowUnencryptedRemote;
@@ -128,6 +140,7 @@ public final class BackupSettings {
         b.zstdLevel = zstdLevel;
         b.zstdWorkers = zstdWorkers;
         b.pgJobs = pgJobs;
+        b.pgLockWait = pgLockWait;
         b.stagingDir = stagingDir;
         b.encryption = encryption;
         b.allowUnencryptedRemote = allowUnencryptedRemote;
@@ -191,6 +204,7 @@ public final class BackupSettings {
         r.integer("BACKUP_ZSTD_LEVEL").ifPresent(b::zstdLevel);
         r.integer("BACKUP_ZSTD_WORKERS").ifPresent(b::zstdWorkers);
         r.integer("BACKUP_PG_JOBS").ifPresent(b::pgJobs);
+        r.longValue("BACKUP_PG_LOCK_WAIT_SECONDS", 1, 86_400).map(Duration::ofSeconds).ifPresent(b::pgLockWait);
         r.path("BACKUP_STAGING_DIR").ifPresent(b::stagingDir);
         if (r.has("BACKUP_ENCRYPTION_KEYSET_FILE") && r.has("BACKUP_ENCRYPTION_KEYSET")) {
             throw new IllegalArgumentException("set BACKUP_ENCRYPTION_KEYSET_FILE or BACKUP_ENCRYPTION_KEYSET, not both");
@@ -259,6 +273,11 @@ public final class BackupSettings {
     /** Returns the pg_dump jobs: 1 = custom format from one process, more = parallel directory format. */
     public int pgJobs() {
         return pgJobs;
+    }
+
+    /** Returns how long pg_dump waits for a table lock before the backup fails ({@code --lock-wait-timeout}). */
+    public Duration pgLockWait() {
+        return pgLockWait;
     }
 
     /**
@@ -373,6 +392,7 @@ public final class BackupSettings {
         private int zstdLevel = DEFAULT_ZSTD_LEVEL;
         private int zstdWorkers = DEFAULT_ZSTD_WORKERS;
         private int pgJobs = DEFAULT_PG_JOBS;
+        private Duration pgLockWait = DEFAULT_PG_LOCK_WAIT;
         private Path stagingDir;
         private BackupEncryption encryption;
         private boolean allowUnencryptedRemote;
@@ -479,6 +499,19 @@ public final class BackupSettings {
          */
         public Builder pgJobs(int v) {
             this.pgJobs = v;
+            return this;
+        }
+
+        /**
+         * Sets how long pg_dump waits for a table lock (1 s to 1 day, default 5 min): a table held
+         * in {@code ACCESS EXCLUSIVE} mode (a migration) makes the backup fail after it, naming
+         * the setting, instead of holding the backup lock and a snapshot for ever.
+         *
+         * @param v the longest wait
+         * @return this
+         */
+        public Builder pgLockWait(Duration v) {
+            this.pgLockWait = v;
             return this;
         }
 

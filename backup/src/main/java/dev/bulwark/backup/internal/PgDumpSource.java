@@ -54,6 +54,7 @@ public final class PgDumpSource implements BackupSource {
     private final int port;
     private final String database;
     private final String query;
+    private final String lockWait;
     private final String user;
     private final String password;
     private final String pgDump;
@@ -82,11 +83,13 @@ public final class PgDumpSource implements BackupSource {
         this.port = hostPort.getPort() < 0 ? 5432 : hostPort.getPort();
         this.database = m.group(2);
         this.query = m.group(3) == null ? "" : m.group(3);
+        tlsEnv(query); // refuses what the tools cannot be given, at construction rather than mid-backup
         this.user = Objects.requireNonNull(user, "user");
         this.password = password;
         this.pgDump = settings.pgDump();
         this.pgRestore = settings.pgRestore();
         this.jobs = settings.pgJobs();
+        this.lockWait = "--lock-wait-timeout=" + settings.pgLockWait().toMillis();
         this.stagingDir = settings.stagingDir();
     }
 
@@ -114,9 +117,50 @@ public final class PgDumpSource implements BackupSource {
         if (password != null) {
             env.put("PGPASSWORD", password);
         }
-        Matcher ssl = Pattern.compile("[?&]sslmode=([^&]+)").matcher(query);
-        if (ssl.find()) {
-            env.put("PGSSLMODE", ssl.group(1));
+        env.putAll(tlsEnv(query));
+        return env;
+    }
+
+    /**
+     * libpq's view of the JDBC URL's TLS parameters, so that pg_dump and pg_restore check the
+     * server exactly as the JDBC connections do: {@code ssl=true} without {@code sslmode} means
+     * {@code verify-full} to pgjdbc (and would mean only {@code prefer}, strippable by a man in the
+     * middle, to libpq); {@code sslrootcert}, {@code sslcert} and {@code sslkey} are passed on.
+     *
+     * @param query the JDBC URL's query ("" or starting with '?')
+     * @return the PGSSL* variables
+     * @throws IllegalArgumentException naming DB_URL for {@code sslpassword}, which libpq cannot take
+     *         from the environment
+     */
+    static Map<String, String> tlsEnv(String query) {
+        Map<String, String> params = new HashMap<>();
+        for (String pair : query.replaceFirst("^\\?", "").split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                params.put(java.net.URLDecoder.decode(pair.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8)
+                        .toLowerCase(java.util.Locale.ROOT),
+                        java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        Map<String, String> env = new HashMap<>();
+        String mode = params.get("sslmode");
+        if (mode != null) {
+            env.put("PGSSLMODE", mode);
+        } else if ("true".equalsIgnoreCase(params.get("ssl"))) {
+            env.put("PGSSLMODE", "verify-full");
+        }
+        if (params.containsKey("sslrootcert")) {
+            env.put("PGSSLROOTCERT", params.get("sslrootcert"));
+        }
+        if (params.containsKey("sslcert")) {
+            env.put("PGSSLCERT", params.get("sslcert"));
+        }
+        if (params.containsKey("sslkey")) {
+            env.put("PGSSLKEY", params.get("sslkey"));
+        }
+        if (params.containsKey("sslpassword")) {
+            throw new IllegalArgumentException("DB_URL: sslpassword cannot be handed to pg_dump / pg_restore; use an "
+                    + "unencrypted client key file readable only by the service user (sslkey=...)");
         }
         return env;
     }
@@ -208,11 +252,18 @@ public final class PgDumpSource implements BackupSource {
                 if (jobs > 1) {
                     dumpParallel(snapshot, out);
                 } else {
-                    Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password",
+                    Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
                             "--snapshot=" + snapshot), env(database), null, out);
                 }
             } catch (IOException | RuntimeException e) {
                 c.abort(Runnable::run); // stops the counting at once; the exported snapshot goes with it
+                String why = String.valueOf(e.getMessage());
+                if (why.contains("could not obtain lock") || why.contains("due to statement timeout")) {
+                    // pg_dump turns --lock-wait-timeout into a statement_timeout on its LOCK TABLE
+                    throw new IOException("pg_dump waited " + lockWait.substring(lockWait.indexOf('=') + 1)
+                            + " ms for a table lock held by another session (a migration or a long transaction) and"
+                            + " gave up; retry later or raise BACKUP_PG_LOCK_WAIT_SECONDS: " + e.getMessage(), e);
+                }
                 throw e;
             }
             Map<String, Long> result = await(counts);
@@ -245,7 +296,7 @@ public final class PgDumpSource implements BackupSource {
      */
     private void dumpParallel(String snapshot, OutputStream out) throws IOException {
         try (Staging staging = Staging.create(stagingDir)) {
-            Tool.run(List.of(pgDump, "--format=directory", "--jobs=" + jobs, "--compress=0", "--no-password",
+            Tool.run(List.of(pgDump, "--format=directory", "--jobs=" + jobs, "--compress=0", "--no-password", lockWait,
                     "--snapshot=" + snapshot, "--file=" + staging.dumpDirectory()), env(database), null, null);
             staging.tarTo(out);
         }
