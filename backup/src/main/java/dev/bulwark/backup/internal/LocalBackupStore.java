@@ -262,7 +262,7 @@ public final class LocalBackupStore implements BackupStore {
 
         @Override
         public void close() throws IOException {
-            syncer.stop();
+            syncer.stopSilently();
             if (!committed) {
                 try {
                     channel.close();
@@ -283,9 +283,10 @@ public final class LocalBackupStore implements BackupStore {
      * only the tail to write instead of the whole object (measured: about 1 s for 60 MB at the end
      * otherwise). The commit's own {@code force(true)} is still what makes the object durable.
      */
-    private static final class Syncer {
+    static final class Syncer {
         static final long SYNC_EVERY = 16L * 1024 * 1024;
         private final FileChannel channel;
+        private volatile IOException failure;
         private final java.util.concurrent.Semaphore due = new java.util.concurrent.Semaphore(0);
         private long sinceSync;
         private volatile boolean stopped;
@@ -321,11 +322,27 @@ public final class LocalBackupStore implements BackupStore {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (IOException e) {
-                // early write-back only; the commit's fsync reports a real failure
+                // Linux reports a write-back error once per open file: this fsync may have taken it
+                // from the commit's, which would then succeed. Keep it for the commit to report.
+                failure = e;
             }
         }
 
-        void stop() {
+        /**
+         * Stops the write-back thread.
+         *
+         * @throws IOException when a write-back failed: the data on disk cannot be trusted
+         */
+        void stop() throws IOException {
+            stopSilently();
+            IOException e = failure;
+            if (e != null) {
+                throw new IOException("the disk reported a write error during the backup (" + e.getMessage()
+                        + "): the stored data cannot be trusted", e);
+            }
+        }
+
+        void stopSilently() {
             stopped = true;
             due.release();
             Thread t = thread;
