@@ -81,6 +81,10 @@ public final class AlertEngine implements AutoCloseable {
 
     /** The longest a silence may last: 90 days. */
     public static final Duration MAX_SILENCE = Duration.ofDays(90);
+    /** At most this many silences may be in force at once ({@link #silence} refuses more). */
+    public static final int MAX_SILENCES = 1_000;
+    /** A silence that ended is deleted from the store this long after its end. */
+    public static final Duration SILENCE_RETENTION = Duration.ofDays(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final String EVALUATION_FAILED = "RuleEvaluationFailed";
@@ -109,6 +113,7 @@ public final class AlertEngine implements AutoCloseable {
     private final PostgresLeader leader;
     private final String leaderLock;
     private final ExecutorService persister;
+    private volatile Future<Map<String, String>> silenceRead;
     private final AtomicReference<String[]> toSave = new AtomicReference<>();
     private volatile boolean leading;
     private volatile boolean dirty;
@@ -451,32 +456,64 @@ public final class AlertEngine implements AutoCloseable {
         return "silence:" + leaderLock + ":";
     }
 
-    /** Reads the silences every replica saved (a shared database makes them fleet-wide). */
+    /**
+     * Reads the silences every replica saved (a shared database makes them fleet-wide), off the
+     * calling thread and for at most the signal timeout: with the database down or its pool
+     * exhausted, evaluation and {@link #silences()} go on with the silences known so far. Silences
+     * that ended more than {@link #SILENCE_RETENTION} ago are deleted from the store.
+     */
     private void refreshSilences() {
         if (store == null) {
             return;
         }
+        Future<Map<String, String>> read = silenceRead;
+        if (read == null || read.isDone()) {
+            read = signalReaders.submit(() -> store.loadAll(silencePrefix()));
+            silenceRead = read;
+        }
         Map<String, String> saved;
         try {
-            saved = store.loadAll(silencePrefix());
-        } catch (RuntimeException e) {
-            LOG.warn("Silences not refreshed (the known ones stay in force): {}", e.toString());
+            saved = read.get(signalTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.warn("Silences not refreshed within {} ms (the known ones stay in force)", signalTimeout.toMillis());
+            return; // the read goes on; the next refresh waits for it rather than queueing another
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("Silences not refreshed (the known ones stay in force): {}", e.getCause().toString());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
         Instant now = clock.instant();
+        List<String> stale = new ArrayList<>();
         synchronized (stateLock) {
-            for (String body : saved.values()) {
+            for (Map.Entry<String, String> saving : saved.entrySet()) {
                 try {
-                    Silence s = silenceFromJson(Payloads.JSON.readTree(body));
+                    Silence s = silenceFromJson(Payloads.JSON.readTree(saving.getValue()));
                     if (now.isBefore(s.endsAt())) {
                         silences.put(s.id(), s);
                     } else {
                         silences.remove(s.id());
+                        if (s.endsAt().plus(SILENCE_RETENTION).isBefore(now)) {
+                            stale.add(silencePrefix() + s.id());
+                        }
                     }
                 } catch (java.io.IOException | RuntimeException e) {
                     LOG.warn("A saved silence cannot be read: {}", e.toString());
                 }
             }
+        }
+        if (!stale.isEmpty()) {
+            signalReaders.execute(() -> {
+                for (String key : stale) {
+                    try {
+                        store.delete(key);
+                    } catch (RuntimeException e) {
+                        LOG.warn("An expired silence was not deleted (tried again later): {}", e.toString());
+                        return;
+                    }
+                }
+            });
         }
     }
 
@@ -491,6 +528,7 @@ public final class AlertEngine implements AutoCloseable {
      * @param comment why
      * @return the silence
      * @throws IllegalArgumentException naming the problem when a matcher or the expiry is invalid
+     * @throws IllegalStateException when {@link #MAX_SILENCES} silences are in force already
      */
     public Silence silence(Map<String, String> matchers, Instant endsAt, String createdBy, String comment) {
         Objects.requireNonNull(matchers, "matchers");
@@ -504,6 +542,14 @@ public final class AlertEngine implements AutoCloseable {
                     || m.getValue().isEmpty() || m.getValue().length() > 200) {
                 throw new IllegalArgumentException("silence matcher '" + m.getKey() + "' needs a label name of letters, "
                         + "digits and '_' and a value of 1 to 200 characters");
+            }
+        }
+        refreshSilences();
+        synchronized (stateLock) {
+            long inForce = silences.values().stream().filter(x -> now.isBefore(x.endsAt())).count();
+            if (inForce >= MAX_SILENCES) {
+                throw new IllegalStateException("already " + inForce + " silences in force, the most there may be ("
+                        + MAX_SILENCES + "): expire some, or use one silence with fewer matchers");
             }
         }
         if (!endsAt.isAfter(now) || endsAt.isAfter(now.plus(MAX_SILENCE))) {

@@ -176,4 +176,77 @@ class SilenceAndInhibitionTest {
                     .hasMessageContaining("'bad name'");
         }
     }
+
+    @Test
+    void silencesAreCappedAndEndedOnesAreDeletedFromTheStoreADayLater() throws Exception {
+        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), null)) {
+            for (int i = 0; i < AlertEngine.MAX_SILENCES; i++) {
+                engine.silence(Map.of("alertname", "A" + i), clock.instant().plusSeconds(600), "demo", "");
+            }
+            assertThatThrownBy(() -> engine.silence(Map.of("alertname", "One-too-many"), clock.instant().plusSeconds(60),
+                    "demo", "")).isInstanceOf(IllegalStateException.class).hasMessageContaining("expire some");
+        }
+        JdbcDataSource db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:silences-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), db)) {
+            engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plusSeconds(60), "demo", "");
+            assertThat(savedSilences(db)).isEqualTo(1);
+            clock.advance(Duration.ofHours(12));
+            assertThat(engine.silences()).isEmpty();
+            assertThat(savedSilences(db)).as("kept a while after its end").isEqualTo(1);
+            clock.advance(Duration.ofDays(1));
+            engine.silences();
+            Poll.until(Duration.ofSeconds(10), "the ended silence is deleted", () -> savedSilences(db) == 0);
+        }
+    }
+
+    private static long savedSilences(JdbcDataSource db) {
+        try (java.sql.Connection c = db.getConnection(); java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM bulwark_alert_state WHERE state_key LIKE 'silence:%'")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anExhaustedPoolDelaysNeitherEvaluationNorTheSilenceListing() throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL("jdbc:h2:mem:exhausted-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        AtomicBoolean exhausted = new AtomicBoolean();
+        // A pool with every connection borrowed: getConnection waits its acquire timeout, then fails.
+        javax.sql.DataSource pool = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                javax.sql.DataSource.class.getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("getConnection") && exhausted.get()) {
+                        Thread.sleep(5_000);
+                        throw new java.sql.SQLTransientConnectionException("Connection is not available, request timed out");
+                    }
+                    try {
+                        return m.invoke(h2, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.register("queue.depth", (Gauge<Integer>) depth::get);
+        Memory direct = new Memory("webhook", false);
+        try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).dataSource(pool)
+                .settings(AlertingSettings.builder().instance("pod-a").signalTimeout(Duration.ofMillis(300))
+                        .notifier(direct).build())
+                .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
+            engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plusSeconds(3600), "demo", "");
+            exhausted.set(true);
+
+            long start = System.nanoTime();
+            engine.evaluate();
+            List<Silence> listed = engine.silences();
+            long tookMs = (System.nanoTime() - start) / 1_000_000;
+
+            assertThat(tookMs).as("evaluate + silences() with the pool exhausted").isLessThan(2_500);
+            assertThat(listed).as("the known silence stays in force").hasSize(1);
+            assertThat(direct.seen()).as("and still mutes").isEmpty();
+            exhausted.set(false);
+        }
+    }
 }

@@ -46,6 +46,14 @@ public interface StateStore {
     void save(String key, String document);
 
     /**
+     * Deletes the document under a key, if any.
+     *
+     * @param key the key
+     * @throws UncheckedIOException when the store cannot be written
+     */
+    void delete(String key);
+
+    /**
      * A store in the service's database: table {@code bulwark_alert_state}, created when missing
      * (PostgreSQL and H2).
      *
@@ -148,6 +156,20 @@ public interface StateStore {
                 throw new UncheckedIOException(new IOException("cannot save alert state '" + key + "': " + e.getMessage(), e));
             }
         }
+
+        @Override
+        public void delete(String key) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(true);
+                create(c);
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM bulwark_alert_state WHERE state_key = ?")) {
+                    ps.setString(1, key);
+                    ps.executeUpdate();
+                }
+            } catch (SQLException e) {
+                throw new UncheckedIOException(new IOException("cannot delete alert state '" + key + "': " + e.getMessage(), e));
+            }
+        }
     }
 
     /** The file store. */
@@ -237,6 +259,15 @@ public interface StateStore {
                 } catch (IOException e) {
                     // a file system that cannot sync a directory: the file itself is synced
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void delete(String key) {
+            try {
+                Files.deleteIfExists(file(key));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
