@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.alerting.internal.Delivery;
+import dev.bulwark.alerting.internal.Grouper;
 import dev.bulwark.alerting.internal.Payloads;
 import dev.bulwark.alerting.internal.PostgresLeader;
 import dev.bulwark.alerting.internal.StateStore;
@@ -92,6 +93,8 @@ public final class AlertEngine implements AutoCloseable {
     private final String instance;
     private final List<Tracked> tracked = new ArrayList<>();
     private final List<Delivery> deliveries = new ArrayList<>();
+    /** The grouped notifiers' aggregation groups (webhook, Slack, e-mail...), by delivery. */
+    private final Map<Delivery, Grouper> groupers = new java.util.IdentityHashMap<>();
     private final Map<Delivery, Instant> lastResend = new HashMap<>();
     private final Duration evaluationInterval;
     private final Duration repeatInterval;
@@ -159,9 +162,14 @@ public final class AlertEngine implements AutoCloseable {
             tracked.add(new Tracked(rule, elected ? rule.labels() : withInstance(rule.labels()), elected));
         }
         for (Notifier n : settings.notifiers()) {
-            deliveries.add(new Delivery(n, metrics, settings.queueCapacity(), settings.maxAttempts(),
+            Delivery d = new Delivery(n, metrics, settings.queueCapacity(), settings.maxAttempts(),
                     settings.initialBackoff(), settings.maxBackoff(),
-                    b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-" + n.name())));
+                    b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-" + n.name()));
+            deliveries.add(d);
+            if (n.grouped()) {
+                groupers.put(d, new Grouper(settings.groupBy(), settings.groupWait(), settings.groupInterval(),
+                        settings.repeatInterval()));
+            }
         }
         this.evaluations = metrics.counter("bulwark.alerting.evaluations");
         this.evaluationTime = metrics.timer("bulwark.alerting.evaluation.time");
@@ -172,7 +180,8 @@ public final class AlertEngine implements AutoCloseable {
         }
         metrics.register("bulwark.alerting.queue.depth",
                 (Gauge<Integer>) () -> deliveries.stream().mapToInt(Delivery::queued).sum());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+        // Two threads: evaluation, and the group timers, which a slow evaluation must not hold up.
+        this.scheduler = Executors.newScheduledThreadPool(2,
                 b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-evaluation"));
         // A signal still being read is not read again, so even when every health check hangs the
         // readers stay bounded by the number of rules; idle readers end after 30 s.
@@ -211,17 +220,23 @@ public final class AlertEngine implements AutoCloseable {
             JsonNode root = Payloads.JSON.readTree(saved.get());
             int restored = restoreAlerts(root.path("alerts"), false);
             int resolves = 0;
+            int grouped = 0;
             for (Delivery d : deliveries) {
                 List<Notification> again = new ArrayList<>();
                 for (JsonNode n : root.path("undelivered").path(d.notifier().name())) {
-                    again.add(new Notification(alertFromJson(n), Notification.Kind.RESOLVED));
+                    again.add(new Notification(Payloads.alertFromJson(n), Notification.Kind.RESOLVED));
+                }
+                Grouper grouper = groupers.get(d);
+                if (grouper != null) {
+                    grouped += grouper.restore(root.path("groups").path(d.notifier().name()), clock.instant());
                 }
                 if (!again.isEmpty()) {
-                    d.submit(again);
+                    submitNow(d, again);
                     resolves += again.size();
                 }
             }
-            LOG.info("Alert state restored: {} alert(s), {} undelivered resolve(s)", restored, resolves);
+            LOG.info("Alert state restored: {} alert(s), {} undelivered resolve(s), {} alert(s) in notification groups",
+                    restored, resolves, grouped);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("Alert state not restored (starting fresh): {}", e.toString());
         }
@@ -316,7 +331,10 @@ public final class AlertEngine implements AutoCloseable {
         return limit.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : limit;
     }
 
-    /** Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread. */
+    /**
+     * Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread, and
+     * checks the notification groups' timers every second on another.
+     */
     public void start() {
         startedAt = clock.instant();
         long every = evaluationInterval.toMillis();
@@ -327,6 +345,83 @@ public final class AlertEngine implements AutoCloseable {
                 LOG.error("Alert evaluation failed", e);
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        if (!groupers.isEmpty()) {
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    flushGroups(clock.instant());
+                } catch (RuntimeException e) {
+                    LOG.error("Alert notification groups not flushed", e);
+                }
+            }, GROUP_TICK.toMillis(), GROUP_TICK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** How often a started engine checks the group timers (besides at the end of every evaluation). */
+    static final Duration GROUP_TICK = Duration.ofSeconds(1);
+
+    /**
+     * Sends the notifications of every group whose {@code group_wait} or {@code group_interval}
+     * is over (Alertmanager's flush); silences and inhibition apply as they are now.
+     */
+    private void flushGroups(Instant now) {
+        if (groupers.isEmpty()) {
+            return;
+        }
+        java.util.function.Predicate<Map<String, String>> mutedNow = mutedNow(now);
+        int flushed = 0;
+        for (Delivery d : deliveries) {
+            Grouper grouper = groupers.get(d);
+            if (grouper != null) {
+                flushed += grouper.flushDue(now, mutedNow, d::submit);
+            }
+        }
+        if (flushed > 0) {
+            dirty = true;
+        }
+    }
+
+    /** Whether labels are silenced or inhibited now, as a snapshot taken under the state lock. */
+    private java.util.function.Predicate<Map<String, String>> mutedNow(Instant now) {
+        synchronized (stateLock) {
+            if (silences.isEmpty() && inhibitRules.isEmpty()) {
+                return labels -> false;
+            }
+            List<Silence> active = silences.values().stream().filter(s -> s.activeAt(now)).toList();
+            List<Map<String, String>> firing = new ArrayList<>();
+            for (Tracked t : tracked) {
+                if (t.state == AlertState.FIRING) {
+                    firing.add(t.labels);
+                }
+            }
+            return labels -> {
+                for (Silence s : active) {
+                    if (s.matches(labels)) {
+                        return true;
+                    }
+                }
+                for (InhibitRule rule : inhibitRules) {
+                    for (Map<String, String> source : firing) {
+                        if (rule.mutes(source, labels)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            };
+        }
+    }
+
+    /** Queues notifications past the group timers: one notification per group for a grouped notifier. */
+    private boolean submitNow(Delivery d, List<Notification> notifications) {
+        Grouper grouper = groupers.get(d);
+        if (grouper == null) {
+            return d.submit(notifications);
+        }
+        boolean all = true;
+        for (NotificationGroup g : grouper.immediate(notifications)) {
+            all &= d.submit(g);
+        }
+        return all;
     }
 
     /**
@@ -361,10 +456,14 @@ public final class AlertEngine implements AutoCloseable {
             List<Notification> direct = mute(changes, now);
             for (Delivery d : deliveries) {
                 List<Notification> group = d.notifier().routesItself() ? changes : direct;
-                if (!group.isEmpty()) {
+                Grouper grouper = groupers.get(d);
+                if (grouper != null) {
+                    grouper.add(group, now);
+                } else if (!group.isEmpty()) {
                     d.submit(group);
                 }
             }
+            flushGroups(now);
             resendFiring(now);
             resolveTestAlert(now);
             heartbeat(now);
@@ -577,7 +676,7 @@ public final class AlertEngine implements AutoCloseable {
         Alert resolved = new Alert(sent.fingerprint(), sent.name(), sent.severity(), sent.labels(), sent.annotations(),
                 AlertState.RESOLVED, sent.value(), sent.activeSince(), sent.firingSince(), now);
         for (Delivery d : deliveries) {
-            d.submit(List.of(new Notification(resolved, Notification.Kind.RESOLVED)));
+            submitNow(d, List.of(new Notification(resolved, Notification.Kind.RESOLVED)));
         }
     }
 
@@ -649,13 +748,16 @@ public final class AlertEngine implements AutoCloseable {
             }
             leading = true;
         } else if (!now && leading) {
+            java.util.Set<String> dropped = new java.util.HashSet<>();
             synchronized (stateLock) {
                 for (Tracked t : tracked) {
                     if (t.cluster) {
                         t.reset();
+                        dropped.add(t.fingerprint);
                     }
                 }
             }
+            groupers.values().forEach(g -> g.forget(dropped));
             leading = false;
             LOG.warn("Alert leadership lost: cluster-scoped rules are left to the new leader");
         }
@@ -681,7 +783,14 @@ public final class AlertEngine implements AutoCloseable {
         for (Delivery d : deliveries) {
             ArrayNode list = undelivered.putArray(d.notifier().name());
             for (Notification n : d.undeliveredResolves()) {
-                list.add(alertToJson(n.alert()));
+                list.add(Payloads.alertToJson(n.alert()));
+            }
+        }
+        ObjectNode groups = own.putObject("groups");
+        for (Delivery d : deliveries) {
+            Grouper grouper = groupers.get(d);
+            if (grouper != null) {
+                groups.set(d.notifier().name(), grouper.toJson());
             }
         }
         boolean saveCluster = leader != null && leading;
@@ -709,32 +818,6 @@ public final class AlertEngine implements AutoCloseable {
             dirty = true;
             LOG.warn("Alert state not saved (retried at the next evaluation): {}", e.toString());
         }
-    }
-
-    private static ObjectNode alertToJson(Alert a) {
-        ObjectNode o = Payloads.JSON.createObjectNode();
-        o.put("fingerprint", a.fingerprint());
-        o.put("name", a.name());
-        o.put("severity", a.severity().name());
-        o.set("labels", Payloads.JSON.valueToTree(a.labels()));
-        o.set("annotations", Payloads.JSON.valueToTree(a.annotations()));
-        o.put("state", a.state().name());
-        o.put("value", Double.isFinite(a.value()) ? a.value() : 0);
-        putTime(o, "activeSince", a.activeSince());
-        putTime(o, "firingSince", a.firingSince());
-        putTime(o, "resolvedAt", a.resolvedAt());
-        return o;
-    }
-
-    private static Alert alertFromJson(JsonNode o) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        o.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-        Map<String, String> annotations = new LinkedHashMap<>();
-        o.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
-        return new Alert(o.path("fingerprint").asText(), o.path("name").asText(),
-                Severity.valueOf(o.path("severity").asText()), labels, annotations,
-                AlertState.valueOf(o.path("state").asText()), o.path("value").asDouble(), time(o, "activeSince"),
-                time(o, "firingSince"), time(o, "resolvedAt"));
     }
 
     private static void putTime(ObjectNode o, String field, Instant t) {
@@ -878,7 +961,7 @@ public final class AlertEngine implements AutoCloseable {
         }
         int queued = 0;
         for (Delivery d : deliveries) {
-            if (d.submit(List.of(new Notification(alert, Notification.Kind.TEST)))) {
+            if (submitNow(d, List.of(new Notification(alert, Notification.Kind.TEST)))) {
                 queued++;
             }
         }
