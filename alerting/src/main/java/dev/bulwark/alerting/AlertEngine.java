@@ -55,7 +55,11 @@ import org.slf4j.LoggerFactory;
  * firing → resolved), and hands state changes to every {@link Notifier} through its own
  * asynchronous, retrying delivery. A firing alert is notified again only after the repeat
  * interval; resolution is notified. A rule whose signal cannot be read raises a visible
- * {@code RuleEvaluationFailed} alert instead of being skipped.
+ * {@code RuleEvaluationFailed} alert instead of being skipped. The
+ * {@linkplain Notifier#grouped() grouped} notifiers (webhook, Slack, e-mail) get one
+ * {@link NotificationGroup} per group with Alertmanager's timers
+ * ({@link AlertingSettings#groupBy()}, {@link AlertingSettings#groupWait()},
+ * {@link AlertingSettings#groupInterval()}, {@link AlertingSettings#repeatInterval()}).
  *
  * <p>Every alert of a per-instance rule carries this replica's {@code instance} label
  * ({@link AlertingSettings#instance()}), so replicas never send one label set for different
