@@ -1268,7 +1268,7 @@ public final class AlertEngine implements AutoCloseable {
         }
 
         /**
-         * Sets the factory of the engine's threads (one evaluation thread, one per notifier), for
+         * Sets the factory of the engine's threads (evaluation and group timers, one per notifier), for
          * services that name, group or account for their threads themselves.
          *
          * @param factory the factory (default: daemon threads named {@code bulwark-alert-*})
