@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * Alertmanager sends a group to a receiver.
  *
  * @param key identifies the group, in Alertmanager's form {@code {}:{alertname="X", instance="a"}}
- * @param labels the group-by labels and their values (empty for one group of everything)
+ * @param labels the group-by labels and their values, sorted by name (empty for one group of everything)
  * @param notifications the alerts, at least one, each with why it is in this notification
  */
 public record NotificationGroup(String key, Map<String, String> labels, List<Notification> notifications) {
@@ -24,7 +24,7 @@ public record NotificationGroup(String key, Map<String, String> labels, List<Not
      */
     public NotificationGroup {
         Objects.requireNonNull(key, "key");
-        labels = Map.copyOf(labels);
+        labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
         notifications = List.copyOf(notifications);
         if (notifications.isEmpty()) {
             throw new IllegalArgumentException("a notification group needs at least one notification");

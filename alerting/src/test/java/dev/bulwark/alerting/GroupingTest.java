@@ -70,7 +70,7 @@ class GroupingTest {
 
         /** Each group as "key: name/kind queue ..." for short assertions. */
         List<String> seen() {
-            return got.stream().map(g -> g.labels() + " " + g.notifications().stream()
+            return got.stream().map(g -> new java.util.TreeMap<>(g.labels()) + " " + g.notifications().stream()
                     .map(n -> n.alert().labels().getOrDefault("queue", n.alert().name()) + "/" + n.kind()).toList())
                     .toList();
         }
