@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.alerting.internal.Delivery;
+import dev.bulwark.alerting.internal.Grouper;
 import dev.bulwark.alerting.internal.Payloads;
 import dev.bulwark.alerting.internal.PostgresLeader;
 import dev.bulwark.alerting.internal.StateStore;
@@ -54,7 +55,11 @@ import org.slf4j.LoggerFactory;
  * firing → resolved), and hands state changes to every {@link Notifier} through its own
  * asynchronous, retrying delivery. A firing alert is notified again only after the repeat
  * interval; resolution is notified. A rule whose signal cannot be read raises a visible
- * {@code RuleEvaluationFailed} alert instead of being skipped.
+ * {@code RuleEvaluationFailed} alert instead of being skipped. The
+ * {@linkplain Notifier#grouped() grouped} notifiers (webhook, Slack, e-mail) get one
+ * {@link NotificationGroup} per group with Alertmanager's timers
+ * ({@link AlertingSettings#groupBy()}, {@link AlertingSettings#groupWait()},
+ * {@link AlertingSettings#groupInterval()}, {@link AlertingSettings#repeatInterval()}).
  *
  * <p>Every alert of a per-instance rule carries this replica's {@code instance} label
  * ({@link AlertingSettings#instance()}), so replicas never send one label set for different
@@ -96,6 +101,8 @@ public final class AlertEngine implements AutoCloseable {
     private final String instance;
     private final List<Tracked> tracked = new ArrayList<>();
     private final List<Delivery> deliveries = new ArrayList<>();
+    /** The grouped notifiers' aggregation groups (webhook, Slack, e-mail...), by delivery. */
+    private final Map<Delivery, Grouper> groupers = new java.util.IdentityHashMap<>();
     private final Map<Delivery, Instant> lastResend = new HashMap<>();
     private final Duration evaluationInterval;
     private final Duration repeatInterval;
@@ -165,9 +172,14 @@ public final class AlertEngine implements AutoCloseable {
             tracked.add(new Tracked(rule, elected ? rule.labels() : withInstance(rule.labels()), elected));
         }
         for (Notifier n : settings.notifiers()) {
-            deliveries.add(new Delivery(n, metrics, settings.queueCapacity(), settings.maxAttempts(),
+            Delivery d = new Delivery(n, metrics, settings.queueCapacity(), settings.maxAttempts(),
                     settings.initialBackoff(), settings.maxBackoff(),
-                    b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-" + n.name())));
+                    b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-" + n.name()));
+            deliveries.add(d);
+            if (n.grouped()) {
+                groupers.put(d, new Grouper(settings.groupBy(), settings.groupWait(), settings.groupInterval(),
+                        settings.repeatInterval()));
+            }
         }
         this.evaluations = metrics.counter("bulwark.alerting.evaluations");
         this.evaluationTime = metrics.timer("bulwark.alerting.evaluation.time");
@@ -178,7 +190,8 @@ public final class AlertEngine implements AutoCloseable {
         }
         metrics.register("bulwark.alerting.queue.depth",
                 (Gauge<Integer>) () -> deliveries.stream().mapToInt(Delivery::queued).sum());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(
+        // Two threads: evaluation, and the group timers, which a slow evaluation must not hold up.
+        this.scheduler = Executors.newScheduledThreadPool(2,
                 b.threadFactory != null ? b.threadFactory : Threads.daemon("bulwark-alert-evaluation"));
         // A signal still being read is not read again, so even when every health check hangs the
         // readers stay bounded by the number of rules; idle readers end after 30 s.
@@ -217,17 +230,23 @@ public final class AlertEngine implements AutoCloseable {
             JsonNode root = Payloads.JSON.readTree(saved.get());
             int restored = restoreAlerts(root.path("alerts"), false);
             int resolves = 0;
+            int grouped = 0;
             for (Delivery d : deliveries) {
                 List<Notification> again = new ArrayList<>();
                 for (JsonNode n : root.path("undelivered").path(d.notifier().name())) {
-                    again.add(new Notification(alertFromJson(n), Notification.Kind.RESOLVED));
+                    again.add(new Notification(Payloads.alertFromJson(n), Notification.Kind.RESOLVED));
+                }
+                Grouper grouper = groupers.get(d);
+                if (grouper != null) {
+                    grouped += grouper.restore(root.path("groups").path(d.notifier().name()), clock.instant());
                 }
                 if (!again.isEmpty()) {
-                    d.submit(again);
+                    submitNow(d, again);
                     resolves += again.size();
                 }
             }
-            LOG.info("Alert state restored: {} alert(s), {} undelivered resolve(s)", restored, resolves);
+            LOG.info("Alert state restored: {} alert(s), {} undelivered resolve(s), {} alert(s) in notification groups",
+                    restored, resolves, grouped);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("Alert state not restored (starting fresh): {}", e.toString());
         }
@@ -332,7 +351,10 @@ public final class AlertEngine implements AutoCloseable {
         return d.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : d;
     }
 
-    /** Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread. */
+    /**
+     * Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread, and
+     * checks the notification groups' timers every second on another.
+     */
     public void start() {
         startedAt = clock.instant();
         long every = evaluationInterval.toMillis();
@@ -343,6 +365,83 @@ public final class AlertEngine implements AutoCloseable {
                 LOG.error("Alert evaluation failed", e);
             }
         }, every, every, TimeUnit.MILLISECONDS);
+        if (!groupers.isEmpty()) {
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    flushGroups(clock.instant());
+                } catch (RuntimeException e) {
+                    LOG.error("Alert notification groups not flushed", e);
+                }
+            }, GROUP_TICK.toMillis(), GROUP_TICK.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** How often a started engine checks the group timers (besides at the end of every evaluation). */
+    static final Duration GROUP_TICK = Duration.ofSeconds(1);
+
+    /**
+     * Sends the notifications of every group whose {@code group_wait} or {@code group_interval}
+     * is over (Alertmanager's flush); silences and inhibition apply as they are now.
+     */
+    private void flushGroups(Instant now) {
+        if (groupers.isEmpty()) {
+            return;
+        }
+        java.util.function.Predicate<Map<String, String>> mutedNow = mutedNow(now);
+        int flushed = 0;
+        for (Delivery d : deliveries) {
+            Grouper grouper = groupers.get(d);
+            if (grouper != null) {
+                flushed += grouper.flushDue(now, mutedNow, d::submit);
+            }
+        }
+        if (flushed > 0) {
+            dirty = true;
+        }
+    }
+
+    /** Whether labels are silenced or inhibited now, as a snapshot taken under the state lock. */
+    private java.util.function.Predicate<Map<String, String>> mutedNow(Instant now) {
+        synchronized (stateLock) {
+            if (silences.isEmpty() && inhibitRules.isEmpty()) {
+                return labels -> false;
+            }
+            List<Silence> active = silences.values().stream().filter(s -> s.activeAt(now)).toList();
+            List<Map<String, String>> firing = new ArrayList<>();
+            for (Tracked t : tracked) {
+                if (t.state == AlertState.FIRING) {
+                    firing.add(t.labels);
+                }
+            }
+            return labels -> {
+                for (Silence s : active) {
+                    if (s.matches(labels)) {
+                        return true;
+                    }
+                }
+                for (InhibitRule rule : inhibitRules) {
+                    for (Map<String, String> source : firing) {
+                        if (rule.mutes(source, labels)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            };
+        }
+    }
+
+    /** Queues notifications past the group timers: one notification per group for a grouped notifier. */
+    private boolean submitNow(Delivery d, List<Notification> notifications) {
+        Grouper grouper = groupers.get(d);
+        if (grouper == null) {
+            return d.submit(notifications);
+        }
+        boolean all = true;
+        for (NotificationGroup g : grouper.immediate(notifications)) {
+            all &= d.submit(g);
+        }
+        return all;
     }
 
     /**
@@ -377,10 +476,14 @@ public final class AlertEngine implements AutoCloseable {
             List<Notification> direct = mute(changes, now);
             for (Delivery d : deliveries) {
                 List<Notification> group = d.notifier().routesItself() ? changes : direct;
-                if (!group.isEmpty()) {
+                Grouper grouper = groupers.get(d);
+                if (grouper != null) {
+                    grouper.add(group, now);
+                } else if (!group.isEmpty()) {
                     d.submit(group);
                 }
             }
+            flushGroups(now);
             resendFiring(now);
             resolveTestAlert(now);
             heartbeat(now);
@@ -634,7 +737,7 @@ public final class AlertEngine implements AutoCloseable {
         Alert resolved = new Alert(sent.fingerprint(), sent.name(), sent.severity(), sent.labels(), sent.annotations(),
                 AlertState.RESOLVED, sent.value(), sent.activeSince(), sent.firingSince(), now);
         for (Delivery d : deliveries) {
-            d.submit(List.of(new Notification(resolved, Notification.Kind.RESOLVED)));
+            submitNow(d, List.of(new Notification(resolved, Notification.Kind.RESOLVED)));
         }
     }
 
@@ -706,13 +809,16 @@ public final class AlertEngine implements AutoCloseable {
             }
             leading = true;
         } else if (!now && leading) {
+            java.util.Set<String> dropped = new java.util.HashSet<>();
             synchronized (stateLock) {
                 for (Tracked t : tracked) {
                     if (t.cluster) {
                         t.reset();
+                        dropped.add(t.fingerprint);
                     }
                 }
             }
+            groupers.values().forEach(g -> g.forget(dropped));
             leading = false;
             LOG.warn("Alert leadership lost: cluster-scoped rules are left to the new leader");
         }
@@ -738,7 +844,14 @@ public final class AlertEngine implements AutoCloseable {
         for (Delivery d : deliveries) {
             ArrayNode list = undelivered.putArray(d.notifier().name());
             for (Notification n : d.undeliveredResolves()) {
-                list.add(alertToJson(n.alert()));
+                list.add(Payloads.alertToJson(n.alert()));
+            }
+        }
+        ObjectNode groups = own.putObject("groups");
+        for (Delivery d : deliveries) {
+            Grouper grouper = groupers.get(d);
+            if (grouper != null) {
+                groups.set(d.notifier().name(), grouper.toJson());
             }
         }
         boolean saveCluster = leader != null && leading;
@@ -766,32 +879,6 @@ public final class AlertEngine implements AutoCloseable {
             dirty = true;
             LOG.warn("Alert state not saved (retried at the next evaluation): {}", e.toString());
         }
-    }
-
-    private static ObjectNode alertToJson(Alert a) {
-        ObjectNode o = Payloads.JSON.createObjectNode();
-        o.put("fingerprint", a.fingerprint());
-        o.put("name", a.name());
-        o.put("severity", a.severity().name());
-        o.set("labels", Payloads.JSON.valueToTree(a.labels()));
-        o.set("annotations", Payloads.JSON.valueToTree(a.annotations()));
-        o.put("state", a.state().name());
-        o.put("value", Double.isFinite(a.value()) ? a.value() : 0);
-        putTime(o, "activeSince", a.activeSince());
-        putTime(o, "firingSince", a.firingSince());
-        putTime(o, "resolvedAt", a.resolvedAt());
-        return o;
-    }
-
-    private static Alert alertFromJson(JsonNode o) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        o.path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
-        Map<String, String> annotations = new LinkedHashMap<>();
-        o.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
-        return new Alert(o.path("fingerprint").asText(), o.path("name").asText(),
-                Severity.valueOf(o.path("severity").asText()), labels, annotations,
-                AlertState.valueOf(o.path("state").asText()), o.path("value").asDouble(), time(o, "activeSince"),
-                time(o, "firingSince"), time(o, "resolvedAt"));
     }
 
     private static void putTime(ObjectNode o, String field, Instant t) {
@@ -935,7 +1022,7 @@ public final class AlertEngine implements AutoCloseable {
         }
         int queued = 0;
         for (Delivery d : deliveries) {
-            if (d.submit(List.of(new Notification(alert, Notification.Kind.TEST)))) {
+            if (submitNow(d, List.of(new Notification(alert, Notification.Kind.TEST)))) {
                 queued++;
             }
         }
@@ -1238,7 +1325,7 @@ public final class AlertEngine implements AutoCloseable {
         }
 
         /**
-         * Sets the factory of the engine's threads (one evaluation thread, one per notifier), for
+         * Sets the factory of the engine's threads (evaluation and group timers, one per notifier), for
          * services that name, group or account for their threads themselves.
          *
          * @param factory the factory (default: daemon threads named {@code bulwark-alert-*})

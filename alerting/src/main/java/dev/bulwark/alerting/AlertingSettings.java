@@ -32,7 +32,10 @@ import java.util.Set;
  *   <tr><td>{@code ALERT_EMAIL_FROM}, {@code ALERT_EMAIL_TO}</td><td>—</td><td>sender; comma-separated recipients</td></tr>
  *   <tr><td>{@code ALERT_LOG}</td><td>true</td><td>also log every notification</td></tr>
  *   <tr><td>{@code ALERT_EVALUATION_INTERVAL_SECONDS}</td><td>15</td><td>rule evaluation period</td></tr>
- *   <tr><td>{@code ALERT_REPEAT_INTERVAL_MINUTES}</td><td>240</td><td>re-notify a still-firing alert after</td></tr>
+ *   <tr><td>{@code ALERT_GROUP_BY}</td><td>{@code alertname,instance}</td><td>labels that make a notification group of the direct notifiers; {@code ...} every label, {@code []} one group</td></tr>
+ *   <tr><td>{@code ALERT_GROUP_WAIT_SECONDS}</td><td>30</td><td>wait before the first notification of a new group</td></tr>
+ *   <tr><td>{@code ALERT_GROUP_INTERVAL_SECONDS}</td><td>300</td><td>wait before notifying new or resolved alerts of a notified group</td></tr>
+ *   <tr><td>{@code ALERT_REPEAT_INTERVAL_MINUTES}</td><td>240</td><td>re-notify a group (or, for Alertmanager, an alert) that still fires unchanged after</td></tr>
  *   <tr><td>{@code ALERT_RESOLVED_RETENTION_MINUTES}</td><td>15</td><td>how long resolved alerts stay listed</td></tr>
  *   <tr><td>{@code ALERT_QUEUE_CAPACITY}</td><td>100</td><td>notification groups queued per notifier</td></tr>
  *   <tr><td>{@code ALERT_RETRY_ATTEMPTS}</td><td>6</td><td>delivery attempts per group</td></tr>
@@ -55,6 +58,18 @@ public final class AlertingSettings {
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
     /** Retry backoff cap: 1 min. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(1);
+    /**
+     * The labels that make a notification group of the direct notifiers unless set:
+     * {@code alertname} and {@code instance}, so one message tells of one kind of problem on one
+     * replica (or, without {@code instance}, of a cluster-scoped problem).
+     */
+    public static final List<String> DEFAULT_GROUP_BY = List.of("alertname", "instance");
+    /** {@link Builder#groupBy(List)} value that groups by every label: each alert is a group. */
+    public static final String GROUP_BY_ALL = "...";
+    /** Wait before the first notification of a new group ({@code ALERT_GROUP_WAIT_SECONDS}): 30 s. */
+    public static final Duration DEFAULT_GROUP_WAIT = Duration.ofSeconds(30);
+    /** Wait before notifying changes of an already notified group ({@code ALERT_GROUP_INTERVAL_SECONDS}): 5 min. */
+    public static final Duration DEFAULT_GROUP_INTERVAL = Duration.ofMinutes(5);
     /** Whether {@link #fromEnvironment()} adds a {@link LogNotifier} ({@code ALERT_LOG}): true. */
     public static final boolean DEFAULT_LOG = true;
     /** SMTP port when {@code ALERT_SMTP_PORT} is unset: 587 (submission with STARTTLS). */
@@ -68,6 +83,8 @@ public final class AlertingSettings {
 
     static final Duration MIN_EVALUATION_INTERVAL = Duration.ofMillis(100);
     static final Duration MIN_REPEAT_INTERVAL = Duration.ofSeconds(1);
+    static final Duration MAX_GROUP_WAIT = Duration.ofHours(1);
+    static final Duration MAX_GROUP_INTERVAL = Duration.ofHours(24);
 
     private final List<Notifier> notifiers;
     private final Duration evaluationInterval;
@@ -81,8 +98,14 @@ public final class AlertingSettings {
     private final Duration signalTimeout;
     private final URI heartbeatUrl;
     private final Duration heartbeatInterval;
+    private final List<String> groupBy;
+    private final Duration groupWait;
+    private final Duration groupInterval;
 
     private AlertingSettings(Builder b) {
+        this.groupBy = List.copyOf(b.groupBy);
+        this.groupWait = b.groupWait;
+        this.groupInterval = b.groupInterval;
         this.heartbeatUrl = b.heartbeatUrl;
         this.heartbeatInterval = b.heartbeatInterval;
         this.notifiers = List.copyOf(b.notifiers);
@@ -163,6 +186,9 @@ public final class AlertingSettings {
         b.signalTimeout = signalTimeout;
         b.heartbeatUrl = heartbeatUrl;
         b.heartbeatInterval = heartbeatInterval;
+        b.groupBy = groupBy;
+        b.groupWait = groupWait;
+        b.groupInterval = groupInterval;
         return b;
     }
 
@@ -207,6 +233,9 @@ public final class AlertingSettings {
         }
         r.duration("ALERT_EVALUATION_INTERVAL_SECONDS", ChronoUnit.SECONDS).ifPresent(b::evaluationInterval);
         r.duration("ALERT_REPEAT_INTERVAL_MINUTES", ChronoUnit.MINUTES).ifPresent(b::repeatInterval);
+        r.string("ALERT_GROUP_BY").ifPresent(v -> b.groupBy(parseGroupBy(v)));
+        r.duration("ALERT_GROUP_WAIT_SECONDS", ChronoUnit.SECONDS).ifPresent(b::groupWait);
+        r.duration("ALERT_GROUP_INTERVAL_SECONDS", ChronoUnit.SECONDS).ifPresent(b::groupInterval);
         r.duration("ALERT_RESOLVED_RETENTION_MINUTES", ChronoUnit.MINUTES).ifPresent(b::resolvedRetention);
         r.integer("ALERT_QUEUE_CAPACITY").ifPresent(b::queueCapacity);
         b.instance(r.string("ALERT_INSTANCE").orElseGet(() -> defaultInstance(env)));
@@ -219,6 +248,19 @@ public final class AlertingSettings {
         return b.build();
     }
 
+    /** {@code ALERT_GROUP_BY}: comma-separated label names, {@code ...} for every label, {@code []} for one group. */
+    private static List<String> parseGroupBy(String value) {
+        String v = value.trim();
+        if (v.equals("[]")) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String item : v.split(",")) {
+            out.add(item.trim());
+        }
+        return out;
+    }
+
     /** The notifiers every notification goes to, each with its own queue and retries. */
     public List<Notifier> notifiers() {
         return notifiers;
@@ -229,7 +271,32 @@ public final class AlertingSettings {
         return evaluationInterval;
     }
 
-    /** After how long a still-firing alert is notified again ({@code ALERT_REPEAT_INTERVAL_MINUTES}). */
+    /**
+     * The labels whose values make a notification group of the direct notifiers
+     * ({@code ALERT_GROUP_BY}): {@code [...]} ({@link #GROUP_BY_ALL}) groups by every label, an
+     * empty list puts every alert in one group. Alertmanager groups by itself and is not grouped.
+     */
+    public List<String> groupBy() {
+        return groupBy;
+    }
+
+    /** How long a new group waits for more alerts before its first notification ({@code ALERT_GROUP_WAIT_SECONDS}). */
+    public Duration groupWait() {
+        return groupWait;
+    }
+
+    /**
+     * How long a notified group waits before a notification about alerts added to it or resolved
+     * ({@code ALERT_GROUP_INTERVAL_SECONDS}); zero sends every change at once.
+     */
+    public Duration groupInterval() {
+        return groupInterval;
+    }
+
+    /**
+     * After how long a group that still fires unchanged is notified again, checked at its group
+     * interval (for Alertmanager, which is not grouped: an alert) ({@code ALERT_REPEAT_INTERVAL_MINUTES}).
+     */
     public Duration repeatInterval() {
         return repeatInterval;
     }
@@ -285,6 +352,9 @@ public final class AlertingSettings {
         out.put("notifiers", notifiers.stream().map(Notifier::name).toList());
         out.put("evaluationIntervalMs", evaluationInterval.toMillis());
         out.put("repeatIntervalMs", repeatInterval.toMillis());
+        out.put("groupBy", groupBy);
+        out.put("groupWaitMs", groupWait.toMillis());
+        out.put("groupIntervalMs", groupInterval.toMillis());
         out.put("resolvedRetentionMs", resolvedRetention.toMillis());
         out.put("queueCapacity", queueCapacity);
         out.put("maxAttempts", maxAttempts);
@@ -317,8 +387,48 @@ public final class AlertingSettings {
         private Duration signalTimeout = DEFAULT_SIGNAL_TIMEOUT;
         private URI heartbeatUrl;
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+        private List<String> groupBy = DEFAULT_GROUP_BY;
+        private Duration groupWait = DEFAULT_GROUP_WAIT;
+        private Duration groupInterval = DEFAULT_GROUP_INTERVAL;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the labels whose values make a notification group of the direct notifiers (webhook,
+         * Slack, e-mail): alerts with equal values of these labels go out in one notification.
+         *
+         * @param labels label names; {@code List.of("...")} groups by every label (each alert alone),
+         *        an empty list puts every alert in one group (default {@link #DEFAULT_GROUP_BY})
+         * @return this
+         */
+        public Builder groupBy(List<String> labels) {
+            this.groupBy = labels == null ? null : new ArrayList<>(labels);
+            return this;
+        }
+
+        /**
+         * Sets how long a new group waits before its first notification, so alerts that start
+         * together are sent together (and an inhibiting alert has time to arrive).
+         *
+         * @param wait zero to 1 h (default {@link #DEFAULT_GROUP_WAIT})
+         * @return this
+         */
+        public Builder groupWait(Duration wait) {
+            this.groupWait = wait;
+            return this;
+        }
+
+        /**
+         * Sets how long a group that was notified waits before a notification about alerts added to
+         * it or resolved; the repeat of an unchanged group is checked at the same pace.
+         *
+         * @param interval zero (every change at once) to 24 h (default {@link #DEFAULT_GROUP_INTERVAL})
+         * @return this
+         */
+        public Builder groupInterval(Duration interval) {
+            this.groupInterval = interval;
+            return this;
         }
 
         /**
@@ -408,7 +518,8 @@ public final class AlertingSettings {
         }
 
         /**
-         * Sets after how long a still-firing alert is notified again.
+         * Sets after how long a group that still fires unchanged is notified again (for
+         * Alertmanager, which is not grouped: an alert).
          *
          * @param interval at least 1 s (default {@link #DEFAULT_REPEAT_INTERVAL})
          * @return this
@@ -487,6 +598,9 @@ public final class AlertingSettings {
             atLeast("maxBackoff (ALERT_RETRY_MAX_BACKOFF_MS)", maxBackoff, initialBackoff);
             atLeast("signalTimeout (ALERT_SIGNAL_TIMEOUT_MS)", signalTimeout, Duration.ofMillis(1));
             atLeast("heartbeatInterval (ALERT_HEARTBEAT_INTERVAL_SECONDS)", heartbeatInterval, Duration.ofSeconds(1));
+            within("groupWait (ALERT_GROUP_WAIT_SECONDS)", groupWait, MAX_GROUP_WAIT);
+            within("groupInterval (ALERT_GROUP_INTERVAL_SECONDS)", groupInterval, MAX_GROUP_INTERVAL);
+            validateGroupBy(groupBy);
             if (instance != null && !instance.matches("[A-Za-z0-9._:-]{1,128}")) {
                 throw new IllegalArgumentException("instance (ALERT_INSTANCE) must be 1 to 128 letters, digits and "
                         + "'.', '_', ':', '-', got '" + instance + "'");
@@ -507,6 +621,35 @@ public final class AlertingSettings {
                 }
             }
             return new AlertingSettings(this);
+        }
+
+        private static void within(String what, Duration value, Duration max) {
+            if (value == null || value.isNegative() || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(what + " must be from 0 s to " + max.toSeconds() + " s, got "
+                        + (value == null ? null : value.toSeconds() + " s"));
+            }
+        }
+
+        private static void validateGroupBy(List<String> labels) {
+            String what = "groupBy (ALERT_GROUP_BY)";
+            if (labels == null) {
+                throw new IllegalArgumentException(what + " must be a list of label names, '...' or empty, got null");
+            }
+            Set<String> seen = new HashSet<>();
+            for (String label : labels) {
+                if (GROUP_BY_ALL.equals(label)) {
+                    if (labels.size() != 1) {
+                        throw new IllegalArgumentException(what + ": '...' (every label) must stand alone, got "
+                                + labels);
+                    }
+                } else if (label == null || !label.matches("[a-zA-Z_][a-zA-Z0-9_]{0,99}")) {
+                    throw new IllegalArgumentException(what + ": '" + label + "' is not a label name (letters, digits "
+                            + "and '_', not starting with a digit); write names separated by commas, '...' for every "
+                            + "label or '[]' for one group");
+                } else if (!seen.add(label)) {
+                    throw new IllegalArgumentException(what + ": label '" + label + "' is listed twice");
+                }
+            }
         }
 
         private static void atLeast(String what, Duration value, Duration min) {

@@ -13,7 +13,7 @@ import java.util.Objects;
 import java.util.Properties;
 
 /**
- * Sends one e-mail per notification group through SMTP (Jakarta Mail / Angus Mail: add
+ * Sends one e-mail per {@linkplain NotificationGroup notification group} through SMTP (Jakarta Mail / Angus Mail: add
  * {@code org.eclipse.angus:angus-mail}). STARTTLS is required by default; plain SMTP needs
  * the loudly named {@link #withoutTlsForLocalTesting()}.
  */
@@ -96,6 +96,17 @@ public final class EmailNotifier implements Notifier {
 
     @Override
     public void send(List<Notification> notifications) throws MessagingException {
+        send(NotificationGroup.of(notifications));
+    }
+
+    /**
+     * Sends one group as one e-mail: a single alert's subject is
+     * {@code [SEVERITY] KIND name}, a group's {@code [SEVERITY] [FIRING:n, RESOLVED:m] group labels}
+     * with the most severe alert's severity.
+     */
+    @Override
+    public void send(NotificationGroup group) throws MessagingException {
+        List<Notification> notifications = group.notifications();
         Properties props = new Properties();
         props.put("mail.smtp.host", host);
         props.put("mail.smtp.port", Integer.toString(port));
@@ -117,10 +128,14 @@ public final class EmailNotifier implements Notifier {
             message.addRecipient(Message.RecipientType.TO, parse(address, "recipient"));
         }
         Notification first = notifications.get(0);
-        message.setSubject("[" + first.alert().severity().label().toUpperCase(java.util.Locale.ROOT) + "] "
-                + first.kind() + " " + first.alert().name()
-                + (notifications.size() > 1 ? " (+" + (notifications.size() - 1) + " more)" : ""), "UTF-8");
+        Severity worst = notifications.stream().map(n -> n.alert().severity()).min(Enum::compareTo)
+                .orElse(first.alert().severity());
+        message.setSubject("[" + worst.label().toUpperCase(java.util.Locale.ROOT) + "] "
+                + (notifications.size() == 1 ? first.kind() + " " + first.alert().name() : group.title()), "UTF-8");
         StringBuilder body = new StringBuilder();
+        if (notifications.size() > 1) {
+            body.append(group.title()).append("\n\n");
+        }
         for (Notification n : notifications) {
             Alert a = n.alert();
             body.append(n.kind()).append(": ").append(a.name()).append(" [").append(a.severity().label()).append("]\n");

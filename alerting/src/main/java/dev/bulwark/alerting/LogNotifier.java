@@ -19,6 +19,12 @@ public final class LogNotifier implements Notifier {
         return "log";
     }
 
+    /** The log records every change when it happens: not grouped. */
+    @Override
+    public boolean grouped() {
+        return false;
+    }
+
     @Override
     public void send(List<Notification> notifications) {
         for (Notification n : notifications) {

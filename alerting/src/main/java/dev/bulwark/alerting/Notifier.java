@@ -6,7 +6,9 @@ import java.util.List;
 /**
  * Delivers notifications somewhere (webhook, Slack, e-mail, Alertmanager, log). Called from the
  * notifier's own delivery thread, never from evaluation; a thrown exception means "failed, retry".
- * Alerts that change state in the same evaluation arrive together (grouping).
+ * A {@linkplain #grouped() grouped} notifier gets one {@link NotificationGroup} per group with
+ * Alertmanager's timing ({@code group_by}, {@code group_wait}, {@code group_interval},
+ * {@code repeat_interval}); the others get what changed in one evaluation together.
  */
 public interface Notifier {
 
@@ -20,6 +22,29 @@ public interface Notifier {
      * @throws Exception when delivery failed; it will be retried with backoff
      */
     void send(List<Notification> notifications) throws Exception;
+
+    /**
+     * Delivers one group: by default {@link #send(List)} with its notifications; notifiers whose
+     * receiver understands groups (the webhook's Alertmanager-style body) override it.
+     *
+     * @param group the group, never empty
+     * @throws Exception when delivery failed; it will be retried with backoff
+     */
+    default void send(NotificationGroup group) throws Exception {
+        send(group.notifications());
+    }
+
+    /**
+     * Whether the engine groups this notifier's notifications with
+     * {@link AlertingSettings#groupBy()}, {@link AlertingSettings#groupWait()} and
+     * {@link AlertingSettings#groupInterval()}: by default when it neither
+     * {@linkplain #routesItself() routes itself} nor asks for {@linkplain #resendFiring() resends}.
+     *
+     * @return true for the notifiers that page people (webhook, Slack, e-mail)
+     */
+    default boolean grouped() {
+        return !routesItself() && resendFiring().isZero();
+    }
 
     /**
      * How often firing alerts must be sent again even without a change; zero (the default) for

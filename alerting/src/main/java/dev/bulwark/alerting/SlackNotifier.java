@@ -7,7 +7,10 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 
-/** Posts a readable message to a Slack incoming webhook ({@code {"text": "..."}}). */
+/**
+ * Posts a readable message to a Slack incoming webhook ({@code {"text": "..."}}): one message per
+ * {@linkplain NotificationGroup group}, a title line when it holds several alerts, then one line per alert.
+ */
 public final class SlackNotifier implements Notifier {
 
     private final URI url;
@@ -29,8 +32,15 @@ public final class SlackNotifier implements Notifier {
 
     @Override
     public void send(List<Notification> notifications) throws Exception {
+        send(NotificationGroup.of(notifications));
+    }
+
+    /** Sends one group as one message. */
+    @Override
+    public void send(NotificationGroup group) throws Exception {
         ObjectNode body = Payloads.JSON.createObjectNode();
-        body.put("text", text(notifications));
+        String lines = text(group.notifications());
+        body.put("text", group.notifications().size() > 1 ? "*" + group.title() + "*\n" + lines : lines);
         Payloads.post(client, url, Payloads.JSON.writeValueAsBytes(body), Duration.ofSeconds(10));
     }
 

@@ -19,8 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code X-Bulwark-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>">} and
  * {@code X-Bulwark-Timestamp: <epoch seconds>}, so the receiver can check origin and freshness.
  *
- * <p>Body: {@code {"version":"1","sentAt":"...","alerts":[{"name","kind","state","severity",
- * "fingerprint","value","labels","annotations","startsAt","endsAt"}]}}.
+ * <p>Body: Alertmanager's webhook format, one POST per {@linkplain NotificationGroup group}, so
+ * a receiver written for Alertmanager reads it: {@code {"version":"4","groupKey","status"
+ * (firing when any alert fires),"receiver","groupLabels","commonLabels","commonAnnotations",
+ * "externalURL","truncatedAlerts","sentAt","alerts":[{"status","labels","annotations","startsAt",
+ * "endsAt","fingerprint","name","kind","state","severity","value"}]}}.
  */
 public final class WebhookNotifier implements Notifier {
 
@@ -85,9 +88,16 @@ public final class WebhookNotifier implements Notifier {
         return name;
     }
 
+    /** Sends the notifications as one group without group labels. */
     @Override
     public void send(List<Notification> notifications) throws Exception {
-        byte[] body = Payloads.JSON.writeValueAsBytes(Payloads.webhook(notifications, clock.instant()));
+        send(NotificationGroup.of(notifications));
+    }
+
+    /** Sends one group as one POST. */
+    @Override
+    public void send(NotificationGroup group) throws Exception {
+        byte[] body = Payloads.JSON.writeValueAsBytes(Payloads.webhook(group, name, clock.instant()));
         if (secret == null) {
             Payloads.post(client, url, body, timeout);
             return;

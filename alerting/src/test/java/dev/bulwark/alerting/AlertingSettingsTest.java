@@ -44,6 +44,46 @@ class AlertingSettingsTest {
     }
 
     @Test
+    void groupingDefaultsAreAlertmanagersTimersAndTheEnvironmentSetsThem() {
+        AlertingSettings d = AlertingSettings.defaults();
+        assertThat(d.groupBy()).containsExactly("alertname", "instance");
+        assertThat(d.groupWait()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(d.groupInterval()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.repeatInterval()).isEqualTo(Duration.ofHours(4));
+
+        AlertingSettings s = AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_BY", "alertname, queue",
+                "ALERT_GROUP_WAIT_SECONDS", "10", "ALERT_GROUP_INTERVAL_SECONDS", "60", "ALERT_REPEAT_INTERVAL_MINUTES", "90"));
+        assertThat(s.groupBy()).containsExactly("alertname", "queue");
+        assertThat(s.groupWait()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.groupInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.repeatInterval()).isEqualTo(Duration.ofMinutes(90));
+        assertThat(s.toBuilder().build().groupBy()).containsExactly("alertname", "queue");
+        assertThat(s.describe()).containsEntry("groupWaitMs", 10_000L).containsEntry("groupIntervalMs", 60_000L);
+
+        assertThat(AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_BY", "...")).groupBy()).containsExactly("...");
+        assertThat(AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_BY", "[]")).groupBy()).isEmpty();
+    }
+
+    @Test
+    void invalidGroupingNamesTheSettingItsVariableAndTheFix() {
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_BY", "alertname,9lives")))
+                .hasMessageContaining("groupBy (ALERT_GROUP_BY): '9lives' is not a label name")
+                .hasMessageContaining("'...' for every label or '[]' for one group");
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_BY", "alertname,,instance")))
+                .hasMessageContaining("'' is not a label name");
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_BY", "...,alertname")))
+                .hasMessageContaining("'...' (every label) must stand alone");
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_BY", "alertname,alertname")))
+                .hasMessageContaining("label 'alertname' is listed twice");
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_WAIT_SECONDS", "-1")))
+                .hasMessage("groupWait (ALERT_GROUP_WAIT_SECONDS) must be from 0 s to 3600 s, got -1 s");
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(Map.of("ALERT_GROUP_INTERVAL_SECONDS", "86401")))
+                .hasMessage("groupInterval (ALERT_GROUP_INTERVAL_SECONDS) must be from 0 s to 86400 s, got 86401 s");
+        assertThatThrownBy(() -> AlertingSettings.builder().groupBy(null).build())
+                .hasMessageContaining("groupBy (ALERT_GROUP_BY)");
+    }
+
+    @Test
     void toBuilderKeepsEverythingButWhatIsChanged() {
         AlertingSettings base = AlertingSettings.builder().notifier(new LogNotifier()).queueCapacity(5).build();
         AlertingSettings changed = base.toBuilder().maxAttempts(2).build();

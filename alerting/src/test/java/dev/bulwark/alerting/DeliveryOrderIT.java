@@ -51,6 +51,7 @@ class DeliveryOrderIT {
         URI url = URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/alerts");
         try (AlertEngine engine = AlertEngine.builder(metrics)
                 .settings(AlertingSettings.builder().notifier(new WebhookNotifier(url)).maxAttempts(50)
+                        .groupWait(Duration.ZERO).groupInterval(Duration.ZERO)
                         .initialBackoff(Duration.ofMillis(300)).maxBackoff(Duration.ofMillis(300)).build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
             engine.evaluate();

@@ -86,4 +86,53 @@ class DeliveryOrderTest {
                     .containsExactly("0/TEST", "c/FIRING", "a/RESOLVED", "e/RESOLVED", "f/RESOLVED");
         }
     }
+
+    @Test
+    void waitingGroupsAreSentApartAndARefusedGroupIsRetriedWithoutTheOthers() throws Exception {
+        List<String> sends = new CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Notifier groups = new Notifier() {
+            @Override
+            public String name() {
+                return "groups";
+            }
+
+            @Override
+            public void send(List<Notification> notifications) {
+                throw new AssertionError("gets groups");
+            }
+
+            @Override
+            public void send(NotificationGroup group) throws Exception {
+                if (group.key().equals("first")) {
+                    entered.countDown();
+                    release.await(10, TimeUnit.SECONDS);
+                }
+                if (group.key().equals("b") && refusals.getAndIncrement() == 0) {
+                    throw new java.io.IOException("refused once");
+                }
+                sends.add(group.key() + group.notifications().stream()
+                        .map(n -> n.alert().fingerprint() + "/" + n.kind()).toList());
+            }
+        };
+        MetricRegistry metrics = new MetricRegistry();
+        try (Delivery d = new Delivery(groups, metrics, 10, 3, Duration.ofMillis(10), Duration.ofMillis(10),
+                Threads.daemon("t"))) {
+            d.submit(new NotificationGroup("first", Map.of(), List.of(note("0", Notification.Kind.TEST))));
+            assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+            d.submit(new NotificationGroup("a", Map.of(), List.of(note("a1", Notification.Kind.FIRING),
+                    note("a2", Notification.Kind.FIRING))));
+            d.submit(new NotificationGroup("b", Map.of(), List.of(note("b1", Notification.Kind.FIRING))));
+            d.submit(new NotificationGroup("a", Map.of(), List.of(note("a1", Notification.Kind.RESOLVED))));
+            release.countDown();
+
+            Poll.until(Duration.ofSeconds(5), "every group delivered", () -> sends.size() == 3);
+            assertThat(sends).as("one send per group; b refused once, then retried alone")
+                    .containsExactly("first[0/TEST]", "a[a2/FIRING, a1/RESOLVED]", "b[b1/FIRING]");
+            assertThat(metrics.counter("bulwark.alerting.notifications.failed.groups").getCount()).isEqualTo(1);
+            assertThat(metrics.counter("bulwark.alerting.notifications.sent.groups").getCount()).isEqualTo(3);
+        }
+    }
 }

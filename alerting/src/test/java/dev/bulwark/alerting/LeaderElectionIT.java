@@ -45,6 +45,7 @@ class LeaderElectionIT {
         return AlertEngine.builder(metrics).dataSource(StateInPostgresIT.postgres()).leaderLock(lock)
                 .settings(AlertingSettings.builder().instance(instance).evaluationInterval(interval)
                         .notifier(new WebhookNotifier(webhook)).initialBackoff(Duration.ofMillis(50))
+                        .groupWait(Duration.ZERO).groupInterval(Duration.ZERO)
                         .maxBackoff(Duration.ofMillis(200)).build())
                 .rules(AlertRule.builder("SharedDatabaseDown").signal(Signals.gauge("shared.db.down")).above(0)
                         .clusterScoped().severity(Severity.CRITICAL).build(),

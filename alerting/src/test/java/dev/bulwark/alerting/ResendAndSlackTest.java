@@ -56,7 +56,8 @@ class ResendAndSlackTest {
         Recording am = new Recording("am", Duration.ofMinutes(1));
         Recording plain = new Recording("plain", Duration.ZERO);
         try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock)
-                .settings(AlertingSettings.builder().notifier(am).notifier(plain).build())
+                .settings(AlertingSettings.builder().notifier(am).notifier(plain)
+                        .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
                 .rules(RulePack.highQueueDepth("depth", 100).forDuration(Duration.ZERO).build()).build()) {
             engine.evaluate();
             Poll.until(Duration.ofSeconds(5), "first delivery", () -> am.received.size() >= 1 && plain.received.size() == 1);
@@ -94,5 +95,38 @@ class ResendAndSlackTest {
 
         assertThat(new ObjectMapper().readTree(bodies.get(0)).get("text").asText())
                 .isEqualTo(":rotating_light: *FIRING* `BackendDown` (critical): Health check db is failing");
+    }
+
+    @Test
+    void slackGetsOneMessagePerGroupWithItsTitle() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer slack = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        slack.createContext("/services/T/B/x", ex -> {
+            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(200, -1);
+            ex.close();
+        });
+        slack.start();
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.register("q1", (Gauge<Integer>) () -> 500);
+        metrics.register("q2", (Gauge<Integer>) () -> 500);
+        SlackNotifier notifier = new SlackNotifier(URI.create("http://127.0.0.1:" + slack.getAddress().getPort()
+                + "/services/T/B/x"));
+        try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock)
+                .settings(AlertingSettings.builder().instance("pod-a").notifier(notifier).build())
+                .rules(RulePack.highQueueDepth("q1", 100).forDuration(Duration.ZERO).build(),
+                        RulePack.highQueueDepth("q2", 100).forDuration(Duration.ZERO).build()).build()) {
+            engine.evaluate();
+            clock.advance(AlertingSettings.DEFAULT_GROUP_WAIT);
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(10), "one message", () -> bodies.size() == 1);
+        } finally {
+            slack.stop(0);
+        }
+
+        assertThat(new ObjectMapper().readTree(bodies.get(0)).get("text").asText().split("\n"))
+                .containsExactly("*[FIRING:2] alertname=HighQueueDepth instance=pod-a*",
+                        ":warning: *FIRING* `HighQueueDepth` (warning): Queue q1 depth 500 above 100",
+                        ":warning: *FIRING* `HighQueueDepth` (warning): Queue q2 depth 500 above 100");
     }
 }

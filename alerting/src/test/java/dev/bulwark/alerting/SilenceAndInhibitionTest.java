@@ -61,7 +61,8 @@ class SilenceAndInhibitionTest {
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         AlertEngine.Builder b = AlertEngine.builder(metrics).clock(clock)
-                .settings(AlertingSettings.builder().instance(instance).notifier(direct).notifier(alertmanager).build())
+                .settings(AlertingSettings.builder().instance(instance).notifier(direct).notifier(alertmanager)
+                        .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build());
         if (db != null) {
             b.dataSource(db);
@@ -143,7 +144,8 @@ class SilenceAndInhibitionTest {
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).healthChecks(health)
-                .settings(AlertingSettings.builder().instance("pod-a").notifier(webhook).build())
+                .settings(AlertingSettings.builder().instance("pod-a").notifier(webhook)
+                        .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
                 .inhibit(List.of(new InhibitRule(Map.of("alertname", "BackendDown"), Map.of("alertname", "HighQueueDepth"),
                         List.of("instance"))))
                 .rules(RulePack.backendDown("db").forDuration(Duration.ZERO).build(),
@@ -232,7 +234,7 @@ class SilenceAndInhibitionTest {
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         Memory direct = new Memory("webhook", false);
         try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).dataSource(pool)
-                .settings(AlertingSettings.builder().instance("pod-a").signalTimeout(Duration.ofMillis(300))
+                .settings(AlertingSettings.builder().instance("pod-a").signalTimeout(Duration.ofMillis(300)).groupWait(Duration.ZERO)
                         .notifier(direct).build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
             engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plusSeconds(3600), "demo", "");

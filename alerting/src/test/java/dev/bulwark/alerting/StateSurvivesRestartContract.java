@@ -57,6 +57,7 @@ abstract class StateSurvivesRestartContract {
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         return persisted(AlertEngine.builder(metrics).clock(clock)
                 .settings(AlertingSettings.builder().instance(instance).notifier(receiver).maxAttempts(2)
+                        .groupWait(Duration.ZERO).groupInterval(Duration.ZERO)
                         .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(50)).build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ofMinutes(2)).build()))
                 .build();

@@ -53,6 +53,7 @@ class WebhookDeliveryIT {
                 Duration.ofMillis(500), Clock.systemUTC());
         try (AlertEngine engine = AlertEngine.builder(metrics)
                 .settings(AlertingSettings.builder().notifier(webhook).notifier(inMemory).maxAttempts(40)
+                        .groupWait(Duration.ZERO)
                         .initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(400)).build())
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
 

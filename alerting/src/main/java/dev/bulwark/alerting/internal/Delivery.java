@@ -3,6 +3,7 @@ package dev.bulwark.alerting.internal;
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import dev.bulwark.alerting.Notification;
+import dev.bulwark.alerting.NotificationGroup;
 import dev.bulwark.alerting.Notifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * alert (the newest state supersedes an older queued one, so a retried FIRING never arrives after
  * the RESOLVED of the same episode), retries with exponential backoff and jitter up to a cap. A
  * slow or dead notifier delays only itself; what is finally dropped is logged and counted. A
- * RESOLVED is never dropped: it is retried (at the backoff cap) until delivered.
+ * RESOLVED is never dropped: it is retried (at the backoff cap) until delivered. Notifications of
+ * different groups wait and are sent apart, one {@link Notifier#send(NotificationGroup)} each.
  */
 public final class Delivery implements AutoCloseable {
 
@@ -32,6 +34,22 @@ public final class Delivery implements AutoCloseable {
 
     /** A waiting notification with the attempts already spent on it. */
     private record Waiting(Notification notification, int attempts) {
+    }
+
+    /** One group's waiting notifications, alert fingerprint to its newest, oldest first. */
+    private static final class Batch {
+        final String key;
+        final Map<String, String> labels;
+        final LinkedHashMap<String, Waiting> alerts = new LinkedHashMap<>();
+
+        Batch(String key, Map<String, String> labels) {
+            this.key = key;
+            this.labels = labels;
+        }
+
+        NotificationGroup group() {
+            return new NotificationGroup(key, labels, alerts.values().stream().map(Waiting::notification).toList());
+        }
     }
 
     private final Notifier notifier;
@@ -45,10 +63,10 @@ public final class Delivery implements AutoCloseable {
     private final Counter retried;
     private final Counter dropped;
     private final Object lock = new Object();
-    /** Alert fingerprint to its newest waiting notification, oldest first. Guarded by {@link #lock}. */
-    private final LinkedHashMap<String, Waiting> waiting = new LinkedHashMap<>();
+    /** Group key to its waiting notifications, oldest group first. Guarded by {@link #lock}. */
+    private final LinkedHashMap<String, Batch> waiting = new LinkedHashMap<>();
     /** What the delivery thread is sending now. Guarded by {@link #lock}. */
-    private List<Waiting> inFlight = List.of();
+    private List<Batch> inFlight = List.of();
     /** Whether a send is scheduled or running. Guarded by {@link #lock}. */
     private boolean scheduled;
     private volatile Runnable onChange = () -> { };
@@ -99,8 +117,16 @@ public final class Delivery implements AutoCloseable {
     /** Notifications waiting for delivery (queued, being sent or between retries). */
     public int queued() {
         synchronized (lock) {
-            return waiting.size() + inFlight.size();
+            return countLocked(waiting.values()) + countLocked(inFlight);
         }
+    }
+
+    private static int countLocked(java.util.Collection<Batch> batches) {
+        int n = 0;
+        for (Batch b : batches) {
+            n += b.alerts.size();
+        }
+        return n;
     }
 
     /**
@@ -112,16 +138,20 @@ public final class Delivery implements AutoCloseable {
     public List<Notification> undeliveredResolves() {
         synchronized (lock) {
             Map<String, Notification> out = new LinkedHashMap<>();
-            for (Waiting w : inFlight) {
-                if (w.notification().kind() == Notification.Kind.RESOLVED) {
-                    out.put(w.notification().alert().fingerprint(), w.notification());
+            for (Batch b : inFlight) {
+                for (Waiting w : b.alerts.values()) {
+                    if (w.notification().kind() == Notification.Kind.RESOLVED) {
+                        out.put(w.notification().alert().fingerprint(), w.notification());
+                    }
                 }
             }
-            for (Waiting w : waiting.values()) {
-                if (w.notification().kind() == Notification.Kind.RESOLVED) {
-                    out.put(w.notification().alert().fingerprint(), w.notification());
-                } else {
-                    out.remove(w.notification().alert().fingerprint());
+            for (Batch b : waiting.values()) {
+                for (Waiting w : b.alerts.values()) {
+                    if (w.notification().kind() == Notification.Kind.RESOLVED) {
+                        out.put(w.notification().alert().fingerprint(), w.notification());
+                    } else {
+                        out.remove(w.notification().alert().fingerprint());
+                    }
                 }
             }
             return List.copyOf(out.values());
@@ -129,20 +159,31 @@ public final class Delivery implements AutoCloseable {
     }
 
     /**
-     * Queues notifications; never blocks. Each replaces a waiting notification of the same alert.
-     * When {@code capacity} other alerts are already waiting, the oldest waiting repeat or test
-     * notification makes room; failing that, a new FIRING is dropped (logged and counted) while a
-     * RESOLVED is always kept.
+     * Queues notifications as one ungrouped notification (see {@link #submit(NotificationGroup)}).
      *
      * @param group the notifications
      * @return false when any was dropped
      */
     public boolean submit(List<Notification> group) {
+        return submit(NotificationGroup.of(group));
+    }
+
+    /**
+     * Queues one group's notification; never blocks. Each alert's notification replaces a waiting
+     * one of the same alert (an alert is always in the same group); waiting groups are sent one
+     * notification each. When {@code capacity} other alerts are already waiting, the oldest
+     * waiting repeat or test notification makes room; failing that, a new FIRING is dropped
+     * (logged and counted) while a RESOLVED is always kept.
+     *
+     * @param group the group
+     * @return false when any was dropped
+     */
+    public boolean submit(NotificationGroup group) {
         boolean all = true;
         List<Notification> refused = new ArrayList<>();
         synchronized (lock) {
-            for (Notification n : group) {
-                if (!enqueue(new Waiting(n, 0))) {
+            for (Notification n : group.notifications()) {
+                if (!enqueue(group.key(), group.labels(), new Waiting(n, 0))) {
                     refused.add(n);
                     all = false;
                 }
@@ -158,23 +199,33 @@ public final class Delivery implements AutoCloseable {
         return all;
     }
 
-    private boolean enqueue(Waiting w) {
+    private boolean enqueue(String groupKey, Map<String, String> labels, Waiting w) {
         String key = w.notification().alert().fingerprint();
-        if (waiting.remove(key) != null || waiting.size() < capacity
+        Batch batch = waiting.get(groupKey);
+        if ((batch != null && batch.alerts.remove(key) != null) || countLocked(waiting.values()) < capacity
                 || w.notification().kind() == Notification.Kind.RESOLVED) {
-            waiting.put(key, w);
+            batchLocked(groupKey, labels).alerts.put(key, w);
             return true;
         }
-        for (Iterator<Waiting> it = waiting.values().iterator(); it.hasNext();) {
-            Notification.Kind kind = it.next().notification().kind();
-            if (kind == Notification.Kind.REPEAT || kind == Notification.Kind.TEST) {
-                it.remove();
-                dropped.inc();
-                waiting.put(key, w);
-                return true;
+        for (Batch b : waiting.values()) {
+            for (Iterator<Waiting> it = b.alerts.values().iterator(); it.hasNext();) {
+                Notification.Kind kind = it.next().notification().kind();
+                if (kind == Notification.Kind.REPEAT || kind == Notification.Kind.TEST) {
+                    it.remove();
+                    dropped.inc();
+                    if (b.alerts.isEmpty()) {
+                        waiting.remove(b.key);
+                    }
+                    batchLocked(groupKey, labels).alerts.put(key, w);
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    private Batch batchLocked(String groupKey, Map<String, String> labels) {
+        return waiting.computeIfAbsent(groupKey, k -> new Batch(k, labels));
     }
 
     private void scheduleLocked(long delayMillis) {
@@ -190,70 +241,82 @@ public final class Delivery implements AutoCloseable {
     }
 
     private void sendWaiting() {
-        List<Waiting> batch;
+        List<Batch> batches;
         synchronized (lock) {
-            batch = new ArrayList<>(waiting.values());
+            batches = new ArrayList<>(waiting.values());
             waiting.clear();
-            inFlight = batch;
+            inFlight = batches;
         }
-        if (batch.isEmpty()) {
+        if (batches.isEmpty()) {
             synchronized (lock) {
                 scheduled = false;
             }
             return;
         }
-        List<Notification> group = batch.stream().map(Waiting::notification).toList();
-        int attempt = batch.stream().mapToInt(Waiting::attempts).max().orElse(0) + 1;
+        List<Batch> failedBatches = new ArrayList<>();
         Exception failure = null;
-        try {
-            notifier.send(group);
-        } catch (Exception e) {
-            failure = e;
+        int worst = 0;
+        for (Batch b : batches) {
+            NotificationGroup group = b.group();
+            int attempt = b.alerts.values().stream().mapToInt(Waiting::attempts).max().orElse(0) + 1;
+            try {
+                notifier.send(group);
+                sent.inc();
+                if (attempt > 1) {
+                    LOG.info("Alert notifier {}: delivered after {} attempts: {}", notifier.name(), attempt,
+                            names(group.notifications()));
+                }
+            } catch (Exception e) {
+                failure = e;
+                failed.inc();
+                failedBatches.add(b);
+                worst = Math.max(worst, attempt);
+            }
         }
         long delay = 0;
         List<Notification> givenUp = new ArrayList<>();
         synchronized (lock) {
             inFlight = List.of();
-            if (failure == null) {
-                sent.inc();
-            } else {
-                failed.inc();
+            if (!failedBatches.isEmpty()) {
                 // Put back only what no newer state has superseded meanwhile, older first.
-                LinkedHashMap<String, Waiting> retry = new LinkedHashMap<>();
-                for (Waiting w : batch) {
-                    String key = w.notification().alert().fingerprint();
-                    if (waiting.containsKey(key)) {
-                        continue;
-                    }
-                    int spent = w.attempts() + 1;
-                    if (spent >= maxAttempts && w.notification().kind() != Notification.Kind.RESOLVED) {
-                        givenUp.add(w.notification());
-                    } else {
-                        retry.put(key, new Waiting(w.notification(), spent));
+                LinkedHashMap<String, Batch> retry = new LinkedHashMap<>();
+                for (Batch b : failedBatches) {
+                    Batch newer = waiting.get(b.key);
+                    for (Waiting w : b.alerts.values()) {
+                        String key = w.notification().alert().fingerprint();
+                        if (newer != null && newer.alerts.containsKey(key)) {
+                            continue;
+                        }
+                        int spent = w.attempts() + 1;
+                        if (spent >= maxAttempts && w.notification().kind() != Notification.Kind.RESOLVED) {
+                            givenUp.add(w.notification());
+                        } else {
+                            retry.computeIfAbsent(b.key, k -> new Batch(k, b.labels)).alerts
+                                    .put(key, new Waiting(w.notification(), spent));
+                        }
                     }
                 }
-                retry.putAll(waiting);
+                for (Batch b : waiting.values()) {
+                    Batch merged = retry.computeIfAbsent(b.key, k -> new Batch(k, b.labels));
+                    merged.alerts.putAll(b.alerts);
+                }
                 waiting.clear();
                 waiting.putAll(retry);
                 if (!waiting.isEmpty()) {
                     retried.inc();
                 }
-                delay = backoffMillis(attempt);
+                delay = backoffMillis(worst);
             }
             scheduled = false;
             scheduleLocked(delay);
         }
-        if (failure == null) {
-            if (attempt > 1) {
-                LOG.info("Alert notifier {}: delivered after {} attempts: {}", notifier.name(), attempt, names(group));
-            }
-        } else {
+        if (failure != null) {
             if (!givenUp.isEmpty()) {
                 dropped.inc(givenUp.size());
-                LOG.error("Alert notifier {}: giving up after {} attempts, dropped {}: {}", notifier.name(), attempt,
+                LOG.error("Alert notifier {}: giving up after {} attempts, dropped {}: {}", notifier.name(), worst,
                         names(givenUp), failure.toString());
             }
-            LOG.warn("Alert notifier {}: attempt {} failed ({}); retrying in {} ms", notifier.name(), attempt,
+            LOG.warn("Alert notifier {}: attempt {} failed ({}); retrying in {} ms", notifier.name(), worst,
                     failure.toString(), delay);
         }
         onChange.run();
