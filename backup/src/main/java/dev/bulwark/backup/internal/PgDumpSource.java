@@ -1,10 +1,10 @@
 package dev.bulwark.backup.internal;
 
+import dev.bulwark.backup.BackupContext;
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.BackupSource;
 import dev.bulwark.backup.RestoreTarget;
-import dev.bulwark.core.internal.Threads;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -135,7 +136,7 @@ public final class PgDumpSource implements BackupSource {
         Map<String, String> v = new LinkedHashMap<>();
         String dump;
         try {
-            dump = Tool.run(List.of(pgDump, "--version"), Map.of(), null, null).strip();
+            dump = Tool.output(List.of(pgDump, "--version")).strip();
         } catch (IOException e) {
             throw new BackupException(e.getMessage(), e);
         }
@@ -185,6 +186,12 @@ public final class PgDumpSource implements BackupSource {
      */
     @Override
     public Map<String, Long> dump(OutputStream out) throws IOException {
+        return dump(out, BackupContext.defaults());
+    }
+
+    @Override
+    public Map<String, Long> dump(OutputStream out, BackupContext context) throws IOException {
+        ThreadFactory threads = context.threadFactory();
         Staging.cleanUpAbandoned(stagingDir);
         try (Connection c = connect(database)) {
             c.setAutoCommit(false);
@@ -196,20 +203,20 @@ public final class PgDumpSource implements BackupSource {
                 snapshot = rs.getString(1);
             }
             CompletableFuture<Map<String, Long>> counts = new CompletableFuture<>();
-            Thread counter = Threads.daemonThread(() -> {
+            Thread counter = threads.newThread(() -> {
                 try {
                     counts.complete(countRows(c));
                 } catch (SQLException | RuntimeException e) {
                     counts.completeExceptionally(e);
                 }
-            }, "bulwark-backup-row-counts");
+            });
             counter.start();
             try {
                 if (jobs > 1) {
-                    dumpParallel(snapshot, out);
+                    dumpParallel(snapshot, out, threads);
                 } else {
                     Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password",
-                            "--snapshot=" + snapshot), env(database), null, out);
+                            "--snapshot=" + snapshot), env(database), null, out, threads);
                 }
             } catch (IOException | RuntimeException e) {
                 c.abort(Runnable::run); // stops the counting at once; the exported snapshot goes with it
@@ -243,10 +250,10 @@ public final class PgDumpSource implements BackupSource {
      * {@code pg_dump -Fd -j N} into an owner-only staging directory from the exported snapshot,
      * then the directory as one tar stream into {@code out}.
      */
-    private void dumpParallel(String snapshot, OutputStream out) throws IOException {
+    private void dumpParallel(String snapshot, OutputStream out, ThreadFactory threads) throws IOException {
         try (Staging staging = Staging.create(stagingDir)) {
             Tool.run(List.of(pgDump, "--format=directory", "--jobs=" + jobs, "--compress=0", "--no-password",
-                    "--snapshot=" + snapshot, "--file=" + staging.dumpDirectory()), env(database), null, null);
+                    "--snapshot=" + snapshot, "--file=" + staging.dumpDirectory()), env(database), null, null, threads);
             staging.tarTo(out);
         }
     }
@@ -327,15 +334,21 @@ public final class PgDumpSource implements BackupSource {
 
             @Override
             public void restore(InputStream dump) throws IOException {
+                restore(dump, BackupContext.defaults());
+            }
+
+            @Override
+            public void restore(InputStream dump, BackupContext context) throws IOException {
+                ThreadFactory threads = context.threadFactory();
                 BufferedInputStream in = new BufferedInputStream(dump, 64 * 1024);
                 in.mark(512);
                 byte[] head = in.readNBytes(512);
                 in.reset();
                 if (isTar(head)) {
-                    restoreDirectoryFormat(in, db);
+                    restoreDirectoryFormat(in, db, threads);
                 } else {
                     Tool.run(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error",
-                            "--single-transaction", "--no-password", "--dbname=" + db), env(db), in, null);
+                            "--single-transaction", "--no-password", "--dbname=" + db), env(db), in, null, threads);
                 }
             }
 
@@ -364,14 +377,14 @@ public final class PgDumpSource implements BackupSource {
      * Restores a directory-format archive: extracted into an owner-only staging directory, then
      * {@code pg_restore -j N} (N = {@code BACKUP_PG_JOBS}; one job restores in a single transaction).
      */
-    private void restoreDirectoryFormat(InputStream archive, String db) throws IOException {
+    private void restoreDirectoryFormat(InputStream archive, String db, ThreadFactory threads) throws IOException {
         try (Staging staging = Staging.create(stagingDir)) {
             staging.untarFrom(archive);
             List<String> cmd = new ArrayList<>(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error",
                     "--no-password", "--format=directory", "--dbname=" + db));
             cmd.add(jobs > 1 ? "--jobs=" + jobs : "--single-transaction");
             cmd.add(staging.dumpDirectory().toString());
-            Tool.run(cmd, env(db), null, null);
+            Tool.run(cmd, env(db), null, null, threads);
         }
     }
 
