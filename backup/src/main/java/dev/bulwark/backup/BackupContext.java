@@ -11,13 +11,8 @@ import java.util.concurrent.ThreadFactory;
  * write-back), so a service that owns its threads (names, priorities, a virtual-thread factory)
  * owns these too.
  *
- * <pre>{@code
- * public Map<String, Long> dump(OutputStream out, BackupContext context) throws IOException {
- *     Thread pump = context.threadFactory().newThread(() -> drain(errorStream));
- *     pump.start();
- *     ...
- * }
- * }</pre>
+ * <p>An implementation that needs a thread asks for it with
+ * {@code context.threadFactory().newThread(task)} instead of {@code new Thread(task)}.
  */
 public interface BackupContext {
 
