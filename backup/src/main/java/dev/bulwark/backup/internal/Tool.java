@@ -34,6 +34,37 @@ public final class Tool {
      */
     public static String run(List<String> command, Map<String, String> env, InputStream in, OutputStream out,
             ThreadFactory threads) throws IOException {
+        return run(command, env, in, out, threads, Tool::copy);
+    }
+
+    /** Copies a tool's stdout into the caller's stream. */
+    @FunctionalInterface
+    public interface Pump {
+        /**
+         * Copies everything from {@code stdout} into {@code out}.
+         *
+         * @param stdout the tool's output, to be read to its end
+         * @param out where it goes
+         * @throws IOException from either stream
+         */
+        void copy(InputStream stdout, OutputStream out) throws IOException;
+    }
+
+    /**
+     * Like {@link #run(List, Map, InputStream, OutputStream, ThreadFactory)}, with stdout copied
+     * into {@code out} by {@code pump} (which may look at the bytes on the way).
+     *
+     * @param command executable and arguments
+     * @param env extra environment
+     * @param in what to feed to stdin, or null for none
+     * @param out where stdout goes, or null to keep it (returned)
+     * @param threads where the pumps of stderr (and of stdout while stdin is fed) come from
+     * @param pump copies stdout into {@code out}
+     * @return stdout when {@code out} is null, else empty
+     * @throws IOException naming the tool with its exit code and stderr when it fails or is missing
+     */
+    public static String run(List<String> command, Map<String, String> env, InputStream in, OutputStream out,
+            ThreadFactory threads, Pump pump) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         if (in == null) {
@@ -62,7 +93,11 @@ public final class Tool {
                 }
             } else {
                 try (InputStream stdout = p.getInputStream()) {
-                    copy(stdout, out == null ? kept : out);
+                    if (out == null) {
+                        copy(stdout, kept);
+                    } else {
+                        pump.copy(stdout, out);
+                    }
                 }
             }
         } catch (IOException e) {
