@@ -59,8 +59,7 @@ class PgDumpRowCountsIT {
     @ValueSource(ints = {1, 2})
     void rowCountsReadOffTheDumpEqualCountStarOfEveryTable(int jobs) throws Exception {
         BackupSettings settings = BackupSettings.builder().pgJobs(jobs).stagingDir(tmp.resolve("staging")).build();
-        BackupManager m = BackupManager.builder(BackupSource.postgres(db.url(), db.user, db.password, settings),
-                BackupStore.local(tmp.resolve("store"))).settings(settings).build();
+        BackupManager m = db.manager(settings, tmp.resolve("store"));
 
         Manifest manifest = m.backup();
 

@@ -209,15 +209,15 @@ public final class PgArchive {
      */
     static long newlines(byte[] b, int off, int len) {
         long n = 0;
-        int i = off;
         int end = off + len;
-        for (; i + 8 <= end; i += 8) {
-            long x = (long) LONGS.get(b, i) ^ NEWLINES; // a newline byte is now 0
-            // 0x80 in exactly the bytes that are 0 (no borrow between bytes)
+        int words = len >>> 3;
+        for (int w = 0; w < words; w++) {
+            long x = (long) LONGS.get(b, off + (w << 3)) ^ NEWLINES; // a newline byte is now 0
+            // 0x80 in exactly the bytes that are 0 (no carry between bytes)
             long zero = ~(((x & LOW7) + LOW7) | x | LOW7);
             n += Long.bitCount(zero);
         }
-        for (; i < end; i++) {
+        for (int i = off + (words << 3); i < end; i++) {
             if (b[i] == '\n') {
                 n++;
             }
