@@ -26,8 +26,9 @@ import java.util.Optional;
  * method, relkind from 1.16, owner, dependencies, then the format's own part: a data offset in
  * the custom format, a file name in the directory format), then in the custom format the data
  * blocks: a block type, the dump id and length-prefixed chunks ending with a zero length.
- * Archive versions 1.12 to 1.16 (pg_dump 9.x to 18) are read; anything else, or a compressed
- * archive, is reported as not understood and the caller counts another way.
+ * Archive versions 1.12 to 1.16 (pg_dump 9.5 to 17, and later ones writing 1.16) are read;
+ * anything else, or a compressed archive, is reported as not understood and the caller counts
+ * another way.
  */
 public final class PgArchive {
     private static final int K_FMT_CUSTOM = 1;
