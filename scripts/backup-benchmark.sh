@@ -26,10 +26,24 @@ names=(
   "BACKUP_PG_JOBS=$jobs scripts/backup.sh backup"
 )
 
-run() { # index -> runs the command once, prints "seconds bytes"
+run() { # index -> runs the command once, prints "seconds bytes cpu-seconds"
   local out="$work/out" t0 t1
   rm -rf "$out" "$work/store"
   t0=$(date +%s.%N)
+  # CPU: user + system of the command and its children (pg_dump, zstd), not the server's backends
+  /usr/bin/time -f "%U %S" -o "$work/cpu" bash -c "$(declare -f one); one $1 \"$out\" \"$work\" \"$root\" \"$db\" $jobs"
+  t1=$(date +%s.%N)
+  local bytes
+  if [[ -d "$work/store" ]]; then
+    bytes=$(find "$work/store" -type f -not -name '*.json' -not -name '.lock' -printf '%s\n' | awk '{s+=$1} END {print s}')
+  else
+    bytes=$(du -sb "$out" | cut -f1)
+  fi
+  echo "$(echo "$t1 - $t0" | bc) $bytes $(awk '{printf "%.2f", $1 + $2}' "$work/cpu")"
+}
+
+one() { # index out work root db jobs
+  local out=$2 work=$3 root=$4 db=$5 jobs=$6
   case $1 in
     0) pg_dump -Fc -f "$out" "$db" ;;
     1) pg_dump -Fc -Z0 "$db" | zstd -q -T0 -3 > "$out" ;;
@@ -39,14 +53,6 @@ run() { # index -> runs the command once, prints "seconds bytes"
          "$root/scripts/backup.sh" backup >/dev/null ;;
     5) BACKUP_DIR="$work/store" BACKUP_PG_JOBS="$jobs" "$root/scripts/backup.sh" backup >/dev/null ;;
   esac
-  t1=$(date +%s.%N)
-  local bytes
-  if [[ -d "$work/store" ]]; then
-    bytes=$(find "$work/store" -type f -not -name '*.json' -not -name '.lock' -printf '%s\n' | awk '{s+=$1} END {print s}')
-  else
-    bytes=$(du -sb "$out" | cut -f1)
-  fi
-  echo "$(echo "$t1 - $t0" | bc) $bytes"
 }
 
 echo "database $db: $(psql -Atc "SELECT pg_size_pretty(pg_database_size('$db'))" "$db"), rounds $rounds, jobs $jobs"
@@ -54,21 +60,23 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
   "$(java -version 2>&1 | head -1), $(pg_dump --version), $(zstd --version | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$root/scripts/backup.sh" --help >/dev/null # builds the module once if needed, outside the timings
-declare -A times sizes
+declare -A times sizes cpus
 for ((r = 1; r <= rounds; r++)); do
   for i in "${!names[@]}"; do
-    read -r secs bytes < <(run "$i")
+    read -r secs bytes cpu < <(run "$i")
     times[$i]+="$secs "
+    cpus[$i]+="$cpu "
     sizes[$i]=$bytes
   done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| command | median | min | max | output |"
-echo "|---|---|---|---|---|"
+echo "| command | median | min | max | CPU-s (median) | output |"
+echo "|---|---|---|---|---|---|"
 for i in "${!names[@]}"; do
   read -r med min max < <(tr ' ' '\n' <<<"${times[$i]}" | grep . | sort -n |
     awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR]}')
-  printf '| `%s` | %s s | %s s | %s s | %.1f MB |\n' "${names[$i]//|/\\|}" "$med" "$min" "$max" \
+  cpu=$(tr ' ' '\n' <<<"${cpus[$i]}" | grep . | sort -n | awk '{a[NR]=$1} END {printf "%.2f", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
+  printf '| `%s` | %s s | %s s | %s s | %s | %.1f MB |\n' "${names[$i]//|/\\|}" "$med" "$min" "$max" "$cpu" \
     "$(echo "${sizes[$i]} / 1000000" | bc -l)"
 done

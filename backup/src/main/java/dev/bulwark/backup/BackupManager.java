@@ -9,6 +9,7 @@ import dev.bulwark.backup.internal.BackupRestorer;
 import dev.bulwark.backup.internal.BackupVerifier;
 import dev.bulwark.backup.internal.BackupWriter;
 import dev.bulwark.backup.internal.Catalog;
+import dev.bulwark.core.internal.Threads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,7 +77,7 @@ public final class BackupManager {
         this.settings = b.settings;
         this.clock = b.clock;
         this.locks = List.copyOf(b.locks);
-        this.catalog = new Catalog(store);
+        this.catalog = new Catalog(store, BackupContext.of(b.threadFactory));
         this.writer = new BackupWriter(source, catalog, settings, clock, hostName());
         this.verifier = new BackupVerifier(catalog, settings);
         this.restorer = new BackupRestorer(source, catalog, verifier, clock);
@@ -418,6 +420,7 @@ public final class BackupManager {
         private MetricRegistry registry;
         private HealthCheckRegistry healthChecks;
         private final List<BackupLock> locks = new ArrayList<>();
+        private ThreadFactory threadFactory = Threads.daemon("bulwark-backup");
 
         private Builder(BackupSource source, BackupStore store) {
             this.source = Objects.requireNonNull(source, "source");
@@ -467,6 +470,21 @@ public final class BackupManager {
          */
         public Builder lock(BackupLock v) {
             locks.add(Objects.requireNonNull(v, "lock"));
+            return this;
+        }
+
+        /**
+         * Sets the factory of every thread a backup, verify or restore starts: the source's, the
+         * restore target's and the store's helpers (stream pumps of {@code pg_dump} /
+         * {@code pg_restore}, the local store's write-back), reached through {@link BackupContext}.
+         * zstd's worker threads ({@link BackupSettings#zstdWorkers()}) are native threads of the
+         * zstd library, not Java threads, and do not come from it.
+         *
+         * @param v the caller's thread factory (default: daemon threads {@code bulwark-backup-N})
+         * @return this
+         */
+        public Builder threadFactory(ThreadFactory v) {
+            this.threadFactory = Objects.requireNonNull(v, "threadFactory");
             return this;
         }
 

@@ -75,6 +75,21 @@ public interface BackupSource {
     Map<String, Long> dump(OutputStream out) throws IOException;
 
     /**
+     * Writes a consistent dump to {@code out} like {@link #dump(OutputStream)}, starting any helper
+     * thread it needs (a pump of a tool's output, a concurrent counter) from
+     * {@link BackupContext#threadFactory()}. The manager calls this one; the default delegates to
+     * {@link #dump(OutputStream)}, so an implementation that starts no thread needs only that.
+     *
+     * @param out where the dump goes; not closed by the source
+     * @param context the run's context (the caller's thread factory)
+     * @return what the source counted in the same snapshot it dumped
+     * @throws IOException when the dump fails; the message carries the tool's error output
+     */
+    default Map<String, Long> dump(OutputStream out, BackupContext context) throws IOException {
+        return dump(out);
+    }
+
+    /**
      * Prepares a place to restore into.
      *
      * @param target a kind-specific name of a new, empty target (a database name, a JDBC URL, a

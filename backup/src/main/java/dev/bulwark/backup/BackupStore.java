@@ -68,6 +68,20 @@ public interface BackupStore {
     Upload create(String name) throws IOException;
 
     /**
+     * Returns an upload like {@link #create(String)}, starting any helper thread it needs (an
+     * early write-back, an upload pump) from {@link BackupContext#threadFactory()}. The manager
+     * calls this one; the default delegates to {@link #create(String)}.
+     *
+     * @param name object name (letters, digits, {@code .-_})
+     * @param context the run's context (the caller's thread factory)
+     * @return an upload; closing it without committing discards it
+     * @throws IOException when the store cannot be written
+     */
+    default Upload create(String name, BackupContext context) throws IOException {
+        return create(name);
+    }
+
+    /**
      * Returns the object's bytes.
      *
      * @param name object name

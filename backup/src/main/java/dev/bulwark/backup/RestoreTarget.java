@@ -19,6 +19,19 @@ public interface RestoreTarget {
     void restore(InputStream dump) throws IOException;
 
     /**
+     * Restores a dump like {@link #restore(InputStream)}, starting any helper thread it needs from
+     * {@link BackupContext#threadFactory()}. The manager calls this one; the default delegates to
+     * {@link #restore(InputStream)}.
+     *
+     * @param dump the decrypted, decompressed dump
+     * @param context the run's context (the caller's thread factory)
+     * @throws IOException when the restore fails; the message carries the tool's error output
+     */
+    default void restore(InputStream dump, BackupContext context) throws IOException {
+        restore(dump);
+    }
+
+    /**
      * Returns the same counts {@link BackupSource#dump} returns, taken from the restored copy.
      *
      * @return the same counts {@link BackupSource#dump} returns, taken from the restored copy

@@ -40,16 +40,15 @@ class PgBackupIT {
         db.close();
     }
 
-    private BackupManager manager(BackupSettings settings, String password) {
-        return BackupManager.builder(new PgDumpSource(db.url(), db.user, password, settings),
-                new LocalBackupStore(tmp.resolve("backups"))).settings(settings).build();
+    private BackupManager manager(BackupSettings settings) {
+        return db.manager(settings, tmp.resolve("backups"));
     }
 
     @Test
     void encryptedPgDumpBackupVerifiesAndRestoresWithEqualRowCounts() {
         BackupSettings settings = BackupSettings.builder()
                 .encryption(BackupEncryption.fromKeysetJson(BackupEncryption.generateKeyset())).build();
-        BackupManager m = manager(settings, db.password);
+        BackupManager m = manager(settings);
 
         Manifest manifest = m.backup();
         RestoreResult restored = m.restoreTest(manifest.id());
@@ -66,7 +65,7 @@ class PgBackupIT {
 
     @Test
     void countsComeFromTheSameSnapshotAsTheDumpEvenUnderConcurrentWrites() throws Exception {
-        BackupManager m = manager(BackupSettings.builder().build(), db.password);
+        BackupManager m = manager(BackupSettings.builder().build());
         CountDownLatch stop = new CountDownLatch(1);
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
             try (Connection c = db.connect(db.database); Statement s = c.createStatement()) {
@@ -144,7 +143,7 @@ class PgBackupIT {
     @Test
     void missingPgDumpBinaryIsAClearFailure() {
         BackupSettings settings = BackupSettings.builder().pgDump("/nonexistent/pg_dump").build();
-        BackupManager m = manager(settings, db.password);
+        BackupManager m = manager(settings);
 
         assertThatThrownBy(m::backup).isInstanceOf(BackupException.class)
                 .hasMessageContaining("/nonexistent/pg_dump could not be started")
@@ -173,7 +172,7 @@ class PgBackupIT {
 
     @Test
     void restoreRefusesAnExistingDatabase() {
-        BackupManager m = manager(BackupSettings.builder().build(), db.password);
+        BackupManager m = manager(BackupSettings.builder().build());
         Manifest manifest = m.backup();
         assertThatThrownBy(() -> m.restore(manifest.id(), db.database))
                 .hasMessageContaining("already exists").hasMessageContaining("never overwrites");

@@ -46,6 +46,12 @@ final class PgFixture implements AutoCloseable {
         }
     }
 
+    /** A manager of this database's backups in a local store, the way every PostgreSQL IT builds one. */
+    BackupManager manager(BackupSettings settings, java.nio.file.Path store) {
+        return BackupManager.builder(new PgDumpSource(url(), user, password, settings),
+                new dev.bulwark.backup.internal.LocalBackupStore(store)).settings(settings).build();
+    }
+
     String url() {
         return url(database);
     }

@@ -2,8 +2,6 @@ package dev.bulwark.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bulwark.backup.internal.LocalBackupStore;
-import dev.bulwark.backup.internal.PgDumpSource;
 import dev.bulwark.testsupport.RequiresService;
 import dev.bulwark.testsupport.Service;
 import java.io.InputStream;
@@ -44,8 +42,7 @@ class PgParallelBackupIT {
     }
 
     private BackupManager manager(BackupSettings settings) {
-        return BackupManager.builder(new PgDumpSource(db.url(), db.user, db.password, settings),
-                new LocalBackupStore(tmp.resolve("backups"))).settings(settings).build();
+        return db.manager(settings, tmp.resolve("backups"));
     }
 
     private long stagedDirectories() throws Exception {

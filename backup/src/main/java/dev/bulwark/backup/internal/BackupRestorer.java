@@ -77,7 +77,7 @@ public final class BackupRestorer {
         boolean keep = false;
         try {
             try (InputStream in = verifier.decode(m, catalog.store().open(m.dataObject()))) {
-                t.restore(in);
+                t.restore(in, catalog.context());
             }
             Map<String, Long> actual = t.counts();
             List<String> mismatches = new ArrayList<>();

@@ -91,7 +91,7 @@ public final class BackupWriter {
             Counting.Out stored;
             Counting.Out raw;
             Map<String, Long> counts;
-            try (BackupStore.Upload upload = store.create(data)) {
+            try (BackupStore.Upload upload = store.create(data, catalog.context())) {
                 stored = new Counting.Out(new DigestOutputStream(new Counting.NonClosing(upload.stream()), sha));
                 OutputStream chain = stored;
                 if (enc.isPresent()) {
@@ -100,7 +100,7 @@ public final class BackupWriter {
                 chain = compression.compress(chain, settings.zstdLevel(), settings.zstdWorkers());
                 raw = new Counting.Out(chain);
                 try (OutputStream out = raw) {
-                    counts = source.dump(out);
+                    counts = source.dump(out, catalog.context());
                 }
                 upload.commit();
                 dataCommitted = true;

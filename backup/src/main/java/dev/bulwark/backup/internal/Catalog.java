@@ -1,5 +1,6 @@
 package dev.bulwark.backup.internal;
 
+import dev.bulwark.backup.BackupContext;
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupStore;
 import dev.bulwark.backup.Manifest;
@@ -19,14 +20,26 @@ public final class Catalog {
     private static final Logger LOG = LoggerFactory.getLogger(Catalog.class);
 
     private final BackupStore store;
+    private final BackupContext context;
 
     /**
      * A catalog over a store.
      *
      * @param store where backups and manifests are kept
+     * @param context the caller's thread factory, for the store's uploads
      */
-    public Catalog(BackupStore store) {
+    public Catalog(BackupStore store, BackupContext context) {
         this.store = Objects.requireNonNull(store, "store");
+        this.context = Objects.requireNonNull(context, "context");
+    }
+
+    /**
+     * The context of every call into the store.
+     *
+     * @return the context
+     */
+    public BackupContext context() {
+        return context;
     }
 
     /**
@@ -96,7 +109,7 @@ public final class Catalog {
      * @throws IOException when the store refuses
      */
     public void write(Manifest m) throws IOException {
-        try (BackupStore.Upload upload = store.create(m.manifestObject())) {
+        try (BackupStore.Upload upload = store.create(m.manifestObject(), context)) {
             upload.stream().write(ManifestJson.write(m));
             upload.commit();
         }

@@ -1,5 +1,6 @@
 package dev.bulwark.backup.internal;
 
+import dev.bulwark.backup.BackupContext;
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupLock;
 import dev.bulwark.backup.BackupStore;
@@ -86,6 +87,11 @@ public final class LocalBackupStore implements BackupStore {
 
     @Override
     public Upload create(String name) throws IOException {
+        return create(name, BackupContext.defaults());
+    }
+
+    @Override
+    public Upload create(String name, BackupContext context) throws IOException {
         checkName(name);
         Path dir = ensureDirectory();
         Path temp = dir.resolve(PARTIAL_PREFIX + name + "-" + HexFormat.of().formatHex(randomBytes()));
@@ -96,7 +102,7 @@ public final class LocalBackupStore implements BackupStore {
         } catch (UnsupportedOperationException e) {
             channel = FileChannel.open(temp, CREATE_NEW_WRITE);
         }
-        return new LocalUpload(dir, temp, dir.resolve(name), channel);
+        return new LocalUpload(dir, temp, dir.resolve(name), channel, context.threadFactory());
     }
 
     private static byte[] randomBytes() {
@@ -214,12 +220,12 @@ public final class LocalBackupStore implements BackupStore {
         private final Syncer syncer;
         private boolean committed;
 
-        LocalUpload(Path dir, Path temp, Path target, FileChannel channel) {
+        LocalUpload(Path dir, Path temp, Path target, FileChannel channel, java.util.concurrent.ThreadFactory threads) {
             this.dir = dir;
             this.temp = temp;
             this.target = target;
             this.channel = channel;
-            this.syncer = new Syncer(channel);
+            this.syncer = new Syncer(channel, threads);
             OutputStream file = Channels.newOutputStream(channel);
             this.stream = new java.io.BufferedOutputStream(new java.io.FilterOutputStream(file) {
                 @Override
@@ -290,10 +296,12 @@ public final class LocalBackupStore implements BackupStore {
         private final java.util.concurrent.Semaphore due = new java.util.concurrent.Semaphore(0);
         private long sinceSync;
         private volatile boolean stopped;
+        private final java.util.concurrent.ThreadFactory threads;
         private Thread thread;
 
-        Syncer(FileChannel channel) {
+        Syncer(FileChannel channel, java.util.concurrent.ThreadFactory threads) {
             this.channel = channel;
+            this.threads = threads;
         }
 
         /** Called by the writing thread only. */
@@ -302,7 +310,7 @@ public final class LocalBackupStore implements BackupStore {
             if (sinceSync >= SYNC_EVERY && !stopped) {
                 sinceSync = 0;
                 if (thread == null) {
-                    thread = dev.bulwark.core.internal.Threads.daemonThread(this::run, "bulwark-backup-writeback");
+                    thread = threads.newThread(this::run);
                     thread.start();
                 }
                 if (due.availablePermits() == 0) {

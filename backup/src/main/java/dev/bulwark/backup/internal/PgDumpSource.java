@@ -1,16 +1,17 @@
 package dev.bulwark.backup.internal;
 
+import dev.bulwark.backup.BackupContext;
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.BackupSource;
 import dev.bulwark.backup.RestoreTarget;
-import dev.bulwark.core.internal.Threads;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -26,11 +27,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL database dumped with {@code pg_dump --format=custom} (streamed from the process,
@@ -40,14 +44,15 @@ import java.util.regex.Pattern;
  * {@code pg_restore --jobs=N}.
  *
  * <p>The dump and the row counts recorded in the manifest come from one snapshot: a
- * repeatable-read transaction exports it ({@code pg_export_snapshot()}), counts every table,
- * and {@code pg_dump --snapshot} dumps exactly that state. The password reaches the tools through
+ * repeatable-read transaction exports it ({@code pg_export_snapshot()}), {@code pg_dump --snapshot}
+ * dumps exactly that state, and the rows are counted from the dump stream itself ({@link PgArchive}). The password reaches the tools through
  * {@code PGPASSWORD} in their environment, never the command line or the logs.
  */
 public final class PgDumpSource implements BackupSource {
     private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^/?]*)/([^?]+)(\\?.*)?");
     private static final Pattern MAJOR = Pattern.compile("(\\d+)(?:\\.\\d+)?");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(PgDumpSource.class);
 
     private final String jdbcUrl;
     private final String host;
@@ -179,7 +184,7 @@ public final class PgDumpSource implements BackupSource {
         Map<String, String> v = new LinkedHashMap<>();
         String dump;
         try {
-            dump = Tool.run(List.of(pgDump, "--version"), Map.of(), null, null).strip();
+            dump = Tool.output(List.of(pgDump, "--version")).strip();
         } catch (IOException e) {
             throw new BackupException(e.getMessage(), e);
         }
@@ -222,13 +227,22 @@ public final class PgDumpSource implements BackupSource {
         return jobs > 1 ? ".dir.tar" : ".dump";
     }
 
-    /**
-     * Dumps in one snapshot: this connection's repeatable-read transaction exports it, pg_dump
-     * dumps it ({@code --snapshot}) while the same transaction counts every table on another
-     * thread, so the counts cost no time of their own yet match the dump exactly.
-     */
     @Override
     public Map<String, Long> dump(OutputStream out) throws IOException {
+        return dump(out, BackupContext.defaults());
+    }
+
+    /**
+     * Dumps in one snapshot: this connection's repeatable-read transaction exports it and
+     * {@code pg_dump --snapshot} dumps exactly that state, while the rows of every table are counted
+     * from the dump stream itself ({@link PgArchive}): the counts match the dump by construction
+     * and cost the database nothing. A table the archive holds no data for (an extension's) is
+     * counted with {@code count(*)} in the same snapshot, as is every table should the archive's
+     * layout not be understood.
+     */
+    @Override
+    public Map<String, Long> dump(OutputStream out, BackupContext context) throws IOException {
+        ThreadFactory threads = context.threadFactory();
         Staging.cleanUpAbandoned(stagingDir);
         try (Connection c = connect(database)) {
             c.setAutoCommit(false);
@@ -239,24 +253,18 @@ public final class PgDumpSource implements BackupSource {
                 rs.next();
                 snapshot = rs.getString(1);
             }
-            CompletableFuture<Map<String, Long>> counts = new CompletableFuture<>();
-            Thread counter = Threads.daemonThread(() -> {
-                try {
-                    counts.complete(countRows(c));
-                } catch (SQLException | RuntimeException e) {
-                    counts.completeExceptionally(e);
-                }
-            }, "bulwark-backup-row-counts");
-            counter.start();
+            Optional<Map<String, Long>> streamed;
             try {
                 if (jobs > 1) {
-                    dumpParallel(snapshot, out);
+                    streamed = dumpParallel(snapshot, out, threads);
                 } else {
+                    AtomicReference<Optional<Map<String, Long>>> counted = new AtomicReference<>(Optional.empty());
                     Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
-                            "--snapshot=" + snapshot), env(database), null, out);
+                            "--snapshot=" + snapshot), env(database), null, out, threads,
+                            (stdout, to) -> counted.set(PgArchive.copyCountingRows(stdout, to)));
+                    streamed = counted.get();
                 }
-            } catch (IOException | RuntimeException e) {
-                c.abort(Runnable::run); // stops the counting at once; the exported snapshot goes with it
+            } catch (IOException e) {
                 String why = String.valueOf(e.getMessage());
                 if (why.contains("could not obtain lock") || why.contains("due to statement timeout")) {
                     // pg_dump turns --lock-wait-timeout into a statement_timeout on its LOCK TABLE
@@ -266,7 +274,7 @@ public final class PgDumpSource implements BackupSource {
                 }
                 throw e;
             }
-            Map<String, Long> result = await(counts);
+            Map<String, Long> result = completeCounts(c, streamed);
             c.commit();
             return result;
         } catch (SQLException e) {
@@ -275,37 +283,92 @@ public final class PgDumpSource implements BackupSource {
         }
     }
 
-    private static Map<String, Long> await(CompletableFuture<Map<String, Long>> counts) throws SQLException {
-        try {
-            return counts.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLException("interrupted while counting rows", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SQLException) {
-                throw (SQLException) cause;
-            }
-            throw new SQLException("counting rows failed: " + cause, cause);
+    /**
+     * The counts of every table {@link #countRows} lists, from the dump where it had them, else
+     * with {@code count(*)} in the transaction's snapshot (the one that was dumped).
+     */
+    private Map<String, Long> completeCounts(Connection c, Optional<Map<String, Long>> streamed) throws SQLException {
+        if (streamed.isEmpty()) {
+            LOG.info("the pg_dump archive of {} was not understood for row counting; counting rows with count(*) in"
+                    + " the dump's snapshot instead", database);
         }
+        Map<String, Long> fromDump = streamed.orElse(Map.of());
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(TABLES)) {
+            while (rs.next()) {
+                counts.put(rs.getString(1) + "." + rs.getString(2), fromDump.get(rs.getString(1) + "." + rs.getString(2)));
+            }
+        }
+        for (Map.Entry<String, Long> e : counts.entrySet()) {
+            if (e.getValue() == null) {
+                String[] t = splitKey(c, e.getKey());
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM "
+                        + ident(t[0]) + "." + ident(t[1]))) {
+                    rs.next();
+                    e.setValue(rs.getLong(1));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static String[] splitKey(Connection c, String key) throws SQLException {
+        // schema names may contain dots: find the split whose halves name a table
+        for (int i = key.indexOf('.'); i >= 0; i = key.indexOf('.', i + 1)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_class t JOIN pg_namespace n"
+                    + " ON n.oid = t.relnamespace WHERE n.nspname = ? AND t.relname = ?")) {
+                ps.setString(1, key.substring(0, i));
+                ps.setString(2, key.substring(i + 1));
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return new String[] {key.substring(0, i), key.substring(i + 1)};
+                    }
+                }
+            }
+        }
+        throw new SQLException("table " + key + " vanished from the catalog");
     }
 
     /**
      * {@code pg_dump -Fd -j N} into an owner-only staging directory from the exported snapshot,
-     * then the directory as one tar stream into {@code out}.
+     * then the directory as one tar stream into {@code out}, counting each table's rows from its
+     * data file on the way.
      */
-    private void dumpParallel(String snapshot, OutputStream out) throws IOException {
+    private Optional<Map<String, Long>> dumpParallel(String snapshot, OutputStream out, ThreadFactory threads)
+            throws IOException {
         try (Staging staging = Staging.create(stagingDir)) {
-            Tool.run(List.of(pgDump, "--format=directory", "--jobs=" + jobs, "--compress=0", "--no-password", lockWait,
-                    "--snapshot=" + snapshot, "--file=" + staging.dumpDirectory()), env(database), null, null);
-            staging.tarTo(out);
+            Tool.run(List.of(pgDump, "--format=directory", "--jobs=" + jobs, "--compress=0", "--no-password",
+                    lockWait, "--snapshot=" + snapshot, "--file=" + staging.dumpDirectory()), env(database), null, null, threads);
+            Path toc = staging.dumpDirectory().resolve("toc.dat");
+            Optional<Map<String, PgArchive.TableData>> tables = PgArchive.directoryTables(Files.readAllBytes(toc));
+            Map<String, Long> counts = new LinkedHashMap<>();
+            Map<String, PgArchive.RowCounter> counters = new HashMap<>();
+            staging.tarTo(out, (name, to) -> {
+                PgArchive.TableData t = tables.map(m -> m.get(name)).orElse(null);
+                if (t == null) {
+                    return to;
+                }
+                PgArchive.RowCounter counter = new PgArchive.RowCounter(to);
+                counters.put(name, counter);
+                return counter;
+            });
+            if (tables.isEmpty()) {
+                return Optional.empty();
+            }
+            for (Map.Entry<String, PgArchive.TableData> e : tables.get().entrySet()) {
+                PgArchive.RowCounter counter = counters.get(e.getKey());
+                counts.merge(e.getValue().key(), counter == null ? 0L : counter.rows(), Long::sum);
+            }
+            return Optional.of(counts);
         }
     }
 
+    private static final String TABLES = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
+            + " ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
+            + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1, 2";
+
     static Map<String, Long> countRows(Connection c) throws SQLException {
-        return RowCounts.count(c, "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-                + " WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-                + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1, 2");
+        return RowCounts.count(c, TABLES);
     }
 
     private static String ident(String name) {
@@ -378,15 +441,21 @@ public final class PgDumpSource implements BackupSource {
 
             @Override
             public void restore(InputStream dump) throws IOException {
+                restore(dump, BackupContext.defaults());
+            }
+
+            @Override
+            public void restore(InputStream dump, BackupContext context) throws IOException {
+                ThreadFactory threads = context.threadFactory();
                 BufferedInputStream in = new BufferedInputStream(dump, 64 * 1024);
                 in.mark(512);
                 byte[] head = in.readNBytes(512);
                 in.reset();
                 if (isTar(head)) {
-                    restoreDirectoryFormat(in, db);
+                    restoreDirectoryFormat(in, db, threads);
                 } else {
                     Tool.run(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error",
-                            "--single-transaction", "--no-password", "--dbname=" + db), env(db), in, null);
+                            "--single-transaction", "--no-password", "--dbname=" + db), env(db), in, null, threads);
                 }
             }
 
@@ -415,14 +484,14 @@ public final class PgDumpSource implements BackupSource {
      * Restores a directory-format archive: extracted into an owner-only staging directory, then
      * {@code pg_restore -j N} (N = {@code BACKUP_PG_JOBS}; one job restores in a single transaction).
      */
-    private void restoreDirectoryFormat(InputStream archive, String db) throws IOException {
+    private void restoreDirectoryFormat(InputStream archive, String db, ThreadFactory threads) throws IOException {
         try (Staging staging = Staging.create(stagingDir)) {
             staging.untarFrom(archive);
             List<String> cmd = new ArrayList<>(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error",
                     "--no-password", "--format=directory", "--dbname=" + db));
             cmd.add(jobs > 1 ? "--jobs=" + jobs : "--single-transaction");
             cmd.add(staging.dumpDirectory().toString());
-            Tool.run(cmd, env(db), null, null);
+            Tool.run(cmd, env(db), null, null, threads);
         }
     }
 

@@ -120,6 +120,18 @@ final class Staging implements AutoCloseable {
      * @throws IOException when a file cannot be read or the stream fails
      */
     void tarTo(OutputStream out) throws IOException {
+        tarTo(out, (name, to) -> to);
+    }
+
+    /**
+     * Like {@link #tarTo(OutputStream)}, each file's bytes also passing through {@code tap}.
+     *
+     * @param out where the archive goes (not closed)
+     * @param tap given the file name and the archive stream, returns the stream to copy the file into
+     * @throws IOException when a file cannot be read or the stream fails
+     */
+    void tarTo(OutputStream out, java.util.function.BiFunction<String, OutputStream, OutputStream> tap)
+            throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(dumpDirectory())) {
             s.filter(Files::isRegularFile).sorted((a, b) -> {
@@ -139,7 +151,7 @@ final class Staging implements AutoCloseable {
             e.setModTime(Files.getLastModifiedTime(f).toMillis() / 1000 * 1000);
             tar.putArchiveEntry(e);
             try (InputStream in = Files.newInputStream(f)) {
-                Tool.copy(in, tar);
+                Tool.copy(in, tap.apply(String.valueOf(f.getFileName()), tar));
             }
             tar.closeArchiveEntry();
             Files.delete(f);

@@ -1,6 +1,5 @@
 package dev.bulwark.backup.internal;
 
-import dev.bulwark.core.internal.Threads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,11 +28,43 @@ public final class Tool {
      * @param env extra environment
      * @param in what to feed to stdin, or null for none
      * @param out where stdout goes, or null to keep it (returned)
+     * @param threads where the pumps of stderr (and of stdout while stdin is fed) come from
      * @return stdout when {@code out} is null, else empty
      * @throws IOException naming the tool with its exit code and stderr when it fails or is missing
      */
-    public static String run(List<String> command, Map<String, String> env, InputStream in, OutputStream out)
-            throws IOException {
+    public static String run(List<String> command, Map<String, String> env, InputStream in, OutputStream out,
+            ThreadFactory threads) throws IOException {
+        return run(command, env, in, out, threads, Tool::copy);
+    }
+
+    /** Copies a tool's stdout into the caller's stream. */
+    @FunctionalInterface
+    public interface Pump {
+        /**
+         * Copies everything from {@code stdout} into {@code out}.
+         *
+         * @param stdout the tool's output, to be read to its end
+         * @param out where it goes
+         * @throws IOException from either stream
+         */
+        void copy(InputStream stdout, OutputStream out) throws IOException;
+    }
+
+    /**
+     * Like {@link #run(List, Map, InputStream, OutputStream, ThreadFactory)}, with stdout copied
+     * into {@code out} by {@code pump} (which may look at the bytes on the way).
+     *
+     * @param command executable and arguments
+     * @param env extra environment
+     * @param in what to feed to stdin, or null for none
+     * @param out where stdout goes, or null to keep it (returned)
+     * @param threads where the pumps of stderr (and of stdout while stdin is fed) come from
+     * @param pump copies stdout into {@code out}
+     * @return stdout when {@code out} is null, else empty
+     * @throws IOException naming the tool with its exit code and stderr when it fails or is missing
+     */
+    public static String run(List<String> command, Map<String, String> env, InputStream in, OutputStream out,
+            ThreadFactory threads, Pump pump) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
         if (in == null) {
@@ -46,14 +78,14 @@ public final class Tool {
                     + "); install it or point the setting at it (BACKUP_PG_DUMP / BACKUP_PG_RESTORE)", e);
         }
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread errReader = drain(p.getErrorStream(), err, command.get(0) + "-stderr");
+        Thread errReader = drain(p.getErrorStream(), err, threads);
         ByteArrayOutputStream kept = out == null ? new ByteArrayOutputStream() : null;
         Thread outReader = null;
         IOException failure = null;
         try {
             if (in != null) {
                 outReader = drain(p.getInputStream(), kept == null ? OutputStream.nullOutputStream() : kept,
-                        command.get(0) + "-stdout");
+                        threads);
                 try (OutputStream stdin = p.getOutputStream()) {
                     copy(in, stdin);
                 } catch (IOException e) {
@@ -61,7 +93,11 @@ public final class Tool {
                 }
             } else {
                 try (InputStream stdout = p.getInputStream()) {
-                    copy(stdout, out == null ? kept : out);
+                    if (out == null) {
+                        copy(stdout, kept);
+                    } else {
+                        pump.copy(stdout, out);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -114,8 +150,45 @@ public final class Tool {
         return total;
     }
 
-    private static Thread drain(InputStream from, OutputStream to, String name) {
-        Thread t = Threads.daemonThread(() -> {
+    /**
+     * Runs a short command that reads nothing (such as {@code pg_dump --version}) and returns its
+     * output, stderr merged into stdout: no helper thread.
+     *
+     * @param command executable and arguments
+     * @return what it printed
+     * @throws IOException naming the tool with its exit code and output when it fails or is missing
+     */
+    public static String output(List<String> command) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException(command.get(0) + " could not be started (" + e.getMessage()
+                    + "); install it or point the setting at it (BACKUP_PG_DUMP / BACKUP_PG_RESTORE)", e);
+        }
+        String text;
+        try (InputStream stdout = p.getInputStream()) {
+            text = new String(stdout.readNBytes(STDERR_CAP), StandardCharsets.UTF_8);
+            stdout.transferTo(OutputStream.nullOutputStream());
+        }
+        int exit;
+        try {
+            exit = p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException(command.get(0) + " interrupted", e);
+        }
+        if (exit != 0) {
+            throw new IOException(command.get(0) + " failed with exit code " + exit + ": " + text.strip());
+        }
+        return text;
+    }
+
+    private static Thread drain(InputStream from, OutputStream to, ThreadFactory threads) {
+        Thread t = threads.newThread(() -> {
             byte[] buf = new byte[8192];
             try (from) {
                 int n;
@@ -129,7 +202,7 @@ public final class Tool {
             } catch (IOException ignored) {
                 // the process went away; its exit code tells the story
             }
-        }, name);
+        });
         t.start();
         return t;
     }

@@ -128,7 +128,7 @@ class WriteBackFailureTest {
     }
 
     private LocalBackupStore.Syncer streamed(FailingOnce channel) throws Exception {
-        LocalBackupStore.Syncer syncer = new LocalBackupStore.Syncer(channel);
+        LocalBackupStore.Syncer syncer = new LocalBackupStore.Syncer(channel, Thread::new);
         ByteBuffer chunk = ByteBuffer.allocate(1024 * 1024);
         for (int i = 0; i < 40; i++) { // 40 MiB: write-back is due twice
             chunk.clear();
