@@ -15,10 +15,16 @@ import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.BackupScheduler;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.BackupSource;
+import dev.bulwark.jwt.Argon2idPasswordHasher;
+import dev.bulwark.jwt.InMemoryThrottleStore;
 import dev.bulwark.jwt.InMemoryTokenStore;
+import dev.bulwark.jwt.JdbcThrottleStore;
 import dev.bulwark.jwt.JdbcTokenStore;
 import dev.bulwark.jwt.JwtCookieAuth;
 import dev.bulwark.jwt.JwtSettings;
+import dev.bulwark.jwt.LoginGuard;
+import dev.bulwark.jwt.LoginGuardSettings;
+import dev.bulwark.jwt.ThrottleStore;
 import dev.bulwark.jwt.TokenStore;
 import dev.bulwark.jwt.servlet.JwtAuthServletFilter;
 import dev.bulwark.micrometer.BulwarkMetrics;
@@ -85,6 +91,25 @@ class BulwarkConfiguration {
             MetricRegistry metrics) {
         TokenStore store = poolSettings.embedded() ? new InMemoryTokenStore() : new JdbcTokenStore(dataSource).createTables();
         return JwtCookieAuth.create(JwtSettings.fromEnvironment(settings.env()), store, metrics);
+    }
+
+    /**
+     * The login defence: JSON only, no cross-site or foreign origin, attempts throttled per user
+     * name and client; counted in the database (shared by every replica) when DB_URL is set.
+     */
+    @Bean
+    LoginGuard loginGuard(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource dataSource,
+            MetricRegistry metrics) {
+        ThrottleStore throttle = poolSettings.embedded() ? new InMemoryThrottleStore()
+                : new JdbcThrottleStore(dataSource).createTables();
+        return LoginGuard.create(LoginGuardSettings.fromEnvironment(settings.env()), throttle, metrics);
+    }
+
+    /** The sample's users with Argon2id-hashed passwords (JWT_ARGON2_* tune the hasher). */
+    @Bean
+    DemoUsers demoUsers(ServiceSettings settings) {
+        return DemoUsers.create(Argon2idPasswordHasher.fromEnvironment(settings.env()), settings.demoPassword(),
+                settings.env().get(DemoUsers.TRADER_PASSWORD_VARIABLE));
     }
 
     /** Security headers and the request counters the alert rules read; first in the chain. */
