@@ -129,7 +129,7 @@ public final class LoginGuard {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(metrics, "metrics");
         Objects.requireNonNull(clock, "clock");
-        if (settings.allowedOrigins().isEmpty()) {
+        if (settings.noOriginAllowed()) {
             LOG.warn("Login guard: no allowed origin (JWT_ALLOWED_ORIGINS): browser logins, which send Origin, are refused");
         }
         return new LoginGuard(settings, store, metrics, clock);
