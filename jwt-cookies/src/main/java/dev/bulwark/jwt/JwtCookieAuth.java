@@ -259,7 +259,7 @@ public final class JwtCookieAuth {
             LOG.warn("JWT cookies are NOT Secure (JWT_INSECURE_DEV_COOKIES / insecureCookiesForLocalDevelopment): "
                     + "tokens travel over plain HTTP. Never use this outside local development.");
         }
-        if (settings.allowedOrigins().isEmpty()) {
+        if (settings.noOriginAllowed()) {
             LOG.warn("JWT_ALLOWED_ORIGINS is empty: every cookie-authenticated unsafe request (any method but GET/HEAD/OPTIONS) "
                     + "will be refused by the CSRF defence");
         }

@@ -5,10 +5,13 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Immutable settings of {@link JwtCookieAuth}: keys, issuer and audience, lifetimes, cookie and
@@ -70,6 +73,7 @@ public final class JwtSettings {
     private final int maxSessionsPerUser;
     private final boolean bearerFallback;
     private final Set<String> allowedOrigins;
+    private final SuppliedOrigins suppliedOrigins;
     private final String refreshPath;
     private final boolean fingerprint;
     private final int maxTokenBytes;
@@ -89,6 +93,7 @@ public final class JwtSettings {
         this.maxSessionsPerUser = b.maxSessionsPerUser;
         this.bearerFallback = b.bearerFallback;
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
+        this.suppliedOrigins = b.suppliedOrigins;
         this.refreshPath = b.refreshPath;
         this.fingerprint = b.fingerprint;
         this.maxTokenBytes = b.maxTokenBytes;
@@ -119,6 +124,7 @@ public final class JwtSettings {
         b.cacheSize = cacheSize;
         b.insecureCookies = insecureCookies;
         b.allowedOrigins.addAll(allowedOrigins);
+        b.suppliedOrigins = suppliedOrigins;
         return b;
     }
 
@@ -272,9 +278,25 @@ public final class JwtSettings {
         return bearerFallback;
     }
 
-    /** Origins (scheme://host[:port]) allowed to make cookie-authenticated unsafe requests. */
+    /**
+     * Origins (scheme://host[:port]) allowed to make cookie-authenticated unsafe requests: those
+     * given up front and, when {@link Builder#allowOrigins(Supplier)} was used, those its supplier
+     * supplies (asked on the first call, normally the first request that checks an origin).
+     *
+     * @return the allowed origins, normalised
+     */
     public Set<String> allowedOrigins() {
-        return allowedOrigins;
+        if (suppliedOrigins == null) {
+            return allowedOrigins;
+        }
+        Set<String> all = new LinkedHashSet<>(allowedOrigins);
+        all.addAll(suppliedOrigins.get());
+        return Collections.unmodifiableSet(all);
+    }
+
+    /** Whether no origin is allowed and none will be supplied (without asking a supplier). */
+    boolean noOriginAllowed() {
+        return allowedOrigins.isEmpty() && suppliedOrigins == null;
     }
 
     /** Path the refresh cookie is sent to. */
@@ -328,7 +350,8 @@ public final class JwtSettings {
                 + ", refreshTtl=" + refreshTtl + ", clockSkew=" + clockSkew + ", sessionMaxAge=" + sessionMaxAge
                 + ", sessionIdleTimeout=" + sessionIdleTimeout + ", refreshReuseGrace=" + refreshReuseGrace
                 + ", maxSessionsPerUser=" + maxSessionsPerUser + ", bearerFallback=" + bearerFallback
-                + ", allowedOrigins=" + allowedOrigins + ", refreshPath=" + refreshPath + ", fingerprint=" + fingerprint
+                + ", allowedOrigins=" + allowedOrigins + (suppliedOrigins == null ? "" : " + " + suppliedOrigins)
+                + ", refreshPath=" + refreshPath + ", fingerprint=" + fingerprint
                 + ", maxTokenBytes=" + maxTokenBytes + ", cacheSize=" + cacheSize + ", insecureCookies=" + insecureCookies
                 + "}";
     }
@@ -347,6 +370,7 @@ public final class JwtSettings {
         private int maxSessionsPerUser = DEFAULT_MAX_SESSIONS_PER_USER;
         private boolean bearerFallback = true;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private SuppliedOrigins suppliedOrigins;
         private String refreshPath = DEFAULT_REFRESH_PATH;
         private boolean fingerprint;
         private int maxTokenBytes = DEFAULT_MAX_TOKEN_BYTES;
@@ -481,6 +505,23 @@ public final class JwtSettings {
          */
         public Builder allowOrigin(String origin) {
             this.allowedOrigins.add(normaliseOrigin(origin));
+            return this;
+        }
+
+        /**
+         * Allows origins known only after the settings are built, such as the service's own
+         * origin when the server picks its port at start: the supplier is asked once, at the
+         * first request that checks an origin (by then the server is listening), and its answer
+         * is kept; until it answers with at least one valid origin, such requests fail instead of
+         * passing. The origins it supplies are compared exactly as those of
+         * {@link #allowOrigin(String)}: no request header takes part in choosing them. Replaces
+         * a supplier set before.
+         *
+         * @param origins supplies origins such as {@code http://localhost:8080}
+         * @return this
+         */
+        public Builder allowOrigins(Supplier<? extends Collection<String>> origins) {
+            this.suppliedOrigins = new SuppliedOrigins(origins);
             return this;
         }
 

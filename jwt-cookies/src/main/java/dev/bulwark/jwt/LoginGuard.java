@@ -136,7 +136,7 @@ public final class LoginGuard {
                     + "are plain SHA-256 of user names and client addresses, reversible by enumeration: set it (base64, "
                     + ">= 32 bytes, e.g. 'openssl rand -base64 32'), the same on every replica");
         }
-        if (settings.allowedOrigins().isEmpty()) {
+        if (settings.noOriginAllowed()) {
             LOG.warn("Login guard: no allowed origin (JWT_ALLOWED_ORIGINS): browser logins, which send Origin, are refused");
         }
         return new LoginGuard(settings, store, metrics, clock);

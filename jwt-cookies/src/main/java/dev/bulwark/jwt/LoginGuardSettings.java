@@ -5,10 +5,13 @@ import dev.bulwark.jwt.internal.IpRange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Immutable settings of {@link LoginGuard}: attempt limits per user name and per client, the
@@ -33,6 +36,7 @@ public final class LoginGuardSettings {
     private final Duration window;
     private final Duration lockout;
     private final Set<String> allowedOrigins;
+    private final SuppliedOrigins suppliedOrigins;
     private final List<IpRange> trustedProxies;
     private final byte[] throttleKeySecret;
 
@@ -42,6 +46,7 @@ public final class LoginGuardSettings {
         this.window = b.window;
         this.lockout = b.lockout;
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
+        this.suppliedOrigins = b.suppliedOrigins;
         this.trustedProxies = List.copyOf(b.trustedProxies);
         this.throttleKeySecret = b.throttleKeySecret == null ? null : b.throttleKeySecret.clone();
     }
@@ -64,6 +69,7 @@ public final class LoginGuardSettings {
         Builder b = builder().maxAttemptsPerUser(maxAttemptsPerUser).maxAttemptsPerClient(maxAttemptsPerClient)
                 .window(window).lockout(lockout);
         allowedOrigins.forEach(b::allowOrigin);
+        b.suppliedOrigins = suppliedOrigins;
         trustedProxies.forEach(r -> b.trustProxy(r.toString()));
         if (throttleKeySecret != null) {
             b.throttleKeySecret(throttleKeySecret);
@@ -142,9 +148,25 @@ public final class LoginGuardSettings {
         return lockout;
     }
 
-    /** Origins (scheme://host[:port]) a login may come from. */
+    /**
+     * Origins (scheme://host[:port]) a login may come from: those given up front and, when
+     * {@link Builder#allowOrigins(Supplier)} was used, those its supplier supplies (asked on the
+     * first call, normally the first login that sends an origin).
+     *
+     * @return the allowed origins, normalised
+     */
     public Set<String> allowedOrigins() {
-        return allowedOrigins;
+        if (suppliedOrigins == null) {
+            return allowedOrigins;
+        }
+        Set<String> all = new LinkedHashSet<>(allowedOrigins);
+        all.addAll(suppliedOrigins.get());
+        return Collections.unmodifiableSet(all);
+    }
+
+    /** Whether no origin is allowed and none will be supplied (without asking a supplier). */
+    boolean noOriginAllowed() {
+        return allowedOrigins.isEmpty() && suppliedOrigins == null;
     }
 
     /**
@@ -184,8 +206,8 @@ public final class LoginGuardSettings {
     public String toString() {
         return "LoginGuardSettings{maxAttemptsPerUser=" + maxAttemptsPerUser + ", maxAttemptsPerClient="
                 + maxAttemptsPerClient + ", window=" + window + ", lockout=" + lockout + ", allowedOrigins="
-                + allowedOrigins + ", trustedProxies=" + trustedProxies + ", throttleKeySecret="
-                + (throttleKeySecret == null ? "unset" : "set") + "}";
+                + allowedOrigins + (suppliedOrigins == null ? "" : " + " + suppliedOrigins) + ", trustedProxies="
+                + trustedProxies + ", throttleKeySecret=" + (throttleKeySecret == null ? "unset" : "set") + "}";
     }
 
     /** Builds {@link LoginGuardSettings}; values are validated in {@link #build()}. */
@@ -196,6 +218,7 @@ public final class LoginGuardSettings {
         private Duration lockout = DEFAULT_LOCKOUT;
         private byte[] throttleKeySecret;
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private SuppliedOrigins suppliedOrigins;
         private final List<IpRange> trustedProxies = new ArrayList<>();
 
         private Builder() {
@@ -254,6 +277,20 @@ public final class LoginGuardSettings {
          */
         public Builder allowOrigin(String origin) {
             allowedOrigins.add(JwtSettings.Builder.normaliseOrigin(origin));
+            return this;
+        }
+
+        /**
+         * Allows logins from origins known only after the settings are built (the service's own
+         * origin when the server picks its port at start): asked once, at the first login that
+         * sends an origin, and kept; as {@link JwtSettings.Builder#allowOrigins(Supplier)}.
+         * Replaces a supplier set before.
+         *
+         * @param origins supplies origins such as {@code http://localhost:8080}
+         * @return this
+         */
+        public Builder allowOrigins(Supplier<? extends Collection<String>> origins) {
+            this.suppliedOrigins = new SuppliedOrigins(origins);
             return this;
         }
 

@@ -85,6 +85,8 @@ class MoreExamplesTest {
         assertThat(same(readme.get(1), Examples.region(jetty, "readme-servlet"))).isTrue();
         assertThat(same(Examples.javadocCode(MAIN.resolve("servlet/JwtAuthServletFilter.java")).get(0),
                 Examples.region(jetty, "readme-servlet"))).isTrue();
+        assertThat(same(Examples.javadocCode(MAIN.resolve("servlet/JwtAuthServletFilter.java")).get(1),
+                Examples.region(jetty, "javadoc-servlet-role"))).isTrue();
         assertThat(same(Examples.javadocCode(MAIN.resolve("jdkhttp/JdkHttpAuth.java")).get(0),
                 Examples.region(jdk, "javadoc-jdkhttp"))).isTrue();
         assertThat(same(readme.get(2), Examples.region(SELF, "readme-validator"))).isTrue();

@@ -23,11 +23,12 @@ import java.util.Optional;
 
 /**
  * Jakarta Servlet adapter (servlet API is an optional, provided dependency): a filter that lets
- * only authenticated requests through, and the request / response views for login, refresh and
- * logout servlets.
+ * only authenticated requests through (optionally only callers with a role: 403 {@code forbidden}
+ * without it), and the request / response views for login, refresh and logout servlets.
  *
  * <pre>{@code
  * context.addFilter(new FilterHolder(new JwtAuthServletFilter(auth)), "/api/*", EnumSet.of(DispatcherType.REQUEST));
+ * context.addFilter(new FilterHolder(new JwtAuthServletFilter(auth, "admin")), "/admin/*", EnumSet.of(DispatcherType.REQUEST));   // 403 forbidden without the role
  * // login servlet:   auth.login(user, roles, JwtAuthServletFilter.response(res));
  * // refresh servlet: auth.refresh(JwtAuthServletFilter.request(req), JwtAuthServletFilter.response(res));
  * // logout servlet:  auth.logout(JwtAuthServletFilter.request(req), JwtAuthServletFilter.response(res));
@@ -40,6 +41,7 @@ public final class JwtAuthServletFilter implements Filter {
     public static final String ATTRIBUTE = "dev.bulwark.jwt.authentication";
 
     private final JwtCookieAuth auth;
+    private final String role;
 
     /**
      * A filter that authenticates every request with the given authenticator.
@@ -48,6 +50,38 @@ public final class JwtAuthServletFilter implements Filter {
      */
     public JwtAuthServletFilter(JwtCookieAuth auth) {
         this.auth = Objects.requireNonNull(auth, "auth");
+        this.role = null;
+    }
+
+    /**
+     * A filter that authenticates every request and lets through only callers with a role; an
+     * authenticated caller without it gets 403 {@code {"error":"forbidden"}}, as
+     * {@code JdkHttpAuth.filter(auth, role)} answers.
+     *
+     * <pre>{@code
+     * context.addFilter(new FilterHolder(new JwtAuthServletFilter(auth, "ops")), "/ops/*", EnumSet.of(DispatcherType.REQUEST));
+     * }</pre>
+     *
+     * @param auth the authenticator
+     * @param role the role every caller must have, e.g. {@code admin}
+     * @throws IllegalArgumentException when the role is blank
+     */
+    public JwtAuthServletFilter(JwtCookieAuth auth, String role) {
+        this.auth = Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(role, "role");
+        if (role.isBlank()) {
+            throw new IllegalArgumentException("role must not be blank: name the role callers need, e.g. \"admin\"");
+        }
+        this.role = role;
+    }
+
+    /**
+     * The role this filter requires.
+     *
+     * @return the role, or empty when any authenticated caller passes
+     */
+    public Optional<String> role() {
+        return Optional.ofNullable(role);
     }
 
     @Override
@@ -63,6 +97,10 @@ public final class JwtAuthServletFilter implements Filter {
         }
         if (!result.authenticated()) {
             refuse(response, result.refusal());
+            return;
+        }
+        if (role != null && !result.authentication().hasRole(role)) {
+            send(response, 403, "{\"error\":\"forbidden\",\"message\":\"role '" + role + "' required\"}");
             return;
         }
         request.setAttribute(ATTRIBUTE, result.authentication());

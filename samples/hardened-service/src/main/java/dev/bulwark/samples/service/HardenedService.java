@@ -90,8 +90,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The hardened sample service: one JDK {@link HttpServer} process wiring the Bulwark modules with
  * the HTTP contract of {@code shared/DESIGN.md}. Settings: {@code PORT} (8080), {@code DATA_DIR}
- * ({@code ./data}), {@code DEMO_PASSWORD} (else generated and printed once), plus the modules'
- * variables ({@code DB_*}, {@code JWT_*}).
+ * ({@code ./data}), {@code DEMO_PASSWORD} (else generated and printed once),
+ * {@code DEMO_TRADER_PASSWORD} (when set, a user {@code trader} with the trader role only), plus
+ * the modules' variables ({@code DB_*}, {@code JWT_*}).
  */
 public final class HardenedService implements AutoCloseable {
 
@@ -100,6 +101,9 @@ public final class HardenedService implements AutoCloseable {
     static final String DEMO_USER = "demo";
     static final String BACKUP_HEALTH = BackupManager.HEALTH_CHECK_NAME;
     static final List<String> DEMO_ROLES = List.of("trader", "admin");
+    /** The optional second user (when {@code DEMO_TRADER_PASSWORD} is set): roles [trader] only, no admin. */
+    static final String TRADER_USER = "trader";
+    static final List<String> TRADER_ROLES = List.of("trader");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -115,8 +119,10 @@ public final class HardenedService implements AutoCloseable {
     private final String sandboxUnavailable;
     private final LoginGuard loginGuard;
     private final PasswordHasher hasher;
-    /** User name to Argon2id hash (PHC string); only the demo user in this sample. */
+    /** User name to Argon2id hash (PHC string): the demo user, and trader when DEMO_TRADER_PASSWORD is set. */
     private final Map<String, String> users;
+    /** User name to roles. */
+    private final Map<String, List<String>> roles;
     private final String url;
 
     static final long MAX_READ_TIMEOUT_SECONDS = 30;
@@ -181,7 +187,14 @@ public final class HardenedService implements AutoCloseable {
                 : new JdbcThrottleStore(pool.dataSource()).createTables();
         this.loginGuard = LoginGuard.create(LoginGuardSettings.fromEnvironment(effective), throttle, metrics);
         this.hasher = Argon2idPasswordHasher.fromEnvironment(effective);
-        this.users = Map.of(DEMO_USER, hasher.hash(demoPassword));
+        String traderPassword = env.get("DEMO_TRADER_PASSWORD");
+        if (traderPassword == null || traderPassword.isBlank()) {
+            this.users = Map.of(DEMO_USER, hasher.hash(demoPassword));
+            this.roles = Map.of(DEMO_USER, DEMO_ROLES);
+        } else {
+            this.users = Map.of(DEMO_USER, hasher.hash(demoPassword), TRADER_USER, hasher.hash(traderPassword));
+            this.roles = Map.of(DEMO_USER, DEMO_ROLES, TRADER_USER, TRADER_ROLES);
+        }
 
         effective.putIfAbsent("BACKUP_DIR", dataDir.resolve("backups").toString());
         this.backups = backupManager(poolSettings, BackupSettings.fromEnvironment(effective));
@@ -516,8 +529,9 @@ public final class HardenedService implements AutoCloseable {
             JdkHttpAuth.refuse(exchange, outcome);
             return;
         }
-        auth.login(username, DEMO_ROLES, JdkHttpAuth.request(exchange), JdkHttpAuth.response(exchange));
-        Http.json(exchange, 200, Map.of("subject", username, "roles", DEMO_ROLES));
+        List<String> userRoles = roles.get(username);
+        auth.login(username, userRoles, JdkHttpAuth.request(exchange), JdkHttpAuth.response(exchange));
+        Http.json(exchange, 200, Map.of("subject", username, "roles", userRoles));
     }
 
     private void refresh(HttpExchange exchange) throws IOException {

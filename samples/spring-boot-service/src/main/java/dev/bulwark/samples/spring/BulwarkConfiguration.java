@@ -15,10 +15,16 @@ import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.BackupScheduler;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.BackupSource;
+import dev.bulwark.jwt.Argon2idPasswordHasher;
+import dev.bulwark.jwt.InMemoryThrottleStore;
 import dev.bulwark.jwt.InMemoryTokenStore;
+import dev.bulwark.jwt.JdbcThrottleStore;
 import dev.bulwark.jwt.JdbcTokenStore;
 import dev.bulwark.jwt.JwtCookieAuth;
 import dev.bulwark.jwt.JwtSettings;
+import dev.bulwark.jwt.LoginGuard;
+import dev.bulwark.jwt.LoginGuardSettings;
+import dev.bulwark.jwt.ThrottleStore;
 import dev.bulwark.jwt.TokenStore;
 import dev.bulwark.jwt.servlet.JwtAuthServletFilter;
 import dev.bulwark.micrometer.BulwarkMetrics;
@@ -87,6 +93,25 @@ class BulwarkConfiguration {
         return JwtCookieAuth.create(JwtSettings.fromEnvironment(settings.env()), store, metrics);
     }
 
+    /**
+     * The login defence: JSON only, no cross-site or foreign origin, attempts throttled per user
+     * name and client; counted in the database (shared by every replica) when DB_URL is set.
+     */
+    @Bean
+    LoginGuard loginGuard(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource dataSource,
+            MetricRegistry metrics) {
+        ThrottleStore throttle = poolSettings.embedded() ? new InMemoryThrottleStore()
+                : new JdbcThrottleStore(dataSource).createTables();
+        return LoginGuard.create(LoginGuardSettings.fromEnvironment(settings.env()), throttle, metrics);
+    }
+
+    /** The sample's users with Argon2id-hashed passwords (JWT_ARGON2_* tune the hasher). */
+    @Bean
+    DemoUsers demoUsers(ServiceSettings settings) {
+        return DemoUsers.create(Argon2idPasswordHasher.fromEnvironment(settings.env()), settings.demoPassword(),
+                settings.env().get(DemoUsers.TRADER_PASSWORD_VARIABLE));
+    }
+
     /** Security headers and the request counters the alert rules read; first in the chain. */
     @Bean
     FilterRegistrationBean<RequestCountingFilter> requestCountingFilter(MetricRegistry metrics) {
@@ -100,17 +125,17 @@ class BulwarkConfiguration {
     @Bean
     FilterRegistrationBean<JwtAuthServletFilter> jwtAuthFilter(JwtCookieAuth auth) {
         FilterRegistrationBean<JwtAuthServletFilter> r = new FilterRegistrationBean<>(new JwtAuthServletFilter(auth));
-        r.addUrlPatterns("/api/*", "/auth/sessions", "/auth/sessions/*", "/sandbox/*", "/admin/*");
+        r.addUrlPatterns("/api/*", "/auth/sessions", "/auth/sessions/*", "/sandbox/*");
         r.setOrder(10);
         return r;
     }
 
-    /** {@code /admin/*} needs the admin role (the servlet adapter has no role variant: see the README). */
+    /** {@code /admin/*}: the same filter with the role variant (403 {@code forbidden} without {@code admin}). */
     @Bean
-    FilterRegistrationBean<RoleFilter> adminRoleFilter() {
-        FilterRegistrationBean<RoleFilter> r = new FilterRegistrationBean<>(new RoleFilter("admin"));
+    FilterRegistrationBean<JwtAuthServletFilter> adminAuthFilter(JwtCookieAuth auth) {
+        FilterRegistrationBean<JwtAuthServletFilter> r = new FilterRegistrationBean<>(new JwtAuthServletFilter(auth, "admin"));
         r.addUrlPatterns("/admin/*");
-        r.setOrder(20);
+        r.setOrder(10);
         return r;
     }
 

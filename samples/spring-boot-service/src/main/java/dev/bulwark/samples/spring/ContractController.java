@@ -9,11 +9,17 @@ import dev.bulwark.backup.BackupAlreadyRunningException;
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.Manifest;
+import dev.bulwark.alerting.Silence;
 import dev.bulwark.jwt.ActiveSession;
+import dev.bulwark.jwt.AuthRequest;
 import dev.bulwark.jwt.AuthResult;
 import dev.bulwark.jwt.Authentication;
 import dev.bulwark.jwt.JwtCookieAuth;
+import dev.bulwark.jwt.LoginGuard;
+import dev.bulwark.jwt.LoginOutcome;
+import dev.bulwark.jwt.LoginRefusal;
 import dev.bulwark.jwt.Refusal;
+import dev.bulwark.jwt.TokenStoreException;
 import dev.bulwark.jwt.servlet.JwtAuthServletFilter;
 import dev.bulwark.pool.ConnectionPoolMonitor;
 import dev.bulwark.pool.PoolHealth;
@@ -27,8 +33,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,8 +57,7 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ContractController {
 
-    static final String DEMO_USER = "demo";
-    static final List<String> DEMO_ROLES = List.of("trader", "admin");
+    static final String DEMO_USER = DemoUsers.DEMO_USER;
     private static final Logger LOG = LoggerFactory.getLogger(ContractController.class);
     private static final int MAX_BODY = 64 * 1024;
     private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
@@ -60,7 +65,8 @@ class ContractController {
             + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
     private final JwtCookieAuth auth;
-    private final byte[] demoPasswordHash;
+    private final LoginGuard loginGuard;
+    private final DemoUsers users;
     private final NotesRepository notes;
     private final ConnectionPoolMonitor pool;
     private final HealthCheckRegistry healthChecks;
@@ -70,11 +76,12 @@ class ContractController {
     private final SandboxHolder sandbox;
 
     @SuppressWarnings("checkstyle:ParameterNumber")
-    ContractController(ServiceSettings settings, JwtCookieAuth auth, NotesRepository notes, ConnectionPoolMonitor pool,
-            HealthCheckRegistry healthChecks, ContractMetrics metrics, BackupManager backups, AlertEngine alerts,
-            SandboxHolder sandbox) {
+    ContractController(JwtCookieAuth auth, LoginGuard loginGuard, DemoUsers users, NotesRepository notes,
+            ConnectionPoolMonitor pool, HealthCheckRegistry healthChecks, ContractMetrics metrics, BackupManager backups,
+            AlertEngine alerts, SandboxHolder sandbox) {
         this.auth = auth;
-        this.demoPasswordHash = settings.demoPasswordHash();
+        this.loginGuard = loginGuard;
+        this.users = users;
         this.notes = notes;
         this.pool = pool;
         this.healthChecks = healthChecks;
@@ -104,18 +111,39 @@ class ContractController {
 
     // ---- authentication ----
 
+    /**
+     * Login through the guard: JSON only (415), no cross-site or foreign origin (403), throttled
+     * per user name and client (429 + Retry-After, also for the right password), Argon2id hashes,
+     * and an unknown user name checked against a dummy hash so it takes as long as a known one.
+     */
     @PostMapping("/auth/login")
     ResponseEntity<byte[]> login(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        AuthRequest view = JwtAuthServletFilter.request(request);
+        Optional<LoginRefusal> refused = loginGuard.checkRequest(view);
+        if (refused.isPresent()) {
+            JwtAuthServletFilter.refuse(response, refused.get());
+            return null;
+        }
         JsonNode body = body(request);
         String username = text(body, "username", 200);
         String password = text(body, "password", 1000);
-        boolean ok = MessageDigest.isEqual(ServiceSettings.sha256(password), demoPasswordHash) & DEMO_USER.equals(username);
-        if (!ok) {
-            LOG.info("Failed login for user name of {} characters", username.length());
-            throw new Failure(401, "bad_credentials", "user name or password is wrong");
+        LoginOutcome outcome;
+        try {
+            // Behind a reverse proxy listed in JWT_TRUSTED_PROXIES: the client from X-Forwarded-For.
+            String client = loginGuard.clientAddress(view, JwtAuthServletFilter.clientAddress(request));
+            outcome = loginGuard.attempt(username, client, () -> users.verify(username, password));
+        } catch (TokenStoreException e) {
+            LOG.warn("Login unavailable: {}", e.getMessage());
+            throw new Failure(503, "auth_unavailable", "login is unavailable, try again later");
         }
-        auth.login(username, DEMO_ROLES, JwtAuthServletFilter.request(request), JwtAuthServletFilter.response(response));
-        return ContractErrors.json(200, Map.of("subject", username, "roles", DEMO_ROLES));
+        if (!outcome.succeeded()) {
+            LOG.info("Login refused ({}) for a user name of {} characters", outcome.refusal().code(), username.length());
+            JwtAuthServletFilter.refuse(response, outcome);
+            return null;
+        }
+        List<String> roles = users.roles(username);
+        auth.login(username, roles, view, JwtAuthServletFilter.response(response));
+        return ContractErrors.json(200, Map.of("subject", username, "roles", roles));
     }
 
     @PostMapping("/auth/refresh")
@@ -319,9 +347,11 @@ class ContractController {
             m.put("activeSince", a.activeSince() == null ? null : a.activeSince().toString());
             m.put("firingSince", a.firingSince() == null ? null : a.firingSince().toString());
             m.put("resolvedAt", a.resolvedAt() == null ? null : a.resolvedAt().toString());
+            m.put("unknown", a.unknown());
             out.add(m);
         }
-        return ContractErrors.json(200, Map.of("alerts", out, "rules", alerts.rules().size()));
+        return ContractErrors.json(200, Map.of("alerts", out, "rules", alerts.rules().size(), "instance", alerts.instance(),
+                "leader", alerts.leader()));
     }
 
     @PostMapping("/admin/alerts/test")
@@ -329,7 +359,56 @@ class ContractController {
         return ContractErrors.json(202, Map.of("queuedFor", alerts.sendTestAlert()));
     }
 
+    @GetMapping("/admin/alerts/silences")
+    ResponseEntity<byte[]> listSilences() {
+        return ContractErrors.json(200, Map.of("silences", alerts.silences().stream().map(ContractController::silenceJson)
+                .toList()));
+    }
+
+    /** {@code {"matchers":{"alertname":"..."},"durationMinutes":60,"comment":"..."}}, as the JDK sample. */
+    @PostMapping("/admin/alerts/silences")
+    ResponseEntity<byte[]> addSilence(HttpServletRequest request) throws IOException {
+        Authentication caller = caller(request);
+        JsonNode body = body(request);
+        Map<String, String> matchers = new LinkedHashMap<>();
+        JsonNode m = body.get("matchers");
+        if (m == null || !m.isObject()) {
+            throw new Failure(400, "bad_request", "field 'matchers' is required: an object of label name to value");
+        }
+        m.properties().forEach(e -> matchers.put(e.getKey(), e.getValue().asText()));
+        JsonNode minutes = body.get("durationMinutes");
+        if (minutes == null || !minutes.canConvertToLong() || minutes.asLong() < 1) {
+            throw new Failure(400, "bad_request", "field 'durationMinutes' is required: a whole number of minutes, at least 1");
+        }
+        String comment = body.hasNonNull("comment") ? text(body, "comment", 500) : "";
+        try {
+            Instant ends = Instant.now().plus(Duration.ofMinutes(Math.min(minutes.asLong(), AlertEngine.MAX_SILENCE.toMinutes() + 1)));
+            return ContractErrors.json(201, silenceJson(alerts.silence(matchers, ends, caller.subject(), comment)));
+        } catch (IllegalArgumentException e) {
+            throw new Failure(400, "bad_request", e.getMessage());
+        }
+    }
+
+    @DeleteMapping("/admin/alerts/silences/{id}")
+    ResponseEntity<byte[]> endSilence(@PathVariable("id") String id) {
+        if (!SESSION_ID.matcher(id).matches() || !alerts.expireSilence(id)) {
+            throw new Failure(404, "not_found", "no such silence in force");
+        }
+        return ResponseEntity.noContent().build();
+    }
+
     // ---- helpers ----
+
+    private static Map<String, Object> silenceJson(Silence s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", s.id());
+        m.put("matchers", s.matchers());
+        m.put("startsAt", s.startsAt().toString());
+        m.put("endsAt", s.endsAt().toString());
+        m.put("createdBy", s.createdBy());
+        m.put("comment", s.comment());
+        return m;
+    }
 
     private static Authentication caller(HttpServletRequest request) {
         Object caller = request.getAttribute(JwtAuthServletFilter.ATTRIBUTE);
