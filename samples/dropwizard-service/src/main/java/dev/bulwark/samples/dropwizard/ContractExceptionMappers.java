@@ -7,13 +7,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Every error of the Jersey resources as the contract's JSON {@code {"error","message"}}, never a
  * stack trace: the handlers' {@link ContractFailure}s, Jersey's own refusals (404, 405, 415...),
- * and bugs (500, logged here). Dropwizard's default mappers are off
+ * a body cut by the read timeout (408), and bugs (500, logged here). Errors Jetty answers before
+ * Jersey (a malformed request line) get the same shape from {@link JsonErrorHandler}. Dropwizard's default mappers are off
  * ({@code server.registerDefaultExceptionMappers: false}).
  */
 final class ContractExceptionMappers {
@@ -57,6 +59,12 @@ final class ContractExceptionMappers {
                     b.header(HttpHeaders.ALLOW, allow);
                 }
                 return b.build();
+            }
+            if (e instanceof IOException) {
+                // the request body did not arrive (Jetty's idle timeout, HTTP_READ_TIMEOUT_SECONDS,
+                // or the client went away): the client's failure, not a server error
+                LOG.debug("Request body of {} not read: {}", uri == null ? "?" : "/" + uri.getPath(), e.toString());
+                return Answers.error(new ContractFailure(408, "request_timeout", "the request did not arrive in time"));
             }
             LOG.error("Request to {} failed", uri == null ? "?" : "/" + uri.getPath(), e);
             return Answers.error(new ContractFailure(500, "internal", "internal error"));

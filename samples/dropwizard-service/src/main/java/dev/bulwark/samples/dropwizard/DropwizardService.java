@@ -36,6 +36,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.EnumSet;
 import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * The hardened service's HTTP contract ({@code shared/DESIGN.md}) on Dropwizard 5: the Bulwark
@@ -155,6 +157,16 @@ public final class DropwizardService extends Application<ServiceConfiguration> {
         environment.jersey().register(new ApiResource(notes, sandbox));
         environment.jersey().register(new OperationsResource(healthChecks, pool, new ContractMetrics(metrics)));
         environment.jersey().register(new AdminResource(backups, alerts, clock));
+
+        // Jetty's own error page (malformed requests, before Jersey) as the contract's JSON.
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    server.setErrorHandler(new JsonErrorHandler());
+                }
+            }
+        });
 
         environment.lifecycle().addServerLifecycleListener(server -> {
             System.out.println("Bulwark Dropwizard service listening on " + settings.url());
