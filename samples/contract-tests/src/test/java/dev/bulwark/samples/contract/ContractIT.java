@@ -43,7 +43,8 @@ class ContractIT {
     static final List<Sample> SAMPLES = List.of(
             new Sample("hardened-service", "hardened-service/target/bulwark-hardened-service.jar", null),
             new Sample("spring-boot-service", "spring-boot-service/target/bulwark-spring-boot-service.jar",
-                    "/actuator/prometheus"));
+                    "/actuator/prometheus"),
+            new Sample("dropwizard-service", "dropwizard-service/target/bulwark-dropwizard-service.jar", null));
 
     /**
      * Series every sample's {@code /metrics} has, named as the JDK sample names them: the pool's

@@ -1,0 +1,200 @@
+package dev.bulwark.samples.dropwizard;
+
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.bulwark.alerting.AlertEngine;
+import dev.bulwark.backup.BackupManager;
+import dev.bulwark.backup.BackupScheduler;
+import dev.bulwark.jwt.Argon2idPasswordHasher;
+import dev.bulwark.jwt.JwtCookieAuth;
+import dev.bulwark.jwt.JwtSettings;
+import dev.bulwark.jwt.LoginGuard;
+import dev.bulwark.jwt.LoginGuardSettings;
+import dev.bulwark.jwt.servlet.JwtAuthServletFilter;
+import dev.bulwark.pool.ConnectionPoolMonitor;
+import dev.bulwark.pool.PoolSettings;
+import dev.bulwark.samples.support.ContractMetrics;
+import dev.bulwark.samples.support.Notes;
+import dev.bulwark.samples.support.SampleModules;
+import dev.bulwark.samples.support.SampleSandbox;
+import dev.bulwark.samples.support.ServiceSettings;
+import dev.bulwark.samples.support.Users;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.dropwizard.lifecycle.AutoCloseableManager;
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.util.Duration;
+import jakarta.servlet.DispatcherType;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.EnumSet;
+import org.eclipse.jetty.server.NetworkConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.LifeCycle;
+
+/**
+ * The hardened service's HTTP contract ({@code shared/DESIGN.md}) on Dropwizard 5: the Bulwark
+ * modules on the environment's {@link MetricRegistry} and {@link HealthCheckRegistry}, their
+ * lifecycles as {@link Managed} objects, jwt-cookies' servlet filter on Jetty, the endpoints as
+ * Jersey resources. Same environment variables as the other samples ({@code PORT},
+ * {@code BIND_ADDRESS}, {@code DATA_DIR}, {@code DEMO_PASSWORD}, {@code DEMO_TRADER_PASSWORD},
+ * {@code HTTP_READ_TIMEOUT_SECONDS}, the modules' own).
+ */
+public final class DropwizardService extends Application<ServiceConfiguration> {
+
+    /** The embedded default configuration, a class-path resource. */
+    static final String DEFAULT_CONFIG = "dropwizard-service.yml";
+
+    private final boolean embeddedConfig;
+
+    DropwizardService(boolean embeddedConfig) {
+        this.embeddedConfig = embeddedConfig;
+    }
+
+    /**
+     * Runs the service. Without arguments: {@code server} with the embedded configuration; with
+     * arguments, Dropwizard's usual command line ({@code server my.yml}, {@code check my.yml}).
+     *
+     * @param args none, or Dropwizard's command line
+     * @throws Exception when the service cannot start
+     */
+    public static void main(String[] args) throws Exception {
+        boolean embedded = args.length == 0;
+        new DropwizardService(embedded).run(embedded ? new String[] {"server", DEFAULT_CONFIG} : args);
+    }
+
+    @Override
+    public String getName() {
+        return "bulwark-dropwizard-service";
+    }
+
+    @Override
+    public void initialize(Bootstrap<ServiceConfiguration> bootstrap) {
+        if (embeddedConfig) {
+            bootstrap.setConfigurationSourceProvider(new ResourceConfigurationSourceProvider());
+        }
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(bootstrap.getConfigurationSourceProvider(),
+                new EnvironmentVariableSubstitutor(false)));
+    }
+
+    @Override
+    public void run(ServiceConfiguration configuration, Environment environment) throws IOException {
+        ServiceSettings settings = ServiceSettings.from(System.getenv());
+        connector(configuration, settings);
+        MetricRegistry metrics = environment.metrics();
+        HealthCheckRegistry healthChecks = environment.healthChecks();
+        Clock clock = Clock.systemUTC();
+
+        // db-pool: registers its metrics and its health check; closed last (managed first).
+        PoolSettings poolSettings = PoolSettings.fromEnvironment(settings.env());
+        ConnectionPoolMonitor pool = ConnectionPoolMonitor.create(poolSettings, metrics, healthChecks);
+        environment.lifecycle().manage(new AutoCloseableManager(pool));
+        HikariDataSource dataSource = pool.dataSource();
+        Notes notes = new Notes(dataSource, clock).createTable();
+
+        // jwt-cookies: the authenticator, the login guard, the users' Argon2id hashes.
+        JwtCookieAuth auth = JwtCookieAuth.create(JwtSettings.fromEnvironment(settings.env()),
+                SampleModules.tokenStore(poolSettings, dataSource), metrics);
+        LoginGuard loginGuard = LoginGuard.create(LoginGuardSettings.fromEnvironment(settings.env()),
+                SampleModules.throttleStore(poolSettings, dataSource), metrics);
+        Users users = Users.create(settings, Argon2idPasswordHasher.fromEnvironment(settings.env()));
+
+        // backup: the manager now, the scheduler with the server (a running backup finishes on stop).
+        BackupManager backups = SampleModules.backups(settings, poolSettings, dataSource, metrics, healthChecks);
+        environment.lifecycle().manage(new Managed() {
+            private BackupScheduler scheduler;
+
+            @Override
+            public void start() {
+                scheduler = BackupScheduler.create(backups);
+            }
+
+            @Override
+            public void stop() {
+                scheduler.close();
+            }
+        });
+
+        // alerting: started and closed with the server.
+        AlertEngine alerts = SampleModules.alertEngine(settings, poolSettings, dataSource, metrics, healthChecks);
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void start() {
+                alerts.start();
+            }
+
+            @Override
+            public void stop() {
+                alerts.close();
+            }
+        });
+
+        // sandbox-seccomp: or the reason there is none (503); closed on stop.
+        SampleSandbox sandbox = SampleSandbox.create(settings.env(), metrics);
+        environment.lifecycle().manage(new AutoCloseableManager(sandbox));
+
+        // Jetty: request counting and security headers first, then jwt-cookies' filter on every
+        // path that needs a caller (401/403 JSON, CSRF for unsafe calls).
+        environment.servlets().addFilter("request-counting", new RequestCountingFilter(metrics))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+        environment.servlets().addFilter("bulwark-jwt", new JwtAuthServletFilter(auth))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true,
+                        "/api/*", "/auth/sessions", "/auth/sessions/*", "/sandbox/*", "/admin/*");
+
+        // Jersey: the caller as the security context, @RolesAllowed, the contract's errors, the endpoints.
+        environment.jersey().register(new Caller.Filter());
+        environment.jersey().register(new RoleCheck());
+        environment.jersey().register(new ContractExceptionMappers.Failures());
+        environment.jersey().register(new ContractExceptionMappers.Everything());
+        environment.jersey().register(new AuthResource(auth, loginGuard, users));
+        environment.jersey().register(new ApiResource(notes, sandbox));
+        environment.jersey().register(new OperationsResource(healthChecks, pool, new ContractMetrics(metrics)));
+        environment.jersey().register(new AdminResource(backups, alerts, clock));
+
+        // Jetty's own error page (malformed requests, before Jersey) as the contract's JSON.
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    server.setErrorHandler(new JsonErrorHandler());
+                }
+            }
+        });
+
+        environment.lifecycle().addServerLifecycleListener(server -> {
+            System.out.println("Bulwark Dropwizard service listening on " + settings.url());
+            for (var connector : server.getConnectors()) {
+                if (connector instanceof NetworkConnector n && "admin".equals(n.getName())) {
+                    System.out.println("Dropwizard admin (loopback only): http://127.0.0.1:" + n.getLocalPort() + "/");
+                }
+            }
+            System.out.println("Demo user: " + Users.DEMO_USER + (settings.generatedPassword()
+                    ? " / password (generated, shown once): " + settings.demoPassword()
+                    : " (password from DEMO_PASSWORD)"));
+            System.out.println("Open " + settings.url() + "/ to log in; Ctrl-C stops the service.");
+        });
+    }
+
+    /**
+     * The application connector from the contract's variables: PORT, BIND_ADDRESS, and
+     * HTTP_READ_TIMEOUT_SECONDS as Jetty's idle timeout (a client that stops sending is cut).
+     */
+    private static void connector(ServiceConfiguration configuration, ServiceSettings settings) {
+        if (!(configuration.getServerFactory() instanceof DefaultServerFactory server)
+                || server.getApplicationConnectors().size() != 1
+                || !(server.getApplicationConnectors().get(0) instanceof HttpConnectorFactory http)) {
+            throw new IllegalArgumentException("server: the sample needs 'type: default' with one http application"
+                    + " connector (its port, address and timeout come from PORT, BIND_ADDRESS, HTTP_READ_TIMEOUT_SECONDS)");
+        }
+        http.setPort(settings.port());
+        http.setBindHost(settings.bindAddress());
+        http.setIdleTimeout(Duration.seconds(settings.readTimeoutSeconds()));
+    }
+}
