@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
@@ -286,12 +285,7 @@ public final class JwtSettings {
      * @return the allowed origins, normalised
      */
     public Set<String> allowedOrigins() {
-        if (suppliedOrigins == null) {
-            return allowedOrigins;
-        }
-        Set<String> all = new LinkedHashSet<>(allowedOrigins);
-        all.addAll(suppliedOrigins.get());
-        return Collections.unmodifiableSet(all);
+        return SuppliedOrigins.union(allowedOrigins, suppliedOrigins);
     }
 
     /** Whether no origin is allowed and none will be supplied (without asking a supplier). */

@@ -21,6 +21,22 @@ final class SuppliedOrigins {
     }
 
     /**
+     * The origins given up front plus those a supplier supplies (asked now if not yet).
+     *
+     * @param fixed the origins given up front
+     * @param supplied the supplier's origins, or null when none was given
+     * @return both, unmodifiable
+     */
+    static Set<String> union(Set<String> fixed, SuppliedOrigins supplied) {
+        if (supplied == null) {
+            return fixed;
+        }
+        Set<String> all = new java.util.LinkedHashSet<>(fixed);
+        all.addAll(supplied.get());
+        return java.util.Collections.unmodifiableSet(all);
+    }
+
+    /**
      * The supplied origins, normalised; the supplier is asked on the first call only. When it
      * fails or supplies no valid origin, nothing is kept (so no request is let through on a
      * guess) and the next call asks again.

@@ -1,10 +1,7 @@
 package dev.bulwark.samples.spring;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 
 /**
@@ -64,18 +61,6 @@ final class ServiceSettings {
     /** The URL the service prints at start. */
     String url() {
         return shared.url();
-    }
-
-    byte[] demoPasswordHash() {
-        return sha256(demoPassword());
-    }
-
-    static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override
