@@ -413,21 +413,8 @@ public final class AlertEngine implements AutoCloseable {
                     firing.add(t.labels);
                 }
             }
-            return labels -> {
-                for (Silence s : active) {
-                    if (s.matches(labels)) {
-                        return true;
-                    }
-                }
-                for (InhibitRule rule : inhibitRules) {
-                    for (Map<String, String> source : firing) {
-                        if (rule.mutes(source, labels)) {
-                            return true;
-                        }
-                    }
-                }
-                return false;
-            };
+            List<InhibitRule> rules = inhibitRules;
+            return labels -> muted(labels, active, now, rules, firing);
         }
     }
 
@@ -540,12 +527,18 @@ public final class AlertEngine implements AutoCloseable {
     }
 
     private boolean muted(Map<String, String> labels, List<Map<String, String>> firing, Instant now) {
-        for (Silence s : silences.values()) {
+        return muted(labels, silences.values(), now, inhibitRules, firing);
+    }
+
+    /** Whether a silence active at {@code now} matches the labels or a firing alert inhibits them. */
+    private static boolean muted(Map<String, String> labels, java.util.Collection<Silence> silences, Instant now,
+            List<InhibitRule> rules, List<Map<String, String>> firing) {
+        for (Silence s : silences) {
             if (s.activeAt(now) && s.matches(labels)) {
                 return true;
             }
         }
-        for (InhibitRule rule : inhibitRules) {
+        for (InhibitRule rule : rules) {
             for (Map<String, String> source : firing) {
                 if (rule.mutes(source, labels)) {
                     return true;
