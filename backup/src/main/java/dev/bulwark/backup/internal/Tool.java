@@ -70,13 +70,7 @@ public final class Tool {
         if (in == null) {
             pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         }
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException(command.get(0) + " could not be started (" + e.getMessage()
-                    + "); install it or point the setting at it (BACKUP_PG_DUMP / BACKUP_PG_RESTORE)", e);
-        }
+        Process p = start(pb, command);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread errReader = drain(p.getErrorStream(), err, threads);
         ByteArrayOutputStream kept = out == null ? new ByteArrayOutputStream() : null;
@@ -161,13 +155,7 @@ public final class Tool {
     public static String output(List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new IOException(command.get(0) + " could not be started (" + e.getMessage()
-                    + "); install it or point the setting at it (BACKUP_PG_DUMP / BACKUP_PG_RESTORE)", e);
-        }
+        Process p = start(pb, command);
         String text;
         try (InputStream stdout = p.getInputStream()) {
             text = new String(stdout.readNBytes(STDERR_CAP), StandardCharsets.UTF_8);
@@ -205,5 +193,14 @@ public final class Tool {
         });
         t.start();
         return t;
+    }
+
+    private static Process start(ProcessBuilder pb, List<String> command) throws IOException {
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new IOException(command.get(0) + " could not be started (" + e.getMessage()
+                    + "); install it or point the setting at it (BACKUP_PG_DUMP / BACKUP_PG_RESTORE)", e);
+        }
     }
 }
