@@ -35,6 +35,9 @@ public class AuthFlowSimulation extends Simulation {
                     .check(headerRegex("Set-Cookie", "__Host-access_token=([^;]+)").saveAs("access"))
                     .check(headerRegex("Set-Cookie", "__Secure-refresh_token=([^;]+)").saveAs("refresh"))
                     .check(headerRegex("Set-Cookie", "__Host-csrf=([^;]+)").saveAs("csrf")))
+            // A user whose login failed stops here: without it, it loops through the rest without
+            // cookies and, sending nothing, spins Gatling's threads on the service's two cores.
+            .exitHereIfFailed()
             .exec(during(Duration.ofSeconds(60)).on(
                     repeat(10).on(http("me").get("/api/me")
                             .header("Cookie", "__Host-access_token=#{access}")
