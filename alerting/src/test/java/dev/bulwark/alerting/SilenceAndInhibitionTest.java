@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
@@ -26,38 +25,7 @@ class SilenceAndInhibitionTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
     final AtomicInteger depth = new AtomicInteger(500);
 
-    /** Records; {@code routesItself} stands for Alertmanager. */
-    static final class Memory implements Notifier {
-        final String name;
-        final boolean routesItself;
-        final List<Notification> got = new CopyOnWriteArrayList<>();
-
-        Memory(String name, boolean routesItself) {
-            this.name = name;
-            this.routesItself = routesItself;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public boolean routesItself() {
-            return routesItself;
-        }
-
-        @Override
-        public void send(List<Notification> notifications) {
-            got.addAll(notifications);
-        }
-
-        List<String> seen() {
-            return got.stream().map(n -> n.alert().name() + "/" + n.kind()).toList();
-        }
-    }
-
-    AlertEngine engine(String instance, Memory direct, Memory alertmanager, JdbcDataSource db) {
+    AlertEngine engine(String instance, RecordingNotifier direct, RecordingNotifier alertmanager, JdbcDataSource db) {
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         AlertEngine.Builder b = AlertEngine.builder(metrics).clock(clock)
@@ -72,8 +40,8 @@ class SilenceAndInhibitionTest {
 
     @Test
     void aSilenceMutesTheDirectNotifiersUntilItExpiresButNotAlertmanager() {
-        Memory webhook = new Memory("webhook", false);
-        Memory am = new Memory("am", true);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
+        RecordingNotifier am = RecordingNotifier.routingItself("am");
         try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
             Silence s = engine.silence(Map.of("alertname", "HighQueueDepth", "instance", "pod-a"),
                     clock.instant().plus(Duration.ofHours(1)), "demo", "maintenance");
@@ -96,8 +64,8 @@ class SilenceAndInhibitionTest {
 
     @Test
     void theResolveOfASilencedEpisodeIsNotSentEither() {
-        Memory webhook = new Memory("webhook", false);
-        Memory am = new Memory("am", true);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
+        RecordingNotifier am = RecordingNotifier.routingItself("am");
         try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
             engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(1)), "demo", "");
             engine.evaluate();
@@ -115,10 +83,10 @@ class SilenceAndInhibitionTest {
     void aSilenceMadeOnOneReplicaHoldsOnTheOtherSharingTheDatabase() {
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:silences-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Memory webhookA = new Memory("webhook", false);
-        Memory webhookB = new Memory("webhook", false);
-        try (AlertEngine a = engine("pod-a", webhookA, new Memory("am", true), db);
-                AlertEngine b = engine("pod-b", webhookB, new Memory("am", true), db)) {
+        RecordingNotifier webhookA = new RecordingNotifier("webhook");
+        RecordingNotifier webhookB = new RecordingNotifier("webhook");
+        try (AlertEngine a = engine("pod-a", webhookA, RecordingNotifier.routingItself("am"), db);
+                AlertEngine b = engine("pod-b", webhookB, RecordingNotifier.routingItself("am"), db)) {
             a.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(1)), "demo", "");
             b.evaluate();
             a.evaluate();
@@ -140,7 +108,7 @@ class SilenceAndInhibitionTest {
                 return up.get() ? Result.healthy() : Result.unhealthy("down");
             }
         });
-        Memory webhook = new Memory("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).healthChecks(health)
@@ -169,7 +137,7 @@ class SilenceAndInhibitionTest {
 
     @Test
     void badSilencesAreRefused() {
-        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), null)) {
+        try (AlertEngine engine = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), null)) {
             assertThatThrownBy(() -> engine.silence(Map.of(), clock.instant().plusSeconds(60), "demo", ""))
                     .hasMessageContaining("at least one label matcher");
             assertThatThrownBy(() -> engine.silence(Map.of("alertname", "X"), clock.instant().minusSeconds(1), "demo", ""))
@@ -181,7 +149,7 @@ class SilenceAndInhibitionTest {
 
     @Test
     void silencesAreCappedAndEndedOnesAreDeletedFromTheStoreADayLater() throws Exception {
-        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), null)) {
+        try (AlertEngine engine = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), null)) {
             for (int i = 0; i < AlertEngine.MAX_SILENCES; i++) {
                 engine.silence(Map.of("alertname", "A" + i), clock.instant().plusSeconds(600), "demo", "");
             }
@@ -190,7 +158,7 @@ class SilenceAndInhibitionTest {
         }
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:silences-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), db)) {
+        try (AlertEngine engine = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), db)) {
             engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plusSeconds(60), "demo", "");
             assertThat(savedSilences(db)).isEqualTo(1);
             clock.advance(Duration.ofHours(12));
@@ -232,7 +200,7 @@ class SilenceAndInhibitionTest {
                 });
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
-        Memory direct = new Memory("webhook", false);
+        RecordingNotifier direct = new RecordingNotifier("webhook");
         try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).dataSource(pool)
                 .settings(AlertingSettings.builder().instance("pod-a").signalTimeout(Duration.ofMillis(300)).groupWait(Duration.ZERO)
                         .notifier(direct).build())
