@@ -94,6 +94,8 @@ public final class AlertEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final String EVALUATION_FAILED = "RuleEvaluationFailed";
     static final String TEST_ALERT = "BulwarkTestAlert";
+    /** The test alert's annotation naming the silences it bypassed (absent when none matched). */
+    public static final String TEST_ALERT_SILENCES = "bypassed_silences";
 
     private final MetricRegistry metrics;
     private final HealthCheckRegistry health;
@@ -1002,14 +1004,30 @@ public final class AlertEngine implements AutoCloseable {
      * first evaluation at least one evaluation interval later sends its resolve, so it never
      * stays firing at the receiver.
      *
+     * <p>The test alert proves the delivery path, so it <em>bypasses silences and inhibition</em>:
+     * it reaches every notifier even while a silence matches its labels (a maintenance silence on
+     * {@code instance}, say). It says so: when silences match it, its {@value #TEST_ALERT_SILENCES}
+     * annotation names them and the log line does too.
+     *
      * @return the number of notifiers it was queued for
      */
     public int sendTestAlert() {
+        refreshSilences();
         Instant now = clock.instant();
         Map<String, String> labels = withInstance(Map.of("alertname", TEST_ALERT, "severity", Severity.INFO.label()));
+        List<String> bypassed;
+        synchronized (stateLock) {
+            bypassed = silences.values().stream().filter(s -> s.activeAt(now) && s.matches(labels)).map(Silence::id).toList();
+        }
+        Map<String, String> annotations = new TreeMap<>();
+        annotations.put("summary", "Test alert from Bulwark: if you read this, delivery works");
+        if (!bypassed.isEmpty()) {
+            annotations.put(TEST_ALERT_SILENCES, "sent despite silence " + String.join(", ", bypassed)
+                    + ": a test alert bypasses silences to prove delivery");
+            LOG.info("Test alert sent although silence {} matches it (a test alert bypasses silences)", bypassed);
+        }
         Alert alert = new Alert(fingerprint(TEST_ALERT, labels), TEST_ALERT, Severity.INFO, labels,
-                Map.of("summary", "Test alert from Bulwark: if you read this, delivery works"), AlertState.FIRING, 1,
-                now, now, null);
+                Map.copyOf(annotations), AlertState.FIRING, 1, now, now, null);
         synchronized (stateLock) {
             testAlert = alert;
         }

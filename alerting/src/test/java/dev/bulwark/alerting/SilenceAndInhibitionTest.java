@@ -80,6 +80,30 @@ class SilenceAndInhibitionTest {
     }
 
     @Test
+    void theTestAlertBypassesASilenceThatMatchesItAndSaysSo() {
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
+        RecordingNotifier am = RecordingNotifier.routingItself("am");
+        try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
+            Silence maintenance = engine.silence(Map.of("instance", "pod-a"), clock.instant().plus(Duration.ofHours(1)),
+                    "demo", "maintenance of pod-a");
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "Alertmanager got the real alert", () -> am.got.size() == 1);
+
+            assertThat(engine.sendTestAlert()).isEqualTo(2);
+            Poll.until(Duration.ofSeconds(5), "the test alert reached the silenced notifier", () -> webhook.got.size() == 1);
+            assertThat(webhook.got.get(0).kind()).isEqualTo(Notification.Kind.TEST);
+            assertThat(webhook.got.get(0).alert().annotations().get(AlertEngine.TEST_ALERT_SILENCES))
+                    .contains(maintenance.id()).contains("bypasses silences");
+
+            clock.advance(Duration.ofSeconds(15));
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "its resolve too", () -> webhook.got.size() == 2);
+            assertThat(webhook.seen()).as("the real alert stays silenced")
+                    .containsExactly("BulwarkTestAlert/TEST", "BulwarkTestAlert/RESOLVED");
+        }
+    }
+
+    @Test
     void aSilenceMadeOnOneReplicaHoldsOnTheOtherSharingTheDatabase() {
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:silences-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");

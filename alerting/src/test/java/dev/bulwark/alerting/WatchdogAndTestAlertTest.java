@@ -44,6 +44,8 @@ class WatchdogAndTestAlertTest {
                 .settings(AlertingSettings.builder().instance("pod-a").notifier(memory).build()).build()) {
             assertThat(engine.sendTestAlert()).isEqualTo(1);
             Poll.until(Duration.ofSeconds(5), "test alert delivered", () -> memory.got.size() == 1);
+            assertThat(memory.got.get(0).alert().annotations()).as("no silence bypassed")
+                    .doesNotContainKey(AlertEngine.TEST_ALERT_SILENCES);
             engine.evaluate();
             assertThat(memory.got).hasSize(1);
 
