@@ -122,6 +122,80 @@ class SilenceAndInhibitionTest {
         }
     }
 
+    /** A real H2 database behind a data source that counts the full reads of the silences. */
+    static final class CountingDatabase {
+        final JdbcDataSource h2 = new JdbcDataSource();
+        final java.util.concurrent.atomic.AtomicInteger fullReads = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        final javax.sql.DataSource counting;
+
+        CountingDatabase() {
+            h2.setURL("jdbc:h2:mem:silence-reads-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+            counting = proxy(javax.sql.DataSource.class, h2, (m, result) -> m.getName().equals("getConnection")
+                    ? proxy(java.sql.Connection.class, result, null) : result);
+        }
+
+        private <T> T proxy(Class<T> type, Object target, java.util.function.BiFunction<java.lang.reflect.Method, Object, Object> wrap) {
+            return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                    (p, m, args) -> {
+                        if (m.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql
+                                && sql.contains("bulwark_alert_state")) {
+                            if (sql.startsWith("SELECT state_key, body") && sql.contains("LIKE")) {
+                                fullReads.incrementAndGet();
+                            } else if (sql.startsWith("SELECT body")) {
+                                probes.incrementAndGet();
+                            }
+                        }
+                        try {
+                            Object result = m.invoke(target, args);
+                            return wrap == null ? result : wrap.apply(m, result);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }));
+        }
+    }
+
+    @Test
+    void silencesAreReadInFullOnlyWhenAReplicaChangedThemAndEndOnTimeWithoutARead() {
+        CountingDatabase db = new CountingDatabase();
+        depth.set(0);
+        RecordingNotifier webhookB = new RecordingNotifier("webhook");
+        MetricRegistry metricsB = new MetricRegistry();
+        metricsB.register("queue.depth", (Gauge<Integer>) depth::get);
+        try (AlertEngine a = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), db.h2);
+                AlertEngine b = AlertEngine.builder(metricsB).clock(clock).dataSource(db.counting)
+                        .settings(AlertingSettings.builder().instance("pod-b").notifier(webhookB)
+                                .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
+                        .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
+            b.evaluate();
+            assertThat(db.fullReads).as("the first evaluation reads the silences").hasValue(1);
+            int probesBefore = db.probes.get();
+            for (int i = 0; i < 10; i++) {
+                clock.advance(Duration.ofSeconds(15));
+                b.evaluate();
+            }
+            assertThat(db.fullReads).as("nothing changed: no full read").hasValue(1);
+            assertThat(db.probes.get() - probesBefore).as("one version probe per evaluation").isGreaterThanOrEqualTo(10);
+
+            a.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plusSeconds(60), "demo", "deploy");
+            depth.set(500);
+            b.evaluate();
+            assertThat(db.fullReads).as("another replica's silence is read at the next evaluation").hasValue(2);
+            assertThat(b.silences()).hasSize(1);
+            clock.advance(Duration.ofSeconds(30));
+            b.evaluate();
+            assertThat(webhookB.got).as("muted by the other replica's silence").isEmpty();
+
+            clock.advance(Duration.ofSeconds(31));
+            b.evaluate();
+            Poll.until(Duration.ofSeconds(5), "notified once the silence ended", () -> webhookB.got.size() == 1);
+            assertThat(webhookB.seen()).containsExactly("HighQueueDepth/FIRING");
+            assertThat(b.silences()).isEmpty();
+            assertThat(db.fullReads).as("the silence ended by the clock, without reading anything").hasValue(2);
+        }
+    }
+
     @Test
     void backendDownInhibitsThePoolAlertOfTheSameInstanceOnly() {
         HealthCheckRegistry health = new HealthCheckRegistry();
