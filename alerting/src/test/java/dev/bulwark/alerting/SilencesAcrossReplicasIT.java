@@ -27,6 +27,9 @@ class SilencesAcrossReplicasIT {
     final AtomicInteger depth = new AtomicInteger();
     /** A leader lock of its own, so the silences of other tests in the shared table stay apart. */
     final String lock = "silences-it-" + UUID.randomUUID();
+    /** Instance names of their own, so no alert state saved by an earlier run is restored. */
+    final String podA = "pod-a-" + UUID.randomUUID().toString().substring(0, 8);
+    final String podB = "pod-b-" + UUID.randomUUID().toString().substring(0, 8);
 
     AlertEngine replica(String instance, RecordingNotifier webhook) {
         MetricRegistry metrics = new MetricRegistry();
@@ -41,7 +44,7 @@ class SilencesAcrossReplicasIT {
     void aSilenceMadeOrExpiredOnOneReplicaHoldsOrEndsOnTheOtherAtItsNextEvaluation() {
         RecordingNotifier webhookA = new RecordingNotifier("webhook");
         RecordingNotifier webhookB = new RecordingNotifier("webhook");
-        try (AlertEngine a = replica("pod-a", webhookA); AlertEngine b = replica("pod-b", webhookB)) {
+        try (AlertEngine a = replica(podA, webhookA); AlertEngine b = replica(podB, webhookB)) {
             a.evaluate();
             b.evaluate();
 
@@ -58,7 +61,7 @@ class SilencesAcrossReplicasIT {
             Poll.until(Duration.ofSeconds(5), "pod-b notifies once pod-a expired the silence", () -> webhookB.got.size() == 1);
             assertThat(webhookB.seen()).containsExactly("HighQueueDepth/FIRING");
 
-            Silence onB = b.silence(Map.of("instance", "pod-a"), clock.instant().plus(Duration.ofHours(1)), "demo",
+            Silence onB = b.silence(Map.of("instance", podA), clock.instant().plus(Duration.ofHours(1)), "demo",
                     "made on pod-b");
             a.evaluate();
             assertThat(a.silences()).extracting(Silence::id).containsExactly(onB.id());
