@@ -90,10 +90,17 @@ public final class AlertEngine implements AutoCloseable {
     public static final int MAX_SILENCES = 1_000;
     /** A silence that ended is deleted from the store this long after its end. */
     public static final Duration SILENCE_RETENTION = Duration.ofDays(1);
+    /**
+     * The silences are read in full at least this often even when the version token did not change
+     * (a silence written by a replica of an older version, or edited by hand, is found within it).
+     */
+    static final Duration SILENCE_FULL_READ_INTERVAL = Duration.ofMinutes(5);
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final String EVALUATION_FAILED = "RuleEvaluationFailed";
     static final String TEST_ALERT = "BulwarkTestAlert";
+    /** The test alert's annotation naming the silences it bypassed (absent when none matched). */
+    public static final String TEST_ALERT_SILENCES = "bypassed_silences";
 
     private final MetricRegistry metrics;
     private final HealthCheckRegistry health;
@@ -120,7 +127,15 @@ public final class AlertEngine implements AutoCloseable {
     private final PostgresLeader leader;
     private final String leaderLock;
     private final ExecutorService persister;
-    private volatile Future<Map<String, String>> silenceRead;
+    /** The silence read in flight or done last: one at a time, whoever waits for it. */
+    private volatile Future<?> silenceRead;
+    private final Object silenceReadLock = new Object();
+    /** The store's silence version at the last full read of the silences; null before the first. */
+    private volatile String silenceVersion;
+    /** When the silences were last read in full; null before the first. */
+    private volatile Instant lastFullSilenceRead;
+    /** Silences this engine saved; a full read that overlaps one is not applied (it may predate it). */
+    private final java.util.concurrent.atomic.AtomicLong silenceWrites = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicReference<String[]> toSave = new AtomicReference<>();
     private volatile boolean leading;
     private volatile boolean dirty;
@@ -552,37 +567,68 @@ public final class AlertEngine implements AutoCloseable {
         return "silence:" + leaderLock + ":";
     }
 
+    /** The key of the token that changes whenever any replica saves a silence. */
+    private String silenceVersionKey() {
+        return "silences-version:" + leaderLock;
+    }
+
     /**
-     * Reads the silences every replica saved (a shared database makes them fleet-wide), off the
-     * calling thread and for at most the signal timeout: with the database down or its pool
-     * exhausted, evaluation and {@link #silences()} go on with the silences known so far. Silences
-     * that ended more than {@link #SILENCE_RETENTION} ago are deleted from the store.
+     * Brings the silences every replica saved (a shared database makes them fleet-wide) up to date,
+     * off the calling thread and for at most the signal timeout: with the database down or its pool
+     * exhausted, evaluation and {@link #silences()} go on with the silences known so far, and a read
+     * still running is waited for rather than started again. Cheap for a fleet: each refresh reads
+     * one version row, and the silences themselves only when it changed (or
+     * {@link #SILENCE_FULL_READ_INTERVAL} after the last full read). A silence stops applying at its
+     * end by the engine's clock, whether or not anything was read.
      */
     private void refreshSilences() {
         if (store == null) {
             return;
         }
-        Future<Map<String, String>> read = silenceRead;
-        if (read == null || read.isDone()) {
-            read = signalReaders.submit(() -> store.loadAll(silencePrefix()));
-            silenceRead = read;
+        Future<?> read;
+        synchronized (silenceReadLock) {
+            read = silenceRead;
+            if (read == null || read.isDone()) {
+                read = signalReaders.submit(this::readSilences);
+                silenceRead = read;
+            }
         }
-        Map<String, String> saved;
         try {
-            saved = read.get(signalTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            read.get(signalTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             LOG.warn("Silences not refreshed within {} ms (the known ones stay in force)", signalTimeout.toMillis());
-            return; // the read goes on; the next refresh waits for it rather than queueing another
+            // the read goes on; the next refresh waits for it rather than queueing another
         } catch (java.util.concurrent.ExecutionException e) {
             LOG.warn("Silences not refreshed (the known ones stay in force): {}", e.getCause().toString());
-            return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * On a reader thread: reads the version token, and every saved silence only when the token
+     * changed since the last full read (the token is read first and every writer saves its silence
+     * before a new token, so a change is never missed, at worst read twice). Applies what it read
+     * itself, so a read the caller stopped waiting for still counts. Silences that ended more than
+     * {@link #SILENCE_RETENTION} ago are deleted from the store.
+     */
+    private void readSilences() {
+        Instant now = clock.instant();
+        String version = store.load(silenceVersionKey()).orElse("");
+        if (version.equals(silenceVersion) && lastFullSilenceRead != null
+                && Duration.between(lastFullSilenceRead, now).compareTo(SILENCE_FULL_READ_INTERVAL) < 0) {
+            synchronized (stateLock) {
+                silences.values().removeIf(s -> !now.isBefore(s.endsAt()));
+            }
             return;
         }
-        Instant now = clock.instant();
+        long writesBefore = silenceWrites.get();
+        Map<String, String> saved = store.loadAll(silencePrefix());
         List<String> stale = new ArrayList<>();
         synchronized (stateLock) {
+            if (silenceWrites.get() != writesBefore) {
+                return; // this engine saved a silence meanwhile: what was read may predate it; read again next time
+            }
             for (Map.Entry<String, String> saving : saved.entrySet()) {
                 try {
                     Silence s = silenceFromJson(Payloads.JSON.readTree(saving.getValue()));
@@ -598,18 +644,17 @@ public final class AlertEngine implements AutoCloseable {
                     LOG.warn("A saved silence cannot be read: {}", e.toString());
                 }
             }
+            silences.values().removeIf(s -> !now.isBefore(s.endsAt()));
         }
-        if (!stale.isEmpty()) {
-            signalReaders.execute(() -> {
-                for (String key : stale) {
-                    try {
-                        store.delete(key);
-                    } catch (RuntimeException e) {
-                        LOG.warn("An expired silence was not deleted (tried again later): {}", e.toString());
-                        return;
-                    }
-                }
-            });
+        silenceVersion = version;
+        lastFullSilenceRead = now;
+        for (String key : stale) {
+            try {
+                store.delete(key);
+            } catch (RuntimeException e) {
+                LOG.warn("An expired silence was not deleted (tried again later): {}", e.toString());
+                return;
+            }
         }
     }
 
@@ -700,6 +745,9 @@ public final class AlertEngine implements AutoCloseable {
             o.put("createdBy", s.createdBy());
             o.put("comment", s.comment());
             store.save(silencePrefix() + s.id(), o.toString());
+            // After the silence itself: a replica that sees the new token finds the silence saved.
+            store.save(silenceVersionKey(), Payloads.JSON.createObjectNode()
+                    .put("version", java.util.UUID.randomUUID().toString()).toString());
         }
         synchronized (stateLock) {
             if (clock.instant().isBefore(s.endsAt())) {
@@ -707,6 +755,7 @@ public final class AlertEngine implements AutoCloseable {
             } else {
                 silences.remove(s.id());
             }
+            silenceWrites.incrementAndGet(); // a full read overlapping this save is not applied over it
         }
     }
 
@@ -1002,14 +1051,30 @@ public final class AlertEngine implements AutoCloseable {
      * first evaluation at least one evaluation interval later sends its resolve, so it never
      * stays firing at the receiver.
      *
+     * <p>The test alert proves the delivery path, so it <em>bypasses silences and inhibition</em>:
+     * it reaches every notifier even while a silence matches its labels (a maintenance silence on
+     * {@code instance}, say). It says so: when silences match it, its {@value #TEST_ALERT_SILENCES}
+     * annotation names them and the log line does too.
+     *
      * @return the number of notifiers it was queued for
      */
     public int sendTestAlert() {
+        refreshSilences();
         Instant now = clock.instant();
         Map<String, String> labels = withInstance(Map.of("alertname", TEST_ALERT, "severity", Severity.INFO.label()));
+        List<String> bypassed;
+        synchronized (stateLock) {
+            bypassed = silences.values().stream().filter(s -> s.activeAt(now) && s.matches(labels)).map(Silence::id).toList();
+        }
+        Map<String, String> annotations = new TreeMap<>();
+        annotations.put("summary", "Test alert from Bulwark: if you read this, delivery works");
+        if (!bypassed.isEmpty()) {
+            annotations.put(TEST_ALERT_SILENCES, "sent despite silence " + String.join(", ", bypassed)
+                    + ": a test alert bypasses silences to prove delivery");
+            LOG.info("Test alert sent although silence {} matches it (a test alert bypasses silences)", bypassed);
+        }
         Alert alert = new Alert(fingerprint(TEST_ALERT, labels), TEST_ALERT, Severity.INFO, labels,
-                Map.of("summary", "Test alert from Bulwark: if you read this, delivery works"), AlertState.FIRING, 1,
-                now, now, null);
+                Map.copyOf(annotations), AlertState.FIRING, 1, now, now, null);
         synchronized (stateLock) {
             testAlert = alert;
         }

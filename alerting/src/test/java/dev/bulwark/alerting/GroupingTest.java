@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,49 +30,6 @@ class GroupingTest {
     MetricRegistry metrics = new MetricRegistry();
     final Map<String, AtomicInteger> depth = Map.of("q1", new AtomicInteger(), "q2", new AtomicInteger(),
             "q3", new AtomicInteger(), "q4", new AtomicInteger(), "disk", new AtomicInteger());
-
-    /** Records every group it gets; fails while {@code down}. */
-    static final class Groups implements Notifier {
-        final String name;
-        final boolean routesItself;
-        final List<NotificationGroup> got = new CopyOnWriteArrayList<>();
-        final AtomicBoolean down = new AtomicBoolean();
-
-        Groups(String name, boolean routesItself) {
-            this.name = name;
-            this.routesItself = routesItself;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public boolean routesItself() {
-            return routesItself;
-        }
-
-        @Override
-        public void send(List<Notification> notifications) {
-            throw new AssertionError("a grouped notifier gets groups");
-        }
-
-        @Override
-        public void send(NotificationGroup group) throws Exception {
-            if (down.get()) {
-                throw new java.io.IOException("receiver down");
-            }
-            got.add(group);
-        }
-
-        /** Each group as "key: name/kind queue ..." for short assertions. */
-        List<String> seen() {
-            return got.stream().map(g -> new java.util.TreeMap<>(g.labels()) + " " + g.notifications().stream()
-                    .map(n -> n.alert().labels().getOrDefault("queue", n.alert().name()) + "/" + n.kind()).toList())
-                    .toList();
-        }
-    }
 
     AlertingSettings.Builder settings(Notifier... notifiers) {
         AlertingSettings.Builder b = AlertingSettings.builder().instance("pod-a").groupWait(WAIT).groupInterval(INTERVAL)
@@ -110,14 +65,14 @@ class GroupingTest {
     }
 
     /** After an evaluation, what it handed to the delivery queues is already there: nothing to wait for. */
-    void assertNothingQueuedOrSent(AlertEngine engine, Groups receiver, int before) {
+    void assertNothingQueuedOrSent(AlertEngine engine, RecordingNotifier receiver, int before) {
         assertThat(metrics.getGauges().get("bulwark.alerting.queue.depth").getValue()).isEqualTo(0);
-        assertThat(receiver.got).hasSize(before);
+        assertThat(receiver.groups).hasSize(before);
     }
 
     @Test
     void alertsThatStartWithinGroupWaitGoOutAsOneNotification() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).build()).build()) {
             fire("q1", "q2");
             engine.evaluate();
@@ -130,23 +85,23 @@ class GroupingTest {
 
             clock.advance(Duration.ofSeconds(1));
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "the group sent", () -> webhook.got.size() == 1);
-            NotificationGroup g = webhook.got.get(0);
+            Poll.until(Duration.ofSeconds(5), "the group sent", () -> webhook.groups.size() == 1);
+            NotificationGroup g = webhook.groups.get(0);
             assertThat(g.labels()).containsExactlyInAnyOrderEntriesOf(Map.of("alertname", "HighQueueDepth", "instance", "pod-a"));
             assertThat(g.key()).isEqualTo("{}:{alertname=\"HighQueueDepth\", instance=\"pod-a\"}");
-            assertThat(webhook.seen()).singleElement().asString().contains("[q1/FIRING, q2/FIRING, q3/FIRING]");
+            assertThat(webhook.seenGroups()).singleElement().asString().contains("[q1/FIRING, q2/FIRING, q3/FIRING]");
         }
     }
 
     @Test
     void anAlertJoiningANotifiedGroupWaitsForTheGroupIntervalAndComesWithTheGroup() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).build()).build()) {
             fire("q1", "q2", "q3");
             engine.evaluate();
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "first notification", () -> webhook.got.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "first notification", () -> webhook.groups.size() == 1);
 
             clock.advance(Duration.ofSeconds(30));
             fire("q4");
@@ -157,20 +112,20 @@ class GroupingTest {
 
             clock.advance(Duration.ofSeconds(1));
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "second notification", () -> webhook.got.size() == 2);
-            assertThat(webhook.seen().get(1)).contains("[q1/REPEAT, q2/REPEAT, q3/REPEAT, q4/FIRING]");
+            Poll.until(Duration.ofSeconds(5), "second notification", () -> webhook.groups.size() == 2);
+            assertThat(webhook.seenGroups().get(1)).contains("[q1/REPEAT, q2/REPEAT, q3/REPEAT, q4/FIRING]");
         }
     }
 
     @Test
     void aResolveGoesOutWithTheGroupAtItsNextIntervalAndAnEmptiedGroupEnds() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).build()).build()) {
             fire("q1", "q2");
             engine.evaluate();
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "first notification", () -> webhook.got.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "first notification", () -> webhook.groups.size() == 1);
 
             calm("q1");
             clock.advance(Duration.ofMinutes(1));
@@ -178,16 +133,16 @@ class GroupingTest {
             assertNothingQueuedOrSent(engine, webhook, 1);
             clock.advance(INTERVAL.minusMinutes(1));
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "the resolve, grouped", () -> webhook.got.size() == 2);
-            assertThat(webhook.seen().get(1)).contains("[q2/REPEAT, q1/RESOLVED]");
-            assertThat(webhook.got.get(1).status()).isEqualTo("firing");
+            Poll.until(Duration.ofSeconds(5), "the resolve, grouped", () -> webhook.groups.size() == 2);
+            assertThat(webhook.seenGroups().get(1)).contains("[q2/REPEAT, q1/RESOLVED]");
+            assertThat(webhook.groups.get(1).status()).isEqualTo("firing");
 
             calm("q2");
             clock.advance(INTERVAL);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "the last resolve", () -> webhook.got.size() == 3);
-            assertThat(webhook.seen().get(2)).contains("[q2/RESOLVED]");
-            assertThat(webhook.got.get(2).status()).isEqualTo("resolved");
+            Poll.until(Duration.ofSeconds(5), "the last resolve", () -> webhook.groups.size() == 3);
+            assertThat(webhook.seenGroups().get(2)).contains("[q2/RESOLVED]");
+            assertThat(webhook.groups.get(2).status()).isEqualTo("resolved");
 
             fire("q3");
             clock.advance(Duration.ofSeconds(1));
@@ -195,13 +150,13 @@ class GroupingTest {
             assertNothingQueuedOrSent(engine, webhook, 3);
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "a new group waits group_wait again", () -> webhook.got.size() == 4);
+            Poll.until(Duration.ofSeconds(5), "a new group waits group_wait again", () -> webhook.groups.size() == 4);
         }
     }
 
     @Test
     void anAlertThatFiresAndResolvesWithinGroupWaitIsNeverSent() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).build()).build()) {
             fire("q1");
             engine.evaluate();
@@ -218,13 +173,13 @@ class GroupingTest {
 
     @Test
     void anUnchangedGroupIsSentAgainAfterTheRepeatInterval() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).repeatInterval(Duration.ofMinutes(20)).build()).build()) {
             fire("q1", "q2");
             engine.evaluate();
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "first notification", () -> webhook.got.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "first notification", () -> webhook.groups.size() == 1);
             for (int i = 0; i < 3; i++) {
                 clock.advance(INTERVAL);
                 engine.evaluate();
@@ -233,38 +188,38 @@ class GroupingTest {
             clock.advance(INTERVAL);
             engine.evaluate();
             Poll.until(Duration.ofSeconds(5), "repeated at the first group interval after 20 min",
-                    () -> webhook.got.size() == 2);
-            assertThat(webhook.seen().get(1)).contains("[q1/REPEAT, q2/REPEAT]");
+                    () -> webhook.groups.size() == 2);
+            assertThat(webhook.seenGroups().get(1)).contains("[q1/REPEAT, q2/REPEAT]");
         }
     }
 
     @Test
     void differentGroupsAreSentApart() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).build()).build()) {
             fire("q1", "q2", "disk");
             engine.evaluate();
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "two groups", () -> webhook.got.size() == 2);
-            assertThat(webhook.got).extracting(g -> g.labels().get("alertname"))
+            Poll.until(Duration.ofSeconds(5), "two groups", () -> webhook.groups.size() == 2);
+            assertThat(webhook.groups).extracting(g -> g.labels().get("alertname"))
                     .containsExactlyInAnyOrder("HighQueueDepth", "DiskFull");
-            assertThat(webhook.got).extracting(g -> g.notifications().size()).containsExactlyInAnyOrder(2, 1);
+            assertThat(webhook.groups).extracting(g -> g.notifications().size()).containsExactlyInAnyOrder(2, 1);
         }
     }
 
     @Test
     void groupByEveryLabelMakesEachAlertAGroupAndAnEmptyListMakesOne() {
-        Groups each = new Groups("each", false);
+        RecordingNotifier each = new RecordingNotifier("each");
         try (AlertEngine engine = engine(settings(each).groupBy(List.of("...")).build()).build()) {
             fire("q1", "q2", "disk");
             engine.evaluate();
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "three groups", () -> each.got.size() == 3);
-            assertThat(each.got).allSatisfy(g -> assertThat(g.notifications()).hasSize(1));
+            Poll.until(Duration.ofSeconds(5), "three groups", () -> each.groups.size() == 3);
+            assertThat(each.groups).allSatisfy(g -> assertThat(g.notifications()).hasSize(1));
         }
-        Groups one = new Groups("one", false);
+        RecordingNotifier one = new RecordingNotifier("one");
         calm("q1", "q2", "disk");
         clock.advance(Duration.ofHours(1));
         try (AlertEngine engine = engine(settings(one).groupBy(List.of()).build()).build()) {
@@ -272,57 +227,57 @@ class GroupingTest {
             engine.evaluate();
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "one group", () -> one.got.size() == 1);
-            assertThat(one.got.get(0).notifications()).hasSize(3);
-            assertThat(one.got.get(0).key()).isEqualTo("{}:{}");
+            Poll.until(Duration.ofSeconds(5), "one group", () -> one.groups.size() == 1);
+            assertThat(one.groups.get(0).notifications()).hasSize(3);
+            assertThat(one.groups.get(0).key()).isEqualTo("{}:{}");
         }
     }
 
     @Test
     void alertmanagerIsNotGroupedAndGetsEveryAlertAtOnce() {
-        Groups webhook = new Groups("webhook", false);
-        Groups alertmanager = new Groups("am", true);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
+        RecordingNotifier alertmanager = RecordingNotifier.routingItself("am");
         try (AlertEngine engine = engine(settings(webhook, alertmanager).build()).build()) {
             fire("q1");
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "Alertmanager got it at once", () -> alertmanager.got.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "Alertmanager got it at once", () -> alertmanager.groups.size() == 1);
             clock.advance(Duration.ofSeconds(10));
             fire("q2");
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "and the next one", () -> alertmanager.got.size() == 2);
-            assertThat(webhook.got).as("the webhook waits for group_wait").isEmpty();
+            Poll.until(Duration.ofSeconds(5), "and the next one", () -> alertmanager.groups.size() == 2);
+            assertThat(webhook.groups).as("the webhook waits for group_wait").isEmpty();
         }
     }
 
     @Test
     void aRepeatLeavesOutAnAlertSilencedAfterItWasNotified() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).repeatInterval(Duration.ofMinutes(10)).build()).build()) {
             fire("q1", "q2");
             engine.evaluate();
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "first notification", () -> webhook.got.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "first notification", () -> webhook.groups.size() == 1);
             engine.silence(Map.of("queue", "q1"), clock.instant().plus(Duration.ofHours(2)), "demo", "known");
 
             clock.advance(INTERVAL);
             engine.evaluate();
             clock.advance(INTERVAL);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "repeat", () -> webhook.got.size() == 2);
-            assertThat(webhook.seen().get(1)).contains("[q2/REPEAT]");
+            Poll.until(Duration.ofSeconds(5), "repeat", () -> webhook.groups.size() == 2);
+            assertThat(webhook.seenGroups().get(1)).contains("[q2/REPEAT]");
         }
     }
 
     @Test
     void aStartedEngineFlushesAGroupWhenItsTimerIsDueWithoutAnEvaluation() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).evaluationInterval(Duration.ofHours(1)).build()).build()) {
             fire("q1");
             engine.evaluate();
             engine.start();
             clock.advance(WAIT);
-            Poll.until(Duration.ofSeconds(10), "flushed by the group timer", () -> webhook.got.size() == 1);
+            Poll.until(Duration.ofSeconds(10), "flushed by the group timer", () -> webhook.groups.size() == 1);
         }
     }
 
@@ -340,44 +295,44 @@ class GroupingTest {
 
     @Test
     void anAlertWaitingForGroupWaitAtARestartIsSentOnceAfterIt() {
-        Groups before = new Groups("webhook", false);
+        RecordingNotifier before = new RecordingNotifier("webhook");
         fire("q1");
         try (AlertEngine engine = engine(settings(before).build()).stateDirectory(dataDir).build()) {
             engine.evaluate();
         }
-        assertThat(before.got).isEmpty();
-        Groups after = new Groups("webhook", false);
+        assertThat(before.groups).isEmpty();
+        RecordingNotifier after = new RecordingNotifier("webhook");
         clock.advance(WAIT);
         try (AlertEngine restarted = engine(settings(after).build()).stateDirectory(dataDir).build()) {
             assertThat(restarted.evaluate()).as("the alert was restored firing").isEmpty();
-            Poll.until(Duration.ofSeconds(5), "sent after the restart", () -> after.got.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "sent after the restart", () -> after.groups.size() == 1);
             clock.advance(INTERVAL);
             restarted.evaluate();
             assertNothingQueuedOrSent(restarted, after, 1);
-            assertThat(after.seen()).singleElement().asString().contains("[q1/FIRING]");
+            assertThat(after.seenGroups()).singleElement().asString().contains("[q1/FIRING]");
         }
     }
 
     @Test
     void aResolveWaitingForTheGroupIntervalAtARestartIsDeliveredAfterIt() {
-        Groups before = new Groups("webhook", false);
+        RecordingNotifier before = new RecordingNotifier("webhook");
         fire("q1", "q2");
         try (AlertEngine engine = engine(settings(before).build()).stateDirectory(dataDir).build()) {
             engine.evaluate();
             clock.advance(WAIT);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "paged", () -> before.got.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "paged", () -> before.groups.size() == 1);
             calm("q1");
             clock.advance(Duration.ofMinutes(1));
             engine.evaluate();
         }
-        assertThat(before.got).hasSize(1);
-        Groups after = new Groups("webhook", false);
+        assertThat(before.groups).hasSize(1);
+        RecordingNotifier after = new RecordingNotifier("webhook");
         clock.advance(INTERVAL);
         try (AlertEngine restarted = engine(settings(after).build()).stateDirectory(dataDir).build()) {
             assertThat(restarted.evaluate()).isEmpty();
-            Poll.until(Duration.ofSeconds(5), "the resolve after the restart", () -> after.got.size() == 1);
-            assertThat(after.seen().get(0)).contains("[q2/REPEAT, q1/RESOLVED]");
+            Poll.until(Duration.ofSeconds(5), "the resolve after the restart", () -> after.groups.size() == 1);
+            assertThat(after.seenGroups().get(0)).contains("[q2/REPEAT, q1/RESOLVED]");
             clock.advance(INTERVAL);
             restarted.evaluate();
             assertNothingQueuedOrSent(restarted, after, 1);
@@ -386,7 +341,7 @@ class GroupingTest {
 
     @Test
     void aResolveOfAGroupRefusedByTheReceiverIsRetriedAndNeverFollowedByItsFiring() {
-        Groups webhook = new Groups("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         try (AlertEngine engine = engine(settings(webhook).initialBackoff(Duration.ofMillis(20))
                 .maxBackoff(Duration.ofMillis(50)).maxAttempts(100).build()).build()) {
             fire("q1");
@@ -400,9 +355,9 @@ class GroupingTest {
             clock.advance(INTERVAL);
             engine.evaluate();
             webhook.down.set(false);
-            Poll.until(Duration.ofSeconds(5), "delivered", () -> !webhook.got.isEmpty()
+            Poll.until(Duration.ofSeconds(5), "delivered", () -> !webhook.groups.isEmpty()
                     && metrics.getGauges().get("bulwark.alerting.queue.depth").getValue().equals(0));
-            assertThat(webhook.seen()).containsExactly("{alertname=HighQueueDepth, instance=pod-a} [q1/RESOLVED]");
+            assertThat(webhook.seenGroups()).containsExactly("{alertname=HighQueueDepth, instance=pod-a} [q1/RESOLVED]");
         }
     }
 }

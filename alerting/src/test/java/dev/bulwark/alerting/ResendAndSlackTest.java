@@ -23,53 +23,27 @@ class ResendAndSlackTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
 
-    static final class Recording implements Notifier {
-        final String name;
-        final Duration resend;
-        final List<Notification> received = new CopyOnWriteArrayList<>();
-
-        Recording(String name, Duration resend) {
-            this.name = name;
-            this.resend = resend;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public Duration resendFiring() {
-            return resend;
-        }
-
-        @Override
-        public void send(List<Notification> notifications) {
-            received.addAll(notifications);
-        }
-    }
-
     @Test
     void firingAlertsAreResentOnlyToNotifiersThatAskForIt() {
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("depth", (Gauge<Integer>) () -> 500);
-        Recording am = new Recording("am", Duration.ofMinutes(1));
-        Recording plain = new Recording("plain", Duration.ZERO);
+        RecordingNotifier am = RecordingNotifier.resendingFiring("am", Duration.ofMinutes(1));
+        RecordingNotifier plain = new RecordingNotifier("plain");
         try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock)
                 .settings(AlertingSettings.builder().notifier(am).notifier(plain)
                         .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
                 .rules(RulePack.highQueueDepth("depth", 100).forDuration(Duration.ZERO).build()).build()) {
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "first delivery", () -> am.received.size() >= 1 && plain.received.size() == 1);
-            int afterFirst = am.received.size();
+            Poll.until(Duration.ofSeconds(5), "first delivery", () -> am.got.size() >= 1 && plain.got.size() == 1);
+            int afterFirst = am.got.size();
             clock.advance(Duration.ofSeconds(30));
             engine.evaluate();
             clock.advance(Duration.ofSeconds(30));
             engine.evaluate();
 
-            Poll.until(Duration.ofSeconds(5), "re-sent to the Alertmanager-like notifier", () -> am.received.size() > afterFirst);
-            assertThat(am.received.get(am.received.size() - 1).kind()).isEqualTo(Notification.Kind.REPEAT);
-            assertThat(plain.received).hasSize(1);
+            Poll.until(Duration.ofSeconds(5), "re-sent to the Alertmanager-like notifier", () -> am.got.size() > afterFirst);
+            assertThat(am.got.get(am.got.size() - 1).kind()).isEqualTo(Notification.Kind.REPEAT);
+            assertThat(plain.got).hasSize(1);
         }
     }
 

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.h2.jdbcx.JdbcDataSource;
@@ -26,38 +25,7 @@ class SilenceAndInhibitionTest {
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
     final AtomicInteger depth = new AtomicInteger(500);
 
-    /** Records; {@code routesItself} stands for Alertmanager. */
-    static final class Memory implements Notifier {
-        final String name;
-        final boolean routesItself;
-        final List<Notification> got = new CopyOnWriteArrayList<>();
-
-        Memory(String name, boolean routesItself) {
-            this.name = name;
-            this.routesItself = routesItself;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public boolean routesItself() {
-            return routesItself;
-        }
-
-        @Override
-        public void send(List<Notification> notifications) {
-            got.addAll(notifications);
-        }
-
-        List<String> seen() {
-            return got.stream().map(n -> n.alert().name() + "/" + n.kind()).toList();
-        }
-    }
-
-    AlertEngine engine(String instance, Memory direct, Memory alertmanager, JdbcDataSource db) {
+    AlertEngine engine(String instance, RecordingNotifier direct, RecordingNotifier alertmanager, JdbcDataSource db) {
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         AlertEngine.Builder b = AlertEngine.builder(metrics).clock(clock)
@@ -72,8 +40,8 @@ class SilenceAndInhibitionTest {
 
     @Test
     void aSilenceMutesTheDirectNotifiersUntilItExpiresButNotAlertmanager() {
-        Memory webhook = new Memory("webhook", false);
-        Memory am = new Memory("am", true);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
+        RecordingNotifier am = RecordingNotifier.routingItself("am");
         try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
             Silence s = engine.silence(Map.of("alertname", "HighQueueDepth", "instance", "pod-a"),
                     clock.instant().plus(Duration.ofHours(1)), "demo", "maintenance");
@@ -96,8 +64,8 @@ class SilenceAndInhibitionTest {
 
     @Test
     void theResolveOfASilencedEpisodeIsNotSentEither() {
-        Memory webhook = new Memory("webhook", false);
-        Memory am = new Memory("am", true);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
+        RecordingNotifier am = RecordingNotifier.routingItself("am");
         try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
             engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(1)), "demo", "");
             engine.evaluate();
@@ -112,13 +80,37 @@ class SilenceAndInhibitionTest {
     }
 
     @Test
+    void theTestAlertBypassesASilenceThatMatchesItAndSaysSo() {
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
+        RecordingNotifier am = RecordingNotifier.routingItself("am");
+        try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
+            Silence maintenance = engine.silence(Map.of("instance", "pod-a"), clock.instant().plus(Duration.ofHours(1)),
+                    "demo", "maintenance of pod-a");
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "Alertmanager got the real alert", () -> am.got.size() == 1);
+
+            assertThat(engine.sendTestAlert()).isEqualTo(2);
+            Poll.until(Duration.ofSeconds(5), "the test alert reached the silenced notifier", () -> webhook.got.size() == 1);
+            assertThat(webhook.got.get(0).kind()).isEqualTo(Notification.Kind.TEST);
+            assertThat(webhook.got.get(0).alert().annotations().get(AlertEngine.TEST_ALERT_SILENCES))
+                    .contains(maintenance.id()).contains("bypasses silences");
+
+            clock.advance(Duration.ofSeconds(15));
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "its resolve too", () -> webhook.got.size() == 2);
+            assertThat(webhook.seen()).as("the real alert stays silenced")
+                    .containsExactly("BulwarkTestAlert/TEST", "BulwarkTestAlert/RESOLVED");
+        }
+    }
+
+    @Test
     void aSilenceMadeOnOneReplicaHoldsOnTheOtherSharingTheDatabase() {
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:silences-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        Memory webhookA = new Memory("webhook", false);
-        Memory webhookB = new Memory("webhook", false);
-        try (AlertEngine a = engine("pod-a", webhookA, new Memory("am", true), db);
-                AlertEngine b = engine("pod-b", webhookB, new Memory("am", true), db)) {
+        RecordingNotifier webhookA = new RecordingNotifier("webhook");
+        RecordingNotifier webhookB = new RecordingNotifier("webhook");
+        try (AlertEngine a = engine("pod-a", webhookA, RecordingNotifier.routingItself("am"), db);
+                AlertEngine b = engine("pod-b", webhookB, RecordingNotifier.routingItself("am"), db)) {
             a.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(1)), "demo", "");
             b.evaluate();
             a.evaluate();
@@ -127,6 +119,80 @@ class SilenceAndInhibitionTest {
             b.evaluate();
             assertThat(webhookA.got).isEmpty();
             assertThat(webhookB.got).isEmpty();
+        }
+    }
+
+    /** A real H2 database behind a data source that counts the full reads of the silences. */
+    static final class CountingDatabase {
+        final JdbcDataSource h2 = new JdbcDataSource();
+        final java.util.concurrent.atomic.AtomicInteger fullReads = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        final javax.sql.DataSource counting;
+
+        CountingDatabase() {
+            h2.setURL("jdbc:h2:mem:silence-reads-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+            counting = proxy(javax.sql.DataSource.class, h2, (m, result) -> m.getName().equals("getConnection")
+                    ? proxy(java.sql.Connection.class, result, null) : result);
+        }
+
+        private <T> T proxy(Class<T> type, Object target, java.util.function.BiFunction<java.lang.reflect.Method, Object, Object> wrap) {
+            return type.cast(java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                    (p, m, args) -> {
+                        if (m.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql
+                                && sql.contains("bulwark_alert_state")) {
+                            if (sql.startsWith("SELECT state_key, body") && sql.contains("LIKE")) {
+                                fullReads.incrementAndGet();
+                            } else if (sql.startsWith("SELECT body")) {
+                                probes.incrementAndGet();
+                            }
+                        }
+                        try {
+                            Object result = m.invoke(target, args);
+                            return wrap == null ? result : wrap.apply(m, result);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    }));
+        }
+    }
+
+    @Test
+    void silencesAreReadInFullOnlyWhenAReplicaChangedThemAndEndOnTimeWithoutARead() {
+        CountingDatabase db = new CountingDatabase();
+        depth.set(0);
+        RecordingNotifier webhookB = new RecordingNotifier("webhook");
+        MetricRegistry metricsB = new MetricRegistry();
+        metricsB.register("queue.depth", (Gauge<Integer>) depth::get);
+        try (AlertEngine a = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), db.h2);
+                AlertEngine b = AlertEngine.builder(metricsB).clock(clock).dataSource(db.counting)
+                        .settings(AlertingSettings.builder().instance("pod-b").notifier(webhookB)
+                                .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
+                        .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
+            b.evaluate();
+            assertThat(db.fullReads).as("the first evaluation reads the silences").hasValue(1);
+            int probesBefore = db.probes.get();
+            for (int i = 0; i < 10; i++) {
+                clock.advance(Duration.ofSeconds(15));
+                b.evaluate();
+            }
+            assertThat(db.fullReads).as("nothing changed: no full read").hasValue(1);
+            assertThat(db.probes.get() - probesBefore).as("one version probe per evaluation").isGreaterThanOrEqualTo(10);
+
+            a.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plusSeconds(60), "demo", "deploy");
+            depth.set(500);
+            b.evaluate();
+            assertThat(db.fullReads).as("another replica's silence is read at the next evaluation").hasValue(2);
+            assertThat(b.silences()).hasSize(1);
+            clock.advance(Duration.ofSeconds(30));
+            b.evaluate();
+            assertThat(webhookB.got).as("muted by the other replica's silence").isEmpty();
+
+            clock.advance(Duration.ofSeconds(31));
+            b.evaluate();
+            Poll.until(Duration.ofSeconds(5), "notified once the silence ended", () -> webhookB.got.size() == 1);
+            assertThat(webhookB.seen()).containsExactly("HighQueueDepth/FIRING");
+            assertThat(b.silences()).isEmpty();
+            assertThat(db.fullReads).as("the silence ended by the clock, without reading anything").hasValue(2);
         }
     }
 
@@ -140,7 +206,7 @@ class SilenceAndInhibitionTest {
                 return up.get() ? Result.healthy() : Result.unhealthy("down");
             }
         });
-        Memory webhook = new Memory("webhook", false);
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).healthChecks(health)
@@ -169,7 +235,7 @@ class SilenceAndInhibitionTest {
 
     @Test
     void badSilencesAreRefused() {
-        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), null)) {
+        try (AlertEngine engine = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), null)) {
             assertThatThrownBy(() -> engine.silence(Map.of(), clock.instant().plusSeconds(60), "demo", ""))
                     .hasMessageContaining("at least one label matcher");
             assertThatThrownBy(() -> engine.silence(Map.of("alertname", "X"), clock.instant().minusSeconds(1), "demo", ""))
@@ -181,7 +247,7 @@ class SilenceAndInhibitionTest {
 
     @Test
     void silencesAreCappedAndEndedOnesAreDeletedFromTheStoreADayLater() throws Exception {
-        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), null)) {
+        try (AlertEngine engine = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), null)) {
             for (int i = 0; i < AlertEngine.MAX_SILENCES; i++) {
                 engine.silence(Map.of("alertname", "A" + i), clock.instant().plusSeconds(600), "demo", "");
             }
@@ -190,7 +256,7 @@ class SilenceAndInhibitionTest {
         }
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:silences-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-        try (AlertEngine engine = engine("pod-a", new Memory("webhook", false), new Memory("am", true), db)) {
+        try (AlertEngine engine = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), db)) {
             engine.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plusSeconds(60), "demo", "");
             assertThat(savedSilences(db)).isEqualTo(1);
             clock.advance(Duration.ofHours(12));
@@ -232,7 +298,7 @@ class SilenceAndInhibitionTest {
                 });
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
-        Memory direct = new Memory("webhook", false);
+        RecordingNotifier direct = new RecordingNotifier("webhook");
         try (AlertEngine engine = AlertEngine.builder(metrics).clock(clock).dataSource(pool)
                 .settings(AlertingSettings.builder().instance("pod-a").signalTimeout(Duration.ofMillis(300)).groupWait(Duration.ZERO)
                         .notifier(direct).build())

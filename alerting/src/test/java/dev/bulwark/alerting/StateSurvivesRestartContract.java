@@ -8,10 +8,7 @@ import dev.bulwark.testsupport.MutableClock;
 import dev.bulwark.testsupport.Poll;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -29,30 +26,7 @@ abstract class StateSurvivesRestartContract {
     /** Where the engine keeps its state; the same place for every engine of one test. */
     abstract AlertEngine.Builder persisted(AlertEngine.Builder builder);
 
-    /** Records what it gets; fails while {@code down}. */
-    static final class Receiver implements Notifier {
-        final List<Notification> got = new CopyOnWriteArrayList<>();
-        final AtomicBoolean down = new AtomicBoolean();
-
-        @Override
-        public String name() {
-            return "receiver";
-        }
-
-        @Override
-        public void send(List<Notification> notifications) throws Exception {
-            if (down.get()) {
-                throw new java.io.IOException("receiver down");
-            }
-            got.addAll(notifications);
-        }
-
-        List<String> kinds() {
-            return got.stream().map(n -> n.alert().name() + "/" + n.kind()).toList();
-        }
-    }
-
-    AlertEngine engine(Receiver receiver) {
+    AlertEngine engine(RecordingNotifier receiver) {
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
         return persisted(AlertEngine.builder(metrics).clock(clock)
@@ -65,7 +39,7 @@ abstract class StateSurvivesRestartContract {
 
     @Test
     void aRestartDuringAnIncidentDoesNotPageAgain() {
-        Receiver before = new Receiver();
+        RecordingNotifier before = new RecordingNotifier("receiver");
         depth.set(500);
         Instant firing;
         try (AlertEngine engine = engine(before)) {
@@ -76,7 +50,7 @@ abstract class StateSurvivesRestartContract {
             Poll.until(Duration.ofSeconds(5), "paged", () -> before.got.size() == 1);
         }
         clock.advance(Duration.ofSeconds(30));
-        Receiver after = new Receiver();
+        RecordingNotifier after = new RecordingNotifier("receiver");
         try (AlertEngine restarted = engine(after)) {
             assertThat(restarted.evaluate()).isEmpty();
             assertThat(restarted.activeAlerts()).singleElement().satisfies(a -> {
@@ -91,12 +65,12 @@ abstract class StateSurvivesRestartContract {
     @Test
     void aPendingForTimerKeepsRunningAcrossARestart() {
         depth.set(500);
-        try (AlertEngine engine = engine(new Receiver())) {
+        try (AlertEngine engine = engine(new RecordingNotifier("receiver"))) {
             engine.evaluate();
             assertThat(engine.activeAlerts()).singleElement().extracting(Alert::state).isEqualTo(AlertState.PENDING);
         }
         clock.advance(Duration.ofMinutes(2));
-        try (AlertEngine restarted = engine(new Receiver())) {
+        try (AlertEngine restarted = engine(new RecordingNotifier("receiver"))) {
             assertThat(restarted.evaluate()).as("the 2 min grace period started before the restart")
                     .extracting(Notification::kind).containsExactly(Notification.Kind.FIRING);
         }
@@ -104,7 +78,7 @@ abstract class StateSurvivesRestartContract {
 
     @Test
     void aResolveQueuedBeforeARestartIsDeliveredAfterIt() {
-        Receiver before = new Receiver();
+        RecordingNotifier before = new RecordingNotifier("receiver");
         depth.set(500);
         try (AlertEngine engine = engine(before)) {
             engine.evaluate();
@@ -117,10 +91,10 @@ abstract class StateSurvivesRestartContract {
             Poll.until(Duration.ofSeconds(5), "the resolve was refused at least twice",
                     () -> engine.activeAlerts().size() == 1 && before.got.size() == 1);
         }
-        Receiver after = new Receiver();
+        RecordingNotifier after = new RecordingNotifier("receiver");
         try (AlertEngine restarted = engine(after)) {
             Poll.until(Duration.ofSeconds(5), "the resolve delivered after the restart", () -> !after.got.isEmpty());
-            assertThat(after.kinds()).containsExactly("HighQueueDepth/RESOLVED");
+            assertThat(after.seen()).containsExactly("HighQueueDepth/RESOLVED");
             assertThat(restarted.evaluate()).isEmpty();
         }
     }

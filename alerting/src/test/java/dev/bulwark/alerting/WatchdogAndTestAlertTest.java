@@ -7,26 +7,13 @@ import dev.bulwark.testsupport.MutableClock;
 import dev.bulwark.testsupport.Poll;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The Watchdog always fires, per instance; the test alert resolves itself. */
 class WatchdogAndTestAlertTest {
 
     final MutableClock clock = new MutableClock(Instant.parse("2026-11-26T12:00:00Z"));
-    final List<Notification> got = new CopyOnWriteArrayList<>();
-    final Notifier memory = new Notifier() {
-        @Override
-        public String name() {
-            return "memory";
-        }
-
-        @Override
-        public void send(List<Notification> notifications) {
-            got.addAll(notifications);
-        }
-    };
+    final RecordingNotifier memory = new RecordingNotifier("memory");
 
     AlertEngine engine() {
         return AlertEngine.builder(new MetricRegistry()).clock(clock)
@@ -56,20 +43,22 @@ class WatchdogAndTestAlertTest {
         try (AlertEngine engine = AlertEngine.builder(new MetricRegistry()).clock(clock)
                 .settings(AlertingSettings.builder().instance("pod-a").notifier(memory).build()).build()) {
             assertThat(engine.sendTestAlert()).isEqualTo(1);
-            Poll.until(Duration.ofSeconds(5), "test alert delivered", () -> got.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "test alert delivered", () -> memory.got.size() == 1);
+            assertThat(memory.got.get(0).alert().annotations()).as("no silence bypassed")
+                    .doesNotContainKey(AlertEngine.TEST_ALERT_SILENCES);
             engine.evaluate();
-            assertThat(got).hasSize(1);
+            assertThat(memory.got).hasSize(1);
 
             clock.advance(AlertingSettings.DEFAULT_EVALUATION_INTERVAL);
             engine.evaluate();
-            Poll.until(Duration.ofSeconds(5), "its resolve delivered", () -> got.size() == 2);
-            assertThat(got).extracting(n -> n.alert().name() + "/" + n.kind())
+            Poll.until(Duration.ofSeconds(5), "its resolve delivered", () -> memory.got.size() == 2);
+            assertThat(memory.got).extracting(n -> n.alert().name() + "/" + n.kind())
                     .containsExactly("BulwarkTestAlert/TEST", "BulwarkTestAlert/RESOLVED");
-            assertThat(got.get(1).alert().fingerprint()).isEqualTo(got.get(0).alert().fingerprint());
-            assertThat(got.get(1).alert().resolvedAt()).isEqualTo(clock.instant());
+            assertThat(memory.got.get(1).alert().fingerprint()).isEqualTo(memory.got.get(0).alert().fingerprint());
+            assertThat(memory.got.get(1).alert().resolvedAt()).isEqualTo(clock.instant());
             clock.advance(Duration.ofMinutes(5));
             engine.evaluate();
-            assertThat(got).hasSize(2);
+            assertThat(memory.got).hasSize(2);
         }
     }
 }

@@ -37,18 +37,7 @@ class WebhookDeliveryIT {
         }
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) () -> 500);
-        List<Notification> fast = new CopyOnWriteArrayList<>();
-        Notifier inMemory = new Notifier() {
-            @Override
-            public String name() {
-                return "memory";
-            }
-
-            @Override
-            public void send(List<Notification> notifications) {
-                fast.addAll(notifications);
-            }
-        };
+        RecordingNotifier inMemory = new RecordingNotifier("memory");
         WebhookNotifier webhook = new WebhookNotifier("webhook", URI.create("http://127.0.0.1:" + port + "/alerts"), SECRET,
                 Duration.ofMillis(500), Clock.systemUTC());
         try (AlertEngine engine = AlertEngine.builder(metrics)
@@ -58,7 +47,7 @@ class WebhookDeliveryIT {
                 .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
 
             assertThat(engine.evaluate()).hasSize(1);
-            Poll.until(Duration.ofSeconds(5), "the other notifier got the alert", () -> fast.size() == 1);
+            Poll.until(Duration.ofSeconds(5), "the other notifier got the alert", () -> inMemory.got.size() == 1);
             Poll.until(Duration.ofSeconds(10), "retries while the receiver is down",
                     () -> metrics.counter("bulwark.alerting.notifications.retried.webhook").getCount() >= 2);
 

@@ -1,6 +1,7 @@
 package dev.bulwark.micrometer;
 
 import com.codahale.metrics.Counter;
+import com.codahale.metrics.Counting;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
@@ -21,6 +22,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,44 +110,48 @@ public final class BulwarkMetrics implements MeterBinder, AutoCloseable {
             this.meters = meters;
         }
 
-        private Tags tagsOf(MeterName n) {
-            return tags.and(n.tags());
-        }
-
+        /** Registers a meter and remembers it under the dropwizard name it bridges. */
         private void add(String dropwizardName, io.micrometer.core.instrument.Meter meter) {
             bridged.computeIfAbsent(dropwizardName, k -> new CopyOnWriteArrayList<>()).add(meter);
+        }
+
+        /** A function counter named {@code n} reading {@code source}. */
+        private <T> void counter(String dropwizardName, MeterName n, T source, ToDoubleFunction<T> count) {
+            add(dropwizardName, FunctionCounter.builder(n.name(), source, count).tags(tags.and(n.tags())).register(meters));
+        }
+
+        /** A gauge named {@code n} plus {@code suffix} reading {@code source}. */
+        private <T> void gauge(String dropwizardName, MeterName n, String suffix, T source, ToDoubleFunction<T> value) {
+            add(dropwizardName, io.micrometer.core.instrument.Gauge.builder(n.name() + suffix, source, value)
+                    .tags(tags.and(n.tags())).register(meters));
         }
 
         @Override
         public void onGaugeAdded(String name, Gauge<?> gauge) {
             MeterName n = MeterName.of(name);
             if (n.runningTotal()) {
-                add(name, FunctionCounter.builder(n.name(), gauge, BulwarkMetrics::value).tags(tagsOf(n)).register(meters));
+                counter(name, n, gauge, BulwarkMetrics::value);
             } else {
-                add(name, io.micrometer.core.instrument.Gauge.builder(n.name(), gauge, BulwarkMetrics::value)
-                        .tags(tagsOf(n)).register(meters));
+                gauge(name, n, "", gauge, BulwarkMetrics::value);
             }
         }
 
         @Override
         public void onCounterAdded(String name, Counter counter) {
-            MeterName n = MeterName.of(name);
-            add(name, FunctionCounter.builder(n.name(), counter, Counter::getCount).tags(tagsOf(n)).register(meters));
+            counter(name, MeterName.of(name), counter, Counting::getCount);
         }
 
         @Override
         public void onMeterAdded(String name, Meter meter) {
-            MeterName n = MeterName.of(name);
-            add(name, FunctionCounter.builder(n.name(), meter, Meter::getCount).tags(tagsOf(n)).register(meters));
+            counter(name, MeterName.of(name), meter, Counting::getCount);
         }
 
         @Override
         public void onTimerAdded(String name, Timer timer) {
             MeterName n = MeterName.of(name);
             add(name, FunctionTimer.builder(n.name(), timer, Timer::getCount, BulwarkMetrics::totalNanos, TimeUnit.NANOSECONDS)
-                    .tags(tagsOf(n)).register(meters));
-            add(name, io.micrometer.core.instrument.Gauge.builder(n.name() + ".seconds.max", timer,
-                    t -> t.getSnapshot().getMax() / NANOS_PER_SECOND).tags(tagsOf(n)).register(meters));
+                    .tags(tags.and(n.tags())).register(meters));
+            gauge(name, n, ".seconds.max", timer, t -> t.getSnapshot().getMax() / NANOS_PER_SECOND);
         }
 
         @Override

@@ -1,8 +1,11 @@
 package dev.bulwark.micrometer;
 
 import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,8 +38,6 @@ import java.util.regex.Pattern;
  */
 public record MeterName(String name, Tags tags, boolean runningTotal) {
 
-    private static final Pattern HIKARI = Pattern.compile("(.+)\\.pool\\.(TotalConnections|ActiveConnections|IdleConnections"
-            + "|PendingConnections|MaxConnections|MinConnections|ConnectionTimeoutRate|Wait|Usage|ConnectionCreation)");
     private static final Map<String, String> HIKARI_NAMES = Map.of(
             "TotalConnections", "hikaricp.connections",
             "ActiveConnections", "hikaricp.connections.active",
@@ -48,9 +49,25 @@ public record MeterName(String name, Tags tags, boolean runningTotal) {
             "Wait", "hikaricp.connections.acquire",
             "Usage", "hikaricp.connections.usage",
             "ConnectionCreation", "hikaricp.connections.creation");
-    private static final Pattern BULWARK_POOL = Pattern.compile("bulwark\\.pool\\.([^.]+)\\.(.+)");
-    private static final Pattern REFUSED = Pattern.compile("bulwark\\.jwt\\.refused\\.(.+)");
-    private static final Pattern NOTIFICATIONS = Pattern.compile("bulwark\\.alerting\\.notifications\\.([^.]+)\\.(.+)");
+
+    /** A dropwizard name pattern and the Micrometer name it gives; the table below is the class javadoc's. */
+    private record Rule(Pattern pattern, Function<Matcher, MeterName> name) {
+        Rule(String regex, Function<Matcher, MeterName> name) {
+            this(Pattern.compile(regex), name);
+        }
+    }
+
+    /** First match wins; a name no rule matches is kept as it is, without tags. */
+    private static final List<Rule> RULES = List.of(
+            new Rule("(.+)\\.pool\\.(" + String.join("|", new TreeSet<>(HIKARI_NAMES.keySet())) + ")",
+                    m -> new MeterName(HIKARI_NAMES.get(m.group(2)), Tags.of("pool", m.group(1)), false)),
+            new Rule("bulwark\\.pool\\.([^.]+)\\.(.+)", m -> new MeterName(
+                    "bulwark.pool." + (m.group(2).equals("server.limit") ? "server.limit.connections" : m.group(2)),
+                    Tags.of("pool", m.group(1)), m.group(2).equals("exhaustion.seconds"))),
+            new Rule("bulwark\\.jwt\\.refused\\.(.+)",
+                    m -> new MeterName("bulwark.jwt.refused", Tags.of("reason", m.group(1)), false)),
+            new Rule("bulwark\\.alerting\\.notifications\\.([^.]+)\\.(.+)",
+                    m -> new MeterName("bulwark.alerting.notifications." + m.group(1), Tags.of("notifier", m.group(2)), false)));
 
     /**
      * A name with its tags; checks that neither is null.
@@ -72,23 +89,11 @@ public record MeterName(String name, Tags tags, boolean runningTotal) {
      */
     public static MeterName of(String dropwizardName) {
         Objects.requireNonNull(dropwizardName, "dropwizardName");
-        Matcher m = HIKARI.matcher(dropwizardName);
-        if (m.matches()) {
-            return new MeterName(HIKARI_NAMES.get(m.group(2)), Tags.of("pool", m.group(1)), false);
-        }
-        m = BULWARK_POOL.matcher(dropwizardName);
-        if (m.matches()) {
-            String rest = m.group(2);
-            String name = "bulwark.pool." + (rest.equals("server.limit") ? "server.limit.connections" : rest);
-            return new MeterName(name, Tags.of("pool", m.group(1)), rest.equals("exhaustion.seconds"));
-        }
-        m = REFUSED.matcher(dropwizardName);
-        if (m.matches()) {
-            return new MeterName("bulwark.jwt.refused", Tags.of("reason", m.group(1)), false);
-        }
-        m = NOTIFICATIONS.matcher(dropwizardName);
-        if (m.matches()) {
-            return new MeterName("bulwark.alerting.notifications." + m.group(1), Tags.of("notifier", m.group(2)), false);
+        for (Rule rule : RULES) {
+            Matcher m = rule.pattern().matcher(dropwizardName);
+            if (m.matches()) {
+                return rule.name().apply(m);
+            }
         }
         return new MeterName(dropwizardName, Tags.empty(), false);
     }
