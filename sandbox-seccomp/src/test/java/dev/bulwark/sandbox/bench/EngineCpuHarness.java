@@ -1,0 +1,76 @@
+package dev.bulwark.sandbox.bench;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.sandbox.Sandbox;
+import dev.bulwark.sandbox.SandboxRequest;
+import dev.bulwark.sandbox.SandboxResult;
+import dev.bulwark.sandbox.SandboxSettings;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drives a number of trivial runs ({@code python3 -S -c pass}) through {@code Sandbox.run} for
+ * {@code sandbox-seccomp/scripts/engine-cpu.py}, which measures the engine's and the OCI runtime's CPU
+ * per container lifecycle. Arguments: {@code warm|normal}, runs, callers, OCI runtime ({@code runc}
+ * or {@code runsc}), optionally the Python code (default {@code pass}). Run it twice with different run counts and take the difference: the start-up
+ * (canary, the pool's first containers) and {@code close()} cancel out.
+ */
+public final class EngineCpuHarness {
+
+    private EngineCpuHarness() {
+    }
+
+    /**
+     * Runs the harness.
+     *
+     * @param args mode, runs, callers, runtime
+     * @throws Exception on a failed run
+     */
+    public static void main(String[] args) throws Exception {
+        boolean warm = args[0].equals("warm");
+        int runs = Integer.parseInt(args[1]);
+        int callers = Integer.parseInt(args[2]);
+        SandboxSettings.Builder b = SandboxSettings.builder().maxConcurrent(8).queue(64).warmPool(warm ? 4 : 0);
+        if (args.length > 3 && !args[3].equals("runc")) {
+            b.runtime(args[3]);
+        }
+        MetricRegistry metrics = new MetricRegistry();
+        SandboxRequest trivial = new SandboxRequest(List.of("python3", "-S", "-c", args.length > 4 ? args[4] : "pass"), null, null, null);
+        try (Sandbox sandbox = Sandbox.builder(b.build()).metrics(metrics).build()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (warm && ready(metrics) < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(callers);
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            long start = System.nanoTime();
+            List<Future<SandboxResult>> done = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                done.add(pool.submit(() -> sandbox.run(trivial)));
+            }
+            for (Future<SandboxResult> f : done) {
+                SandboxResult r = f.get();
+                if (r.exitCode() != 0) {
+                    throw new IllegalStateException("exit " + r.exitCode() + ": " + r.stderr());
+                }
+            }
+            double s = (System.nanoTime() - start) / 1e9;
+            double jvm = (os.getProcessCpuTime() - cpu0) / 1e6 / runs;
+            System.out.printf("%d runs in %.2f s: %.2f runs/s (%s, %d callers); this JVM: %.1f ms CPU per run%n", runs, s,
+                    runs / s, args[0], callers, jvm);
+            pool.shutdown();
+        }
+    }
+
+    private static int ready(MetricRegistry metrics) {
+        Gauge<?> g = metrics.getGauges().get("bulwark.sandbox.warm_pool.ready");
+        return g == null ? 0 : ((Number) g.getValue()).intValue();
+    }
+}
