@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Drives a number of trivial runs ({@code python3 -S -c pass}) through {@code Sandbox.run} for
  * {@code sandbox-seccomp/scripts/engine-cpu.py}, which measures the engine's and the OCI runtime's CPU
  * per container lifecycle. Arguments: {@code warm|normal}, runs, callers, OCI runtime ({@code runc}
- * or {@code runsc}), optionally the Python code (default {@code pass}). Run it twice with different run counts and take the difference: the start-up
+ * or {@code runsc}), optionally the Python code (default {@code pass}); the other settings come from the
+ * environment ({@code SANDBOX_*}, e.g. {@code SANDBOX_DOCKER_HOST} for a logging proxy). Run it twice with different run counts and take the difference: the start-up
  * (canary, the pool's first containers) and {@code close()} cancel out.
  */
 public final class EngineCpuHarness {
@@ -35,7 +36,8 @@ public final class EngineCpuHarness {
         boolean warm = args[0].equals("warm");
         int runs = Integer.parseInt(args[1]);
         int callers = Integer.parseInt(args[2]);
-        SandboxSettings.Builder b = SandboxSettings.builder().maxConcurrent(8).queue(64).warmPool(warm ? 4 : 0);
+        SandboxSettings.Builder b = SandboxSettings.fromEnvironment().toBuilder().maxConcurrent(8).queue(64)
+                .warmPool(warm ? 4 : 0);
         if (args.length > 3 && !args[3].equals("runc")) {
             b.runtime(args[3]);
         }
