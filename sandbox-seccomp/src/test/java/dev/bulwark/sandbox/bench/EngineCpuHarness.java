@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Drives a number of trivial runs ({@code python3 -S -c pass}) through {@code Sandbox.run} for
  * {@code sandbox-seccomp/scripts/engine-cpu.py}, which measures the engine's and the OCI runtime's CPU
- * per container lifecycle. Arguments: {@code warm|normal}, runs, callers, OCI runtime ({@code runc}
+ * per container lifecycle. Arguments: {@code warm|normal} (or {@code warm-steps|normal-steps}: one run
+ * at a time, how long before and after the program its wall clock shows), runs, callers, OCI runtime ({@code runc}
  * or {@code runsc}), optionally the Python code (default {@code pass}); the other settings come from the
  * environment ({@code SANDBOX_*}, e.g. {@code SANDBOX_DOCKER_HOST} for a logging proxy). Run it twice with different run counts and take the difference: the start-up
  * (canary, the pool's first containers) and {@code close()} cancel out.
@@ -33,7 +34,7 @@ public final class EngineCpuHarness {
      * @throws Exception on a failed run
      */
     public static void main(String[] args) throws Exception {
-        boolean warm = args[0].equals("warm");
+        boolean warm = args[0].startsWith("warm");
         int runs = Integer.parseInt(args[1]);
         int callers = Integer.parseInt(args[2]);
         SandboxSettings.Builder b = SandboxSettings.fromEnvironment().toBuilder().maxConcurrent(8).queue(64)
@@ -47,6 +48,10 @@ public final class EngineCpuHarness {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (warm && ready(metrics) < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(10);
+            }
+            if (args[0].endsWith("-steps")) {
+                steps(sandbox, metrics, warm, runs);
+                return;
             }
             ExecutorService pool = Executors.newFixedThreadPool(callers);
             com.sun.management.OperatingSystemMXBean os =
@@ -69,6 +74,38 @@ public final class EngineCpuHarness {
                     runs / s, args[0], callers, jvm);
             pool.shutdown();
         }
+    }
+
+    /**
+     * One run at a time (warm: each when the pool is full again), program printing the wall clock:
+     * how long before the program ran and how long after it until {@code run()} returned, medians.
+     */
+    private static void steps(Sandbox sandbox, MetricRegistry metrics, boolean warm, int runs) throws Exception {
+        SandboxRequest stamp = new SandboxRequest(List.of("python3", "-S", "-c",
+                "import time; print('%.6f' % time.time())"), null, null, null);
+        List<Double> before = new ArrayList<>();
+        List<Double> after = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (warm && ready(metrics) < 4 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            double t0 = micros();
+            SandboxResult r = sandbox.run(stamp);
+            double t1 = micros();
+            double ran = Double.parseDouble(r.stdout().trim()) * 1e6;
+            before.add((ran - t0) / 1000);
+            after.add((t1 - ran) / 1000);
+        }
+        java.util.Collections.sort(before);
+        java.util.Collections.sort(after);
+        System.out.printf("%d runs one at a time: program ran %.1f ms after run() began, run() returned %.1f ms after"
+                + " that (medians)%n", runs, before.get(runs / 2), after.get(runs / 2));
+    }
+
+    private static double micros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1e6 + now.getNano() / 1e3;
     }
 
     private static int ready(MetricRegistry metrics) {
