@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
  * per container lifecycle. Arguments: {@code warm|normal} (or {@code warm-steps|normal-steps}: one run
  * at a time, how long before and after the program its wall clock shows), runs, callers, OCI runtime ({@code runc}
  * or {@code runsc}), optionally the Python code (default {@code pass}); the other settings come from the
- * environment ({@code SANDBOX_*}, e.g. {@code SANDBOX_DOCKER_HOST} for a logging proxy). Run it twice with different run counts and take the difference: the start-up
- * (canary, the pool's first containers) and {@code close()} cancel out.
+ * environment ({@code SANDBOX_*}, e.g. {@code SANDBOX_DOCKER_HOST} for a logging proxy). Give
+ * {@code engine-cpu.py} the run count plus 5 for {@code warm} (the start-up canary and the pool's four
+ * spare containers, removed by {@code close()}, are lifecycles too), plus 1 for {@code normal}.
  */
 public final class EngineCpuHarness {
 
