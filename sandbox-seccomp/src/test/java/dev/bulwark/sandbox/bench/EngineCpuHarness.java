@@ -14,7 +14,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drives a number of trivial runs ({@code python3 -S -c pass}) through {@code Sandbox.run} for
+ * Drives a number of trivial runs ({@code python3 -c pass}, which a warm container runs in its own
+ * interpreter, as the benchmarks' {@code print(1)}) through {@code Sandbox.run} for
  * {@code sandbox-seccomp/scripts/engine-cpu.py}, which measures the engine's and the OCI runtime's CPU
  * per container lifecycle. Arguments: {@code warm|normal} (or {@code warm-steps|normal-steps}: one run
  * at a time, how long before and after the program its wall clock shows), runs, callers, OCI runtime ({@code runc}
@@ -44,7 +45,7 @@ public final class EngineCpuHarness {
             b.runtime(args[3]);
         }
         MetricRegistry metrics = new MetricRegistry();
-        SandboxRequest trivial = new SandboxRequest(List.of("python3", "-S", "-c", args.length > 4 ? args[4] : "pass"), null, null, null);
+        SandboxRequest trivial = new SandboxRequest(List.of("python3", "-c", args.length > 4 ? args[4] : "pass"), null, null, null);
         try (Sandbox sandbox = Sandbox.builder(b.build()).metrics(metrics).build()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (warm && ready(metrics) < 4 && System.nanoTime() < deadline) {
@@ -82,7 +83,7 @@ public final class EngineCpuHarness {
      * how long before the program ran and how long after it until {@code run()} returned, medians.
      */
     private static void steps(Sandbox sandbox, MetricRegistry metrics, boolean warm, int runs) throws Exception {
-        SandboxRequest stamp = new SandboxRequest(List.of("python3", "-S", "-c",
+        SandboxRequest stamp = new SandboxRequest(List.of("python3", "-c",
                 "import time; print('%.6f' % time.time())"), null, null, null);
         List<Double> before = new ArrayList<>();
         List<Double> after = new ArrayList<>();
