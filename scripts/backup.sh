@@ -57,12 +57,17 @@ if [[ $cds_dir != off && -n $jar && -z $(find "$classes" -type f -newer "$jar" -
 fi
 main=(-cp "$cp" dev.bulwark.backup.cli.BackupCli "$@")
 if [[ -n $archive ]]; then
-  exec java "${opts[@]}" -XX:SharedArchiveFile="$archive" -Xshare:auto -Xlog:cds=off,class+path=off "${main[@]}"
+  exec java "${opts[@]}" -XX:SharedArchiveFile="$archive" -Xlog:cds=off,class+path=off "${main[@]}"
 elif [[ -z $make_archive ]]; then
   exec java "${opts[@]}" "${main[@]}"
 fi
 # First backup with this jar and JVM: run it while writing the archive, then move it into place.
 tmp=$(mktemp "$cds_dir/.cli-XXXXXX.jsa.tmp")
+# options that rule out archiving (-Xshare:off in BACKUP_JAVA_OPTS) stop the JVM: then go on without
+if ! java "${opts[@]}" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off,cds+dynamic=off -version >/dev/null 2>&1; then
+  rm -f "$tmp"
+  exec java "${opts[@]}" "${main[@]}"
+fi
 java "${opts[@]}" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off,cds+dynamic=off "${main[@]}" 0<&0 &
 child=$!
 trap 'kill -TERM "$child" 2>/dev/null || true' TERM INT HUP
