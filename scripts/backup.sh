@@ -19,6 +19,8 @@ fi
 # The JDK's AES-GCM (Tink) gets its AES-CTR and GHASH intrinsics only once C2 has compiled the
 # cipher's callers, which a short run with 1 MiB segments never reaches (GHASH then runs as plain
 # Java, ~35 MB/s): compiling com.sun.crypto.provider after 1/1000 of the usual invocations does.
+# CompileThresholdScaling=5: the start-up code (class loading, pgjdbc's SCRAM) stays interpreted or
+# in C1 instead of keeping C2 busy, while the stream's loops still reach C2 (about -0.6 CPU-s).
 default_opts="-Xmx256m -XX:+UseSerialGC -XX:CompileThresholdScaling=5 -XX:CompileCommand=quiet"
 default_opts+=" -XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.provider.*::*,0.001"
 set -f # the options are split on spaces below, never expanded as file names
