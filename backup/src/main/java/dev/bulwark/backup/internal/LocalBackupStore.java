@@ -41,6 +41,7 @@ public final class LocalBackupStore implements BackupStore {
             java.util.EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 
     private final Path directory;
+    private final WriteBack writeBack;
 
     /**
      * A store in a directory.
@@ -48,7 +49,28 @@ public final class LocalBackupStore implements BackupStore {
      * @param directory where backups go; created if missing
      */
     public LocalBackupStore(Path directory) {
+        this(directory, channel -> channel.force(false));
+    }
+
+    /**
+     * A store whose background write-back goes through {@code writeBack} (tests: a disk that
+     * reports an error once).
+     */
+    LocalBackupStore(Path directory, WriteBack writeBack) {
         this.directory = Objects.requireNonNull(directory, "directory").toAbsolutePath().normalize();
+        this.writeBack = Objects.requireNonNull(writeBack, "writeBack");
+    }
+
+    /** Writes back what was written so far to an object being uploaded ({@code force(false)}). */
+    @FunctionalInterface
+    interface WriteBack {
+        /**
+         * Forces the channel's data to the disk.
+         *
+         * @param channel the open temp file of an upload
+         * @throws IOException when the disk reports an error
+         */
+        void force(FileChannel channel) throws IOException;
     }
 
     /** Returns the directory. */
@@ -102,7 +124,13 @@ public final class LocalBackupStore implements BackupStore {
         } catch (UnsupportedOperationException e) {
             channel = FileChannel.open(temp, CREATE_NEW_WRITE);
         }
-        return new LocalUpload(dir, temp, dir.resolve(name), channel, context.threadFactory());
+        FileChannel open = channel;
+        Syncer syncer = new Syncer(() -> {
+            if (open.isOpen()) {
+                writeBack.force(open);
+            }
+        }, context.threadFactory());
+        return new LocalUpload(dir, temp, dir.resolve(name), channel, syncer);
     }
 
     private static byte[] randomBytes() {
@@ -220,12 +248,12 @@ public final class LocalBackupStore implements BackupStore {
         private final Syncer syncer;
         private boolean committed;
 
-        LocalUpload(Path dir, Path temp, Path target, FileChannel channel, java.util.concurrent.ThreadFactory threads) {
+        LocalUpload(Path dir, Path temp, Path target, FileChannel channel, Syncer syncer) {
             this.dir = dir;
             this.temp = temp;
             this.target = target;
             this.channel = channel;
-            this.syncer = new Syncer(channel, threads);
+            this.syncer = syncer;
             OutputStream file = Channels.newOutputStream(channel);
             this.stream = new java.io.BufferedOutputStream(new java.io.FilterOutputStream(file) {
                 @Override
@@ -291,7 +319,7 @@ public final class LocalBackupStore implements BackupStore {
      */
     static final class Syncer {
         static final long SYNC_EVERY = 16L * 1024 * 1024;
-        private final FileChannel channel;
+        private final Flush flush;
         private volatile IOException failure;
         private final java.util.concurrent.Semaphore due = new java.util.concurrent.Semaphore(0);
         private long sinceSync;
@@ -299,8 +327,19 @@ public final class LocalBackupStore implements BackupStore {
         private final java.util.concurrent.ThreadFactory threads;
         private Thread thread;
 
-        Syncer(FileChannel channel, java.util.concurrent.ThreadFactory threads) {
-            this.channel = channel;
+        /** One write-back of the file being written. */
+        @FunctionalInterface
+        interface Flush {
+            /**
+             * Writes back what was written so far.
+             *
+             * @throws IOException when the disk reports an error
+             */
+            void run() throws IOException;
+        }
+
+        Syncer(Flush flush, java.util.concurrent.ThreadFactory threads) {
+            this.flush = flush;
             this.threads = threads;
         }
 
@@ -323,8 +362,8 @@ public final class LocalBackupStore implements BackupStore {
             try {
                 while (!stopped) {
                     due.acquire();
-                    if (!stopped && channel.isOpen()) {
-                        channel.force(false);
+                    if (!stopped) {
+                        flush.run();
                     }
                 }
             } catch (InterruptedException e) {

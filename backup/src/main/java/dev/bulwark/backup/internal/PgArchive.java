@@ -37,6 +37,8 @@ public final class PgArchive {
     private static final int BLK_BLOBS = 3;
     private static final int BUFFER = 256 * 1024;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONGS_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
     private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
 
@@ -240,7 +242,11 @@ public final class PgArchive {
         void add(byte[] b, int off, int len) {
             newlines += newlines(b, off, len);
             length += len;
-            for (int i = Math.max(off, off + len - 8); i < off + len; i++) {
+            if (len >= 8) { // one load instead of eight shifts: pg_dump writes one chunk per row
+                tail = (long) LONGS_BE.get(b, off + len - 8);
+                return;
+            }
+            for (int i = off; i < off + len; i++) {
                 tail = (tail << 8) | (b[i] & 0xFF);
             }
         }
@@ -322,6 +328,15 @@ public final class PgArchive {
 
         /** ReadInt: a sign byte, then intSize bytes, least significant first. */
         int readInt() throws IOException, NotUnderstood {
+            if (intSize == 4 && lim - pos >= 5) { // the usual layout, whole in the buffer: once per chunk (row)
+                int sign = buf[pos];
+                long v = (int) INTS.get(buf, pos + 1) & 0xFFFF_FFFFL;
+                pos += 5;
+                if (v > Integer.MAX_VALUE) {
+                    throw new NotUnderstood("integer out of range");
+                }
+                return sign == 0 ? (int) v : -(int) v;
+            }
             int sign = must();
             long v = 0;
             for (int i = 0; i < intSize; i++) {

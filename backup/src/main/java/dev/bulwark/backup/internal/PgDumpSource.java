@@ -123,6 +123,11 @@ public final class PgDumpSource implements BackupSource {
             env.put("PGPASSWORD", password);
         }
         env.putAll(tlsEnv(query));
+        // the tools' own messages in English, whatever the host's locale: lockWaitTimedOut reads them
+        env.put("LC_MESSAGES", "C");
+        if (System.getenv("LC_ALL") != null) {
+            env.put("LC_ALL", "C");
+        }
         return env;
     }
 
@@ -265,9 +270,7 @@ public final class PgDumpSource implements BackupSource {
                     streamed = counted.get();
                 }
             } catch (IOException e) {
-                String why = String.valueOf(e.getMessage());
-                if (why.contains("could not obtain lock") || why.contains("due to statement timeout")) {
-                    // pg_dump turns --lock-wait-timeout into a statement_timeout on its LOCK TABLE
+                if (lockWaitTimedOut(e.getMessage())) {
                     throw new IOException("pg_dump waited " + lockWait.substring(lockWait.indexOf('=') + 1)
                             + " ms for a table lock held by another session (a migration or a long transaction) and"
                             + " gave up; retry later or raise BACKUP_PG_LOCK_WAIT_SECONDS: " + e.getMessage(), e);
@@ -281,6 +284,36 @@ public final class PgDumpSource implements BackupSource {
             throw new IOException("PostgreSQL database " + database + " at " + host + ":" + port + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** {@code lock_not_available}, printed by libpq when its error verbosity is raised. */
+    private static final Pattern LOCK_NOT_AVAILABLE = Pattern.compile("\\b55P03\\b");
+
+    /**
+     * Whether pg_dump failed because it waited longer than {@code --lock-wait-timeout} for a
+     * table lock. pg_dump turns the option into a {@code statement_timeout} on its
+     * {@code LOCK TABLE} statements, so the server's message ("canceling statement due to statement
+     * timeout", in the server's {@code lc_messages}, which may not be English) says nothing about a
+     * lock; what does, in any server language, is the failed query pg_dump quotes after it
+     * ({@code Query was: LOCK TABLE ...}, pg_dump's own words, English as its {@code LC_MESSAGES}
+     * is {@code C}) or the SQLSTATE {@code 55P03} when it is printed; a parallel worker's
+     * {@code LOCK ... NOWAIT} that fails reports "could not obtain lock". The English server texts
+     * stay as a fallback, but a statement timeout on another query (a {@code COPY} cut by a role's
+     * {@code statement_timeout}) is not a lock wait.
+     *
+     * @param stderr the failure message carrying pg_dump's stderr (may be null)
+     * @return true when the dump gave up waiting for a lock
+     */
+    static boolean lockWaitTimedOut(String stderr) {
+        if (stderr == null) {
+            return false;
+        }
+        if (LOCK_NOT_AVAILABLE.matcher(stderr).find() || stderr.contains("Query was: LOCK TABLE")
+                || stderr.contains("could not obtain lock") || stderr.contains("due to lock timeout")) {
+            return true;
+        }
+        return stderr.contains("due to statement timeout") && !stderr.contains("Query was:")
+                && !stderr.contains("Command was:");
     }
 
     /**

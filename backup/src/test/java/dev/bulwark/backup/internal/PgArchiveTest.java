@@ -50,6 +50,7 @@ class PgArchiveTest {
         assertThat(rows("\n\n\n")).isEqualTo(3); // three rows of one empty string
         assertThat(rows("\\\\.\n")).isEqualTo(1); // the value \. is written \\.
         assertThat(rows("a\\.\n\n\n")).isEqualTo(3);
+        assertThat(rows("a row longer than eight bytes\nanother one\n\\.\n\n\n")).isEqualTo(2);
     }
 
     private static long rows(String copyText) {
@@ -61,6 +62,13 @@ class PgArchiveTest {
         PgArchive.Rows whole = new PgArchive.Rows();
         whole.add(b, 0, b.length);
         assertThat(whole.rows()).isEqualTo(rows.rows());
+        for (int size = 2; size <= 12; size++) { // chunks shorter and longer than the 8-byte tail
+            PgArchive.Rows chunked = new PgArchive.Rows();
+            for (int i = 0; i < b.length; i += size) {
+                chunked.add(b, i, Math.min(size, b.length - i));
+            }
+            assertThat(chunked.rows()).as("chunks of %d bytes", size).isEqualTo(rows.rows());
+        }
         return rows.rows();
     }
 }

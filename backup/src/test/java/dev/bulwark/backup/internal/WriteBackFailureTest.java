@@ -1,17 +1,12 @@
 package dev.bulwark.backup.internal;
 
-import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bulwark.backup.BackupStore;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
+import java.io.OutputStream;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,139 +20,51 @@ class WriteBackFailureTest {
     @TempDir
     Path dir;
 
-    /** A real file channel whose first {@code force} reports an I/O error, as a failing disk does once. */
-    static final class FailingOnce extends FileChannel {
-        final FileChannel real;
-        final AtomicInteger forces = new AtomicInteger();
-        final boolean fail;
+    private final AtomicInteger writeBacks = new AtomicInteger();
 
-        FailingOnce(FileChannel real, boolean fail) {
-            this.real = real;
-            this.fail = fail;
-        }
-
-        @Override
-        public void force(boolean metaData) throws IOException {
-            if (forces.incrementAndGet() == 1 && fail) {
+    /** A real store on a real file whose first write-back reports an I/O error, as a failing disk does once. */
+    private LocalBackupStore store(boolean failOnce) {
+        return new LocalBackupStore(dir, channel -> {
+            if (writeBacks.incrementAndGet() == 1 && failOnce) {
                 throw new IOException("Input/output error");
             }
-            real.force(metaData);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return real.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return real.read(dsts, offset, length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return real.write(src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return real.write(srcs, offset, length);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return real.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            real.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return real.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            real.truncate(size);
-            return this;
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return real.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            return real.transferFrom(src, position, count);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return real.read(dst, position);
-        }
-
-        @Override
-        public int write(ByteBuffer src, long position) throws IOException {
-            return real.write(src, position);
-        }
-
-        @Override
-        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            return real.map(mode, position, size);
-        }
-
-        @Override
-        public FileLock lock(long position, long size, boolean shared) throws IOException {
-            return real.lock(position, size, shared);
-        }
-
-        @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return real.tryLock(position, size, shared);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            real.close();
-        }
+            channel.force(false);
+        });
     }
 
-    private LocalBackupStore.Syncer streamed(FailingOnce channel) throws Exception {
-        LocalBackupStore.Syncer syncer = new LocalBackupStore.Syncer(channel, Thread::new);
-        ByteBuffer chunk = ByteBuffer.allocate(1024 * 1024);
-        for (int i = 0; i < 40; i++) { // 40 MiB: write-back is due twice
-            chunk.clear();
-            channel.write(chunk);
-            syncer.written(chunk.capacity());
+    /** Streams 40 MiB (a write-back is due twice) and waits for the first write-back. */
+    private BackupStore.Upload streamed(LocalBackupStore store) throws IOException {
+        BackupStore.Upload upload = store.create("b.dump");
+        OutputStream out = upload.stream();
+        byte[] chunk = new byte[1024 * 1024];
+        for (int i = 0; i < 40; i++) {
+            out.write(chunk);
         }
+        out.flush();
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (channel.forces.get() == 0 && System.nanoTime() < deadline) {
+        while (writeBacks.get() == 0 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        return syncer;
+        return upload;
     }
 
     @Test
-    void aWriteBackFailureFailsTheCommit() throws Exception {
-        try (FailingOnce channel = new FailingOnce(FileChannel.open(dir.resolve("b"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), true)) {
-            LocalBackupStore.Syncer syncer = streamed(channel);
-            assertThatThrownBy(syncer::stop).isInstanceOf(IOException.class).hasMessageContaining("write error")
+    void aWriteBackFailureFailsTheCommitAndLeavesNoObject() throws Exception {
+        LocalBackupStore store = store(true);
+        try (BackupStore.Upload upload = streamed(store)) {
+            assertThatThrownBy(upload::commit).isInstanceOf(IOException.class).hasMessageContaining("write error")
                     .hasRootCauseMessage("Input/output error");
         }
+        assertThat(store.list()).doesNotContain("b.dump");
     }
 
     @Test
     void aHealthyWriteBackLetsTheCommitGoOn() throws Exception {
-        try (FailingOnce channel = new FailingOnce(FileChannel.open(dir.resolve("c"), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE), false)) {
-            LocalBackupStore.Syncer syncer = streamed(channel);
-            assertThatCode(syncer::stop).doesNotThrowAnyException();
+        LocalBackupStore store = store(false);
+        try (BackupStore.Upload upload = streamed(store)) {
+            upload.commit();
         }
+        assertThat(writeBacks.get()).isPositive();
+        assertThat(store.list()).contains("b.dump");
     }
 }
