@@ -1,5 +1,7 @@
 package dev.bulwark.samples.spring;
 
+import dev.bulwark.samples.support.ServiceSettings;
+import dev.bulwark.samples.support.Users;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,12 +32,12 @@ public class SpringBootService {
         defaults.put("server.address", settings.bindAddress());
         // The contract's read timeout (HTTP_READ_TIMEOUT_SECONDS, at most 30 s): Tomcat's
         // connection timeout bounds every wait for request bytes.
-        defaults.put("server.tomcat.connection-timeout", HttpReadTimeout.seconds(System.getenv()) + "s");
+        defaults.put("server.tomcat.connection-timeout", settings.readTimeoutSeconds() + "s");
         app.setDefaultProperties(defaults);
         app.addInitializers(context -> context.getBeanFactory().registerSingleton("serviceSettings", settings));
         app.addListeners((ApplicationReadyEvent event) -> {
             System.out.println("Bulwark Spring Boot service listening on " + settings.url());
-            System.out.println("Demo user: " + ContractController.DEMO_USER + (settings.generatedPassword()
+            System.out.println("Demo user: " + Users.DEMO_USER + (settings.generatedPassword()
                     ? " / password (generated, shown once): " + settings.demoPassword()
                     : " (password from DEMO_PASSWORD)"));
             System.out.println("Open " + settings.url() + "/ to log in; Ctrl-C stops the service.");
