@@ -17,9 +17,7 @@ import dev.bulwark.jwt.Argon2idPasswordHasher;
 import dev.bulwark.jwt.AuthResult;
 import dev.bulwark.jwt.Authentication;
 import dev.bulwark.jwt.JwtCookieAuth;
-import dev.bulwark.jwt.JwtSettings;
 import dev.bulwark.jwt.LoginGuard;
-import dev.bulwark.jwt.LoginGuardSettings;
 import dev.bulwark.jwt.LoginOutcome;
 import dev.bulwark.jwt.LoginRefusal;
 import dev.bulwark.jwt.Refusal;
@@ -109,16 +107,16 @@ public final class HardenedService implements AutoCloseable {
     private HardenedService(ServiceSettings settings) throws IOException {
         this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
         int port = server.getAddress().getPort();
-        this.url = "http://localhost:" + port;
+        this.url = ServiceSettings.url(port);
         try {
             PoolSettings poolSettings = PoolSettings.fromEnvironment(settings.env());
             this.pool = ConnectionPoolMonitor.create(poolSettings, metrics, healthChecks);
             this.notes = new Notes(pool.dataSource(), clock).createTable();
-            this.auth = JwtCookieAuth.create(JwtSettings.fromEnvironment(settings.env()),
+            this.auth = JwtCookieAuth.create(settings.jwtSettings(() -> port),
                     SampleModules.tokenStore(poolSettings, pool.dataSource()), metrics);
             // Login attempts are throttled per user name and client, shared by every replica on one
             // database when DB_URL is set (in this process's memory on the embedded default).
-            this.loginGuard = LoginGuard.create(LoginGuardSettings.fromEnvironment(settings.env()),
+            this.loginGuard = LoginGuard.create(settings.loginGuardSettings(() -> port),
                     SampleModules.throttleStore(poolSettings, pool.dataSource()), metrics);
             this.users = Users.create(settings, Argon2idPasswordHasher.fromEnvironment(settings.env()));
             this.backups = SampleModules.backups(settings, poolSettings, pool.dataSource(), metrics, healthChecks);

@@ -92,7 +92,7 @@ public final class SampleModules {
     /**
      * The alert engine with the sample's rules (not started). Per-instance rules carry this
      * replica's {@code instance} label ({@code ALERT_INSTANCE}, else {@code HOSTNAME}, else
-     * host:port); {@code BackupTooOld} is cluster-scoped: with {@code DB_URL} one leader elected
+     * host:PORT, or host:pid with PORT=0); {@code BackupTooOld} is cluster-scoped: with {@code DB_URL} one leader elected
      * through an advisory lock evaluates it and the state lives in the database; on the embedded
      * database the state lives under {@code DATA_DIR}.
      *
@@ -113,7 +113,9 @@ public final class SampleModules {
             } catch (IOException e) {
                 host = "localhost";
             }
-            env.put("ALERT_INSTANCE", host + ":" + settings.port()); // stable across restarts, unlike host:pid
+            // host:PORT is stable across restarts, unlike host:pid; with PORT=0 the port is not known
+            // yet (the server picks it later) and would not be stable either: host:pid then
+            env.put("ALERT_INSTANCE", host + ":" + (settings.port() != 0 ? settings.port() : ProcessHandle.current().pid()));
         }
         Duration poolFor = Duration.ofSeconds(seconds(env, "ALERT_POOL_EXHAUSTED_FOR_SECONDS", 60));
         metrics.meter(REQUESTS);

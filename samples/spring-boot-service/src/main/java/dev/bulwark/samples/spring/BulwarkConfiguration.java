@@ -9,9 +9,7 @@ import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.BackupScheduler;
 import dev.bulwark.jwt.Argon2idPasswordHasher;
 import dev.bulwark.jwt.JwtCookieAuth;
-import dev.bulwark.jwt.JwtSettings;
 import dev.bulwark.jwt.LoginGuard;
-import dev.bulwark.jwt.LoginGuardSettings;
 import dev.bulwark.jwt.servlet.JwtAuthServletFilter;
 import dev.bulwark.micrometer.BulwarkMetrics;
 import dev.bulwark.pool.ConnectionPoolMonitor;
@@ -22,10 +20,13 @@ import dev.bulwark.samples.support.SampleModules;
 import dev.bulwark.samples.support.SampleSandbox;
 import dev.bulwark.samples.support.ServiceSettings;
 import dev.bulwark.samples.support.Users;
+import java.util.function.IntSupplier;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -74,10 +75,20 @@ class BulwarkConfiguration {
         return new NotesRepository(jdbc).createTable();
     }
 
+    /**
+     * The port Tomcat listens on, once it does (0 before): the default allowed origin is the
+     * service's own, asked at the first request, so {@code PORT=0} needs no port picked in advance.
+     */
     @Bean
-    JwtCookieAuth jwtCookieAuth(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource dataSource,
-            MetricRegistry metrics) {
-        return JwtCookieAuth.create(JwtSettings.fromEnvironment(settings.env()),
+    IntSupplier boundPort(ApplicationContext context) {
+        return () -> context instanceof WebServerApplicationContext web && web.getWebServer() != null
+                ? web.getWebServer().getPort() : 0;
+    }
+
+    @Bean
+    JwtCookieAuth jwtCookieAuth(ServiceSettings settings, IntSupplier boundPort, PoolSettings poolSettings,
+            HikariDataSource dataSource, MetricRegistry metrics) {
+        return JwtCookieAuth.create(settings.jwtSettings(boundPort),
                 SampleModules.tokenStore(poolSettings, dataSource), metrics);
     }
 
@@ -86,9 +97,9 @@ class BulwarkConfiguration {
      * name and client; counted in the database (shared by every replica) when DB_URL is set.
      */
     @Bean
-    LoginGuard loginGuard(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource dataSource,
-            MetricRegistry metrics) {
-        return LoginGuard.create(LoginGuardSettings.fromEnvironment(settings.env()),
+    LoginGuard loginGuard(ServiceSettings settings, IntSupplier boundPort, PoolSettings poolSettings,
+            HikariDataSource dataSource, MetricRegistry metrics) {
+        return LoginGuard.create(settings.loginGuardSettings(boundPort),
                 SampleModules.throttleStore(poolSettings, dataSource), metrics);
     }
 

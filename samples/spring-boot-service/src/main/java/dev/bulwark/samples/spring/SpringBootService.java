@@ -8,6 +8,7 @@ import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /**
  * The hardened service's HTTP contract ({@code shared/DESIGN.md}) on Spring Boot with embedded
@@ -36,11 +37,13 @@ public class SpringBootService {
         app.setDefaultProperties(defaults);
         app.addInitializers(context -> context.getBeanFactory().registerSingleton("serviceSettings", settings));
         app.addListeners((ApplicationReadyEvent event) -> {
-            System.out.println("Bulwark Spring Boot service listening on " + settings.url());
+            // the port Tomcat listens on: PORT, or the one it picked for PORT=0
+            String url = ServiceSettings.url(((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort());
+            System.out.println("Bulwark Spring Boot service listening on " + url);
             System.out.println("Demo user: " + Users.DEMO_USER + (settings.generatedPassword()
                     ? " / password (generated, shown once): " + settings.demoPassword()
                     : " (password from DEMO_PASSWORD)"));
-            System.out.println("Open " + settings.url() + "/ to log in; Ctrl-C stops the service.");
+            System.out.println("Open " + url + "/ to log in; Ctrl-C stops the service.");
         });
         app.run(args);
     }
