@@ -305,6 +305,10 @@ class ContractIT {
         assertThat(JSON.readTree(overall.body()).get("status").asText()).isEqualTo("UP");
         assertThat(checks.get("bulwark.pool.bulwark").get("critical").asBoolean()).isTrue();
         assertThat(checks.get("bulwark.backup").get("critical").asBoolean()).isFalse();
+        Set<String> names = new TreeSet<>();
+        checks.fieldNames().forEachRemaining(names::add);
+        assertThat(names).as("the same checks in every sample (a framework's own, e.g. Dropwizard's deadlocks, not here)")
+                .containsExactly("bulwark.alerting", "bulwark.backup", "bulwark.pool.bulwark");
     }
 
     @Test

@@ -160,11 +160,13 @@ public final class DropwizardService extends Application<ServiceConfiguration> {
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.servlets().addFilter("bulwark-jwt", new JwtAuthServletFilter(auth))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true,
-                        "/api/*", "/auth/sessions", "/auth/sessions/*", "/sandbox/*", "/admin/*");
+                        "/api/*", "/auth/sessions", "/auth/sessions/*", "/sandbox/*");
+        // /admin/*: the same filter with the role (403 forbidden without admin), as the other samples
+        environment.servlets().addFilter("bulwark-jwt-admin", new JwtAuthServletFilter(auth, "admin"))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/admin/*");
 
-        // Jersey: the caller as the security context, @RolesAllowed, the contract's errors, the endpoints.
+        // Jersey: the caller as the security context, the contract's errors, the endpoints.
         environment.jersey().register(new Caller.Filter());
-        environment.jersey().register(new RoleCheck());
         environment.jersey().register(new ContractExceptionMappers.Failures());
         environment.jersey().register(new ContractExceptionMappers.Everything());
         environment.jersey().register(new AuthResource(auth, loginGuard, users));

@@ -388,7 +388,7 @@ public final class HardenedService implements AutoCloseable {
     }
 
     private void health(HttpExchange exchange) throws IOException {
-        ContractViews.Answer answer = ContractViews.health(healthChecks.runHealthChecks());
+        ContractViews.Answer answer = ContractViews.health(healthChecks);
         Http.json(exchange, answer.status(), answer.body());
     }
 

@@ -221,7 +221,7 @@ class ContractController {
 
     @GetMapping("/health")
     ResponseEntity<byte[]> health() {
-        ContractViews.Answer answer = ContractViews.health(healthChecks.runHealthChecks());
+        ContractViews.Answer answer = ContractViews.health(healthChecks);
         return ContractErrors.json(answer.status(), answer.body());
     }
 
