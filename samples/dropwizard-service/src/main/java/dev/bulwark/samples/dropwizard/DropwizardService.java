@@ -27,7 +27,6 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
-import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
@@ -41,8 +40,9 @@ import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * The hardened service's HTTP contract ({@code shared/DESIGN.md}) on Dropwizard 5: the Bulwark
- * modules on the environment's {@link MetricRegistry} and {@link HealthCheckRegistry}, their
- * lifecycles as {@link Managed} objects, jwt-cookies' servlet filter on Jetty, the endpoints as
+ * modules on the environment's {@link MetricRegistry} and {@link HealthCheckRegistry}, each
+ * running module (pool, backup scheduler, alert engine, sandbox) closed on stop by an
+ * {@link AutoCloseableManager}, jwt-cookies' servlet filter on Jetty, the endpoints as
  * Jersey resources. Same environment variables as the other samples ({@code PORT},
  * {@code BIND_ADDRESS}, {@code DATA_DIR}, {@code DEMO_PASSWORD}, {@code DEMO_TRADER_PASSWORD},
  * {@code HTTP_READ_TIMEOUT_SECONDS}, the modules' own).
@@ -120,35 +120,12 @@ public final class DropwizardService extends Application<ServiceConfiguration> {
                 SampleModules.throttleStore(poolSettings, dataSource), metrics);
         Users users = Users.create(settings, Argon2idPasswordHasher.fromEnvironment(settings.env()));
 
-        // backup: the manager now, the scheduler with the server (a running backup finishes on stop).
+        // backup and alerting: running from their builders, closed on stop as the pool (a running
+        // backup finishes first).
         BackupManager backups = SampleModules.backups(settings, poolSettings, dataSource, metrics, healthChecks);
-        environment.lifecycle().manage(new Managed() {
-            private BackupScheduler scheduler;
-
-            @Override
-            public void start() {
-                scheduler = BackupScheduler.create(backups);
-            }
-
-            @Override
-            public void stop() {
-                scheduler.close();
-            }
-        });
-
-        // alerting: started and closed with the server.
+        environment.lifecycle().manage(new AutoCloseableManager(BackupScheduler.create(backups)));
         AlertEngine alerts = SampleModules.alertEngine(settings, poolSettings, dataSource, metrics, healthChecks);
-        environment.lifecycle().manage(new Managed() {
-            @Override
-            public void start() {
-                alerts.start();
-            }
-
-            @Override
-            public void stop() {
-                alerts.close();
-            }
-        });
+        environment.lifecycle().manage(new AutoCloseableManager(alerts));
 
         // sandbox-seccomp: or the reason there is none (503); closed on stop.
         SampleSandbox sandbox = SampleSandbox.create(settings.env(), metrics);

@@ -108,6 +108,7 @@ public final class HardenedService implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(settings.bindAddress(), settings.port()), 64);
         int port = server.getAddress().getPort();
         this.url = ServiceSettings.url(port);
+        // Every module comes from its builder running and stops with close(), in reverse order (close()).
         try {
             PoolSettings poolSettings = PoolSettings.fromEnvironment(settings.env());
             this.pool = ConnectionPoolMonitor.create(poolSettings, metrics, healthChecks);
@@ -122,7 +123,6 @@ public final class HardenedService implements AutoCloseable {
             this.backups = SampleModules.backups(settings, poolSettings, pool.dataSource(), metrics, healthChecks);
             this.backupScheduler = BackupScheduler.create(backups);
             this.alerts = SampleModules.alertEngine(settings, poolSettings, pool.dataSource(), metrics, healthChecks);
-            alerts.start();
             this.sandbox = SampleSandbox.create(settings.env(), metrics);
         } catch (RuntimeException e) {
             server.stop(0);

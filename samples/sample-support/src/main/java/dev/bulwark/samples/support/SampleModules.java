@@ -90,7 +90,8 @@ public final class SampleModules {
     }
 
     /**
-     * The alert engine with the sample's rules (not started). Per-instance rules carry this
+     * The alert engine with the sample's rules, running (close it at shutdown, as the pool and
+     * the backup scheduler). Per-instance rules carry this
      * replica's {@code instance} label ({@code ALERT_INSTANCE}, else {@code HOSTNAME}, else
      * host:PORT, or host:pid with PORT=0); {@code BackupTooOld} is cluster-scoped: with {@code DB_URL} one leader elected
      * through an advisory lock evaluates it and the state lives in the database; on the embedded
@@ -101,7 +102,7 @@ public final class SampleModules {
      * @param ds the pool
      * @param metrics the registry the rules read
      * @param healthChecks the health checks the rules read
-     * @return the engine
+     * @return the running engine
      */
     public static AlertEngine alertEngine(ServiceSettings settings, PoolSettings pool, HikariDataSource ds,
             MetricRegistry metrics, HealthCheckRegistry healthChecks) {
@@ -139,7 +140,7 @@ public final class SampleModules {
                                 .summary("No good backup within the RPO")
                                 .description("The newest good backup is older than BACKUP_RPO_HOURS, or there is"
                                         + " none: check /admin/backups and the backup logs.").build())
-                .build();
+                .start();
     }
 
     private static long seconds(Map<String, String> env, String name, long fallback) {

@@ -35,8 +35,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The Bulwark modules as Spring beans, each with the hook Spring users expect: the pool's
  * {@code DataSource} is the application's, the authentication filter a
  * {@link FilterRegistrationBean}, health as Actuator {@link HealthIndicator}s, metrics bound to
- * Micrometer by {@link BulwarkMetrics}, and every start/stop through the container (destroy
- * methods close pool, scheduler, alert engine and sandbox, in reverse dependency order).
+ * Micrometer by {@link BulwarkMetrics}, and one lifecycle for every running module: its builder
+ * returns it running and the container's destroy method {@code close} stops it (pool, backup
+ * scheduler, alert engine and sandbox, in reverse dependency order: pool last).
  */
 @Configuration(proxyBeanMethods = false)
 class BulwarkConfiguration {
@@ -149,7 +150,8 @@ class BulwarkConfiguration {
         return BackupScheduler.create(backups);
     }
 
-    @Bean(initMethod = "start", destroyMethod = "close")
+    /** The alert engine, running (evaluates every ALERT_EVALUATION_INTERVAL_SECONDS until closed). */
+    @Bean(destroyMethod = "close")
     AlertEngine alertEngine(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource ds, MetricRegistry metrics,
             HealthCheckRegistry healthChecks, BackupManager backups) {
         return SampleModules.alertEngine(settings, poolSettings, ds, metrics, healthChecks);
