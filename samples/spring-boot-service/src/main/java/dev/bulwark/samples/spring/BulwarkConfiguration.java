@@ -24,6 +24,7 @@ import java.util.function.IntSupplier;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
@@ -82,8 +83,10 @@ class BulwarkConfiguration {
      */
     @Bean
     IntSupplier boundPort(ApplicationContext context) {
-        return () -> context instanceof WebServerApplicationContext web && web.getWebServer() != null
-                ? web.getWebServer().getPort() : 0;
+        return () -> {
+            WebServer server = context instanceof WebServerApplicationContext web ? web.getWebServer() : null;
+            return server == null ? 0 : server.getPort();
+        };
     }
 
     @Bean

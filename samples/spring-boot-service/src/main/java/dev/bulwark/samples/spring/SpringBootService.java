@@ -8,6 +8,7 @@ import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /**
@@ -38,7 +39,8 @@ public class SpringBootService {
         app.addInitializers(context -> context.getBeanFactory().registerSingleton("serviceSettings", settings));
         app.addListeners((ApplicationReadyEvent event) -> {
             // the port Tomcat listens on: PORT, or the one it picked for PORT=0
-            String url = ServiceSettings.url(((WebServerApplicationContext) event.getApplicationContext()).getWebServer().getPort());
+            WebServer server = ((WebServerApplicationContext) event.getApplicationContext()).getWebServer();
+            String url = ServiceSettings.url(server == null ? settings.port() : server.getPort());
             System.out.println("Bulwark Spring Boot service listening on " + url);
             System.out.println("Demo user: " + Users.DEMO_USER + (settings.generatedPassword()
                     ? " / password (generated, shown once): " + settings.demoPassword()
