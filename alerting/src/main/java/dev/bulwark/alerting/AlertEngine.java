@@ -157,6 +157,9 @@ public final class AlertEngine implements AutoCloseable {
     private volatile Instant lastEvaluation;
     /** When {@link #start()} was called; null when the engine is evaluated by its caller only. */
     private volatile Instant startedAt;
+    /** Guards {@link #start()} and {@link #close()}: each acts once. */
+    private final Object lifecycleLock = new Object();
+    private boolean closed;
 
     /** The name under which the engine registers {@link #healthCheck()} in the builder's registry. */
     public static final String HEALTH_CHECK_NAME = "bulwark.alerting";
@@ -368,10 +371,21 @@ public final class AlertEngine implements AutoCloseable {
 
     /**
      * Evaluates every {@link AlertingSettings#evaluationInterval()} on a background thread, and
-     * checks the notification groups' timers every second on another.
+     * checks the notification groups' timers every second on another. Idempotent: a second call
+     * does nothing (so a container may call it after {@link Builder#start()}).
+     *
+     * @throws IllegalStateException when the engine is closed
      */
     public void start() {
-        startedAt = clock.instant();
+        synchronized (lifecycleLock) {
+            if (closed) {
+                throw new IllegalStateException("the alert engine is closed: build a new one to evaluate again");
+            }
+            if (startedAt != null) {
+                return;
+            }
+            startedAt = clock.instant();
+        }
         long every = evaluationInterval.toMillis();
         scheduler.scheduleAtFixedRate(() -> {
             try {
@@ -1099,9 +1113,15 @@ public final class AlertEngine implements AutoCloseable {
         }
     }
 
-    /** Stops evaluating and delivering. */
+    /** Stops evaluating and delivering (the state is saved first where it is kept). Idempotent. */
     @Override
     public void close() {
+        synchronized (lifecycleLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         if (health != null) {
             health.unregister(HEALTH_CHECK_NAME);
         }
@@ -1126,6 +1146,7 @@ public final class AlertEngine implements AutoCloseable {
         metrics.remove("bulwark.alerting.alerts.firing");
         metrics.remove("bulwark.alerting.alerts.pending");
         metrics.remove("bulwark.alerting.queue.depth");
+        LOG.info("Alert engine stopped");
     }
 
     static String fingerprint(String name, Map<String, String> labels) {
@@ -1483,7 +1504,8 @@ public final class AlertEngine implements AutoCloseable {
         /**
          * Validates and builds.
          *
-         * @return the engine (not started)
+         * @return the engine (not started): evaluated by its caller ({@link AlertEngine#evaluate()})
+         *     until {@link AlertEngine#start()}; {@link #start()} builds it running
          * @throws IllegalArgumentException when two rules have the same name and labels
          */
         public AlertEngine build() {
@@ -1494,6 +1516,26 @@ public final class AlertEngine implements AutoCloseable {
                 }
             }
             return new AlertEngine(this);
+        }
+
+        /**
+         * Builds the engine and starts it: evaluating on its own thread until {@link AlertEngine#close()}.
+         * The shape of every running Bulwark component (the pool's and the backup scheduler's
+         * builders also return them running), so one container hook, a destroy method or
+         * Dropwizard's {@code AutoCloseableManager}, fits them all; {@link #build()} is the manual
+         * mode, evaluated by its caller.
+         *
+         * <pre>{@code
+         * AlertEngine alerts = AlertEngine.builder(metrics).settings(settings).rules(rules).start(); // close() at shutdown
+         * }</pre>
+         *
+         * @return the running engine
+         * @throws IllegalArgumentException when two rules have the same name and labels
+         */
+        public AlertEngine start() {
+            AlertEngine engine = build();
+            engine.start();
+            return engine;
         }
     }
 }

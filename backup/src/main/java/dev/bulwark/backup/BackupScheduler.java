@@ -175,10 +175,13 @@ public final class BackupScheduler implements AutoCloseable {
         }
     }
 
-    /** Stops scheduling; waits up to a minute for a running backup to finish. */
+    /** Stops scheduling; waits up to a minute for a running backup to finish. Idempotent. */
     @Override
     public void close() {
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
             if (next != null) {
                 next.cancel(false);
@@ -195,5 +198,6 @@ public final class BackupScheduler implements AutoCloseable {
             Thread.currentThread().interrupt();
             executor.shutdownNow();
         }
+        LOG.info("backup scheduler stopped");
     }
 }

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,12 +96,21 @@ class ContractIT {
         running = sample.start(ENV);
     }
 
+    /**
+     * Stops the sample as an operator would (SIGTERM) and checks, in its output, that its
+     * container closed every running module: alert engine, backup scheduler, pool (HikariCP's own line).
+     */
     @AfterParameterizedClassInvocation
-    static void stop() {
-        if (running != null) {
-            running.close();
-            running = null;
+    static void stop() throws Exception {
+        if (running == null) {
+            return;
         }
+        Sample.Running stopped = running;
+        running = null;
+        stopped.close();
+        assertThat(Files.readString(stopped.log(), StandardCharsets.UTF_8))
+                .as("%s closes alert engine, backup scheduler and pool on SIGTERM (output: %s)", stopped.sample(), stopped.log())
+                .contains("Alert engine stopped", "backup scheduler stopped", "bulwark - Shutdown completed");
     }
 
     static HttpResponse<String> call(String method, String path, String body, Map<String, String> cookies,
@@ -305,6 +316,10 @@ class ContractIT {
         assertThat(JSON.readTree(overall.body()).get("status").asText()).isEqualTo("UP");
         assertThat(checks.get("bulwark.pool.bulwark").get("critical").asBoolean()).isTrue();
         assertThat(checks.get("bulwark.backup").get("critical").asBoolean()).isFalse();
+        Set<String> names = new TreeSet<>();
+        checks.fieldNames().forEachRemaining(names::add);
+        assertThat(names).as("the same checks in every sample (a framework's own, e.g. Dropwizard's deadlocks, not here)")
+                .containsExactly("bulwark.alerting", "bulwark.backup", "bulwark.pool.bulwark");
     }
 
     @Test

@@ -2,18 +2,19 @@ package dev.bulwark.samples.contract;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -42,53 +43,62 @@ record Sample(String name, String jar, String micrometerScrape) {
         return jarFile;
     }
 
-    /** Starts the jar on a free port with a fresh data directory; returns once {@code /health} answers. */
+    /** What every sample prints once it listens: its URL. */
+    private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
+
+    /**
+     * Starts the jar with {@code PORT=0} (the server picks its port, as each sample supports) and a
+     * fresh data directory; returns once it printed the URL it listens on and {@code /health} answers.
+     */
     Running start(Map<String, String> env) throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
         Path dataDir = Files.createTempDirectory("bulwark-contract-" + name);
         Path log = Path.of("target", "contract-" + name + ".log").toAbsolutePath();
         Files.createDirectories(log.getParent());
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-jar", jarPath().toString());
         pb.environment().putAll(env);
-        pb.environment().put("PORT", Integer.toString(port));
+        pb.environment().put("PORT", "0");
         pb.environment().put("DATA_DIR", dataDir.toString());
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         Process process = pb.start();
-        Running running = new Running(this, process, "http://localhost:" + port, dataDir, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        String base = null;
         while (true) {
             if (!process.isAlive()) {
-                running.close();
+                new Running(this, process, base, dataDir, log).close();
                 throw new IllegalStateException("Sample " + name + " exited with " + process.exitValue() + " before "
                         + "answering /health; its output is in " + log);
             }
-            try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(running.base() + "/health"))
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return running;
+            if (base == null) {
+                Matcher listening = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+                base = listening.find() ? listening.group(1) : null;
+            }
+            if (base != null) {
+                try {
+                    HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(base + "/health"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() == 200) {
+                        return new Running(this, process, base, dataDir, log);
+                    }
+                } catch (IOException e) {
+                    // not answering yet
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    new Running(this, process, base, dataDir, log).close();
+                    throw new IllegalStateException("interrupted while waiting for " + name, e);
                 }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running.close();
-                throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
             if (System.nanoTime() > deadline) {
-                running.close();
-                throw new IllegalStateException("Sample " + name + " did not answer /health within 180 s; see " + log);
+                new Running(this, process, base, dataDir, log).close();
+                throw new IllegalStateException("Sample " + name + " did not print its URL and answer /health within"
+                        + " 180 s; see " + log);
             }
             try {
                 process.waitFor(200, TimeUnit.MILLISECONDS); // returns at once if it exits
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                running.close();
+                new Running(this, process, base, dataDir, log).close();
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
         }

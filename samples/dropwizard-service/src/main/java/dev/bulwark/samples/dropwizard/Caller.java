@@ -13,7 +13,7 @@ import java.security.Principal;
 
 /**
  * The caller {@link JwtAuthServletFilter} authenticated on Jetty, as Jersey's
- * {@link SecurityContext} principal (so {@code @RolesAllowed} and {@code @Context SecurityContext} work).
+ * {@link SecurityContext} principal (so resources take {@code @Context SecurityContext}).
  *
  * @param authentication the Bulwark authentication
  */

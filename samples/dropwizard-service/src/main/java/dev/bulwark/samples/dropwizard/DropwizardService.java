@@ -8,9 +8,7 @@ import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.BackupScheduler;
 import dev.bulwark.jwt.Argon2idPasswordHasher;
 import dev.bulwark.jwt.JwtCookieAuth;
-import dev.bulwark.jwt.JwtSettings;
 import dev.bulwark.jwt.LoginGuard;
-import dev.bulwark.jwt.LoginGuardSettings;
 import dev.bulwark.jwt.servlet.JwtAuthServletFilter;
 import dev.bulwark.pool.ConnectionPoolMonitor;
 import dev.bulwark.pool.PoolSettings;
@@ -29,20 +27,22 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
-import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.util.Duration;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * The hardened service's HTTP contract ({@code shared/DESIGN.md}) on Dropwizard 5: the Bulwark
- * modules on the environment's {@link MetricRegistry} and {@link HealthCheckRegistry}, their
- * lifecycles as {@link Managed} objects, jwt-cookies' servlet filter on Jetty, the endpoints as
+ * modules on the environment's {@link MetricRegistry} and {@link HealthCheckRegistry}, each
+ * running module (pool, backup scheduler, alert engine, sandbox) closed on stop by an
+ * {@link AutoCloseableManager}, jwt-cookies' servlet filter on Jetty, the endpoints as
  * Jersey resources. Same environment variables as the other samples ({@code PORT},
  * {@code BIND_ADDRESS}, {@code DATA_DIR}, {@code DEMO_PASSWORD}, {@code DEMO_TRADER_PASSWORD},
  * {@code HTTP_READ_TIMEOUT_SECONDS}, the modules' own).
@@ -88,6 +88,20 @@ public final class DropwizardService extends Application<ServiceConfiguration> {
     public void run(ServiceConfiguration configuration, Environment environment) throws IOException {
         ServiceSettings settings = ServiceSettings.from(System.getenv());
         connector(configuration, settings);
+        // Jetty, once it is starting: its application connector's port (PORT, or the one it picked
+        // for PORT=0) gives the default allowed origin, asked at the first request.
+        AtomicReference<Server> jetty = new AtomicReference<>();
+        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (event instanceof Server server) {
+                    jetty.set(server);
+                    // Jetty's own error page (malformed requests, before Jersey) as the contract's JSON.
+                    server.setErrorHandler(new JsonErrorHandler());
+                }
+            }
+        });
+        IntSupplier boundPort = () -> applicationPort(jetty.get());
         MetricRegistry metrics = environment.metrics();
         HealthCheckRegistry healthChecks = environment.healthChecks();
         Clock clock = Clock.systemUTC();
@@ -100,41 +114,18 @@ public final class DropwizardService extends Application<ServiceConfiguration> {
         Notes notes = new Notes(dataSource, clock).createTable();
 
         // jwt-cookies: the authenticator, the login guard, the users' Argon2id hashes.
-        JwtCookieAuth auth = JwtCookieAuth.create(JwtSettings.fromEnvironment(settings.env()),
+        JwtCookieAuth auth = JwtCookieAuth.create(settings.jwtSettings(boundPort),
                 SampleModules.tokenStore(poolSettings, dataSource), metrics);
-        LoginGuard loginGuard = LoginGuard.create(LoginGuardSettings.fromEnvironment(settings.env()),
+        LoginGuard loginGuard = LoginGuard.create(settings.loginGuardSettings(boundPort),
                 SampleModules.throttleStore(poolSettings, dataSource), metrics);
         Users users = Users.create(settings, Argon2idPasswordHasher.fromEnvironment(settings.env()));
 
-        // backup: the manager now, the scheduler with the server (a running backup finishes on stop).
+        // backup and alerting: running from their builders, closed on stop as the pool (a running
+        // backup finishes first).
         BackupManager backups = SampleModules.backups(settings, poolSettings, dataSource, metrics, healthChecks);
-        environment.lifecycle().manage(new Managed() {
-            private BackupScheduler scheduler;
-
-            @Override
-            public void start() {
-                scheduler = BackupScheduler.create(backups);
-            }
-
-            @Override
-            public void stop() {
-                scheduler.close();
-            }
-        });
-
-        // alerting: started and closed with the server.
+        environment.lifecycle().manage(new AutoCloseableManager(BackupScheduler.create(backups)));
         AlertEngine alerts = SampleModules.alertEngine(settings, poolSettings, dataSource, metrics, healthChecks);
-        environment.lifecycle().manage(new Managed() {
-            @Override
-            public void start() {
-                alerts.start();
-            }
-
-            @Override
-            public void stop() {
-                alerts.close();
-            }
-        });
+        environment.lifecycle().manage(new AutoCloseableManager(alerts));
 
         // sandbox-seccomp: or the reason there is none (503); closed on stop.
         SampleSandbox sandbox = SampleSandbox.create(settings.env(), metrics);
@@ -146,11 +137,13 @@ public final class DropwizardService extends Application<ServiceConfiguration> {
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
         environment.servlets().addFilter("bulwark-jwt", new JwtAuthServletFilter(auth))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true,
-                        "/api/*", "/auth/sessions", "/auth/sessions/*", "/sandbox/*", "/admin/*");
+                        "/api/*", "/auth/sessions", "/auth/sessions/*", "/sandbox/*");
+        // /admin/*: the same filter with the role (403 forbidden without admin), as the other samples
+        environment.servlets().addFilter("bulwark-jwt-admin", new JwtAuthServletFilter(auth, "admin"))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/admin/*");
 
-        // Jersey: the caller as the security context, @RolesAllowed, the contract's errors, the endpoints.
+        // Jersey: the caller as the security context, the contract's errors, the endpoints.
         environment.jersey().register(new Caller.Filter());
-        environment.jersey().register(new RoleCheck());
         environment.jersey().register(new ContractExceptionMappers.Failures());
         environment.jersey().register(new ContractExceptionMappers.Everything());
         environment.jersey().register(new AuthResource(auth, loginGuard, users));
@@ -158,18 +151,9 @@ public final class DropwizardService extends Application<ServiceConfiguration> {
         environment.jersey().register(new OperationsResource(healthChecks, pool, new ContractMetrics(metrics)));
         environment.jersey().register(new AdminResource(backups, alerts, clock));
 
-        // Jetty's own error page (malformed requests, before Jersey) as the contract's JSON.
-        environment.lifecycle().addEventListener(new LifeCycle.Listener() {
-            @Override
-            public void lifeCycleStarting(LifeCycle event) {
-                if (event instanceof Server server) {
-                    server.setErrorHandler(new JsonErrorHandler());
-                }
-            }
-        });
-
         environment.lifecycle().addServerLifecycleListener(server -> {
-            System.out.println("Bulwark Dropwizard service listening on " + settings.url());
+            String url = ServiceSettings.url(applicationPort(server));
+            System.out.println("Bulwark Dropwizard service listening on " + url);
             for (var connector : server.getConnectors()) {
                 if (connector instanceof NetworkConnector n && "admin".equals(n.getName())) {
                     System.out.println("Dropwizard admin (loopback only): http://127.0.0.1:" + n.getLocalPort() + "/");
@@ -178,8 +162,20 @@ public final class DropwizardService extends Application<ServiceConfiguration> {
             System.out.println("Demo user: " + Users.DEMO_USER + (settings.generatedPassword()
                     ? " / password (generated, shown once): " + settings.demoPassword()
                     : " (password from DEMO_PASSWORD)"));
-            System.out.println("Open " + settings.url() + "/ to log in; Ctrl-C stops the service.");
+            System.out.println("Open " + url + "/ to log in; Ctrl-C stops the service.");
         });
+    }
+
+    /** The port of Jetty's application connector (0 before it is open). */
+    private static int applicationPort(Server server) {
+        if (server != null) {
+            for (var connector : server.getConnectors()) {
+                if (connector instanceof NetworkConnector n && !"admin".equals(n.getName()) && n.getLocalPort() > 0) {
+                    return n.getLocalPort();
+                }
+            }
+        }
+        return 0;
     }
 
     /**

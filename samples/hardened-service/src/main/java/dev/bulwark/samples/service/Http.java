@@ -4,35 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.bulwark.samples.support.ContractFailure;
+import dev.bulwark.samples.support.JsonBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** JSON in and out, error answers, and the guard every handler runs in (no stack trace ever leaves). */
+/**
+ * The JDK server's side of the contract's JSON: bodies in ({@link JsonBody}), answers and errors
+ * ({@link ContractFailure}) out, and the guard every handler runs in (no stack trace ever leaves).
+ */
 final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(Http.class);
-    private static final int MAX_BODY = 64 * 1024;
 
     private Http() {
-    }
-
-    /** Thrown by handlers to answer with a JSON error. */
-    static final class Failure extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        final int status;
-        final String code;
-
-        Failure(int status, String code, String message) {
-            super(message);
-            this.status = status;
-            this.code = code;
-        }
     }
 
     interface Handler {
@@ -45,57 +37,36 @@ final class Http {
             try {
                 if (!method.equals(exchange.getRequestMethod())) {
                     exchange.getResponseHeaders().set("Allow", method);
-                    throw new Failure(405, "method_not_allowed", "use " + method + " for " + exchange.getRequestURI().getPath());
+                    throw new ContractFailure(405, "method_not_allowed",
+                            "use " + method + " for " + exchange.getRequestURI().getPath());
                 }
                 handler.handle(exchange);
-            } catch (Failure f) {
-                error(exchange, f.status, f.code, f.getMessage());
+            } catch (ContractFailure f) {
+                error(exchange, f);
             } catch (RuntimeException | IOException e) {
                 LOG.error("Request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-                error(exchange, 500, "internal", "internal error");
+                error(exchange, new ContractFailure(500, "internal", "internal error"));
             } finally {
                 exchange.close();
             }
         };
     }
 
+    /** The request's JSON object body (413 above 64 KiB, 400 when not a JSON object). */
     static JsonNode body(HttpExchange exchange) throws IOException {
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] bytes = in.readNBytes(MAX_BODY + 1);
-            if (bytes.length > MAX_BODY) {
-                throw new Failure(413, "too_large", "request body above " + MAX_BODY + " bytes");
-            }
-            try {
-                JsonNode node = JSON.readTree(bytes);
-                if (node == null || !node.isObject()) {
-                    throw new Failure(400, "bad_request", "expected a JSON object");
-                }
-                return node;
-            } catch (com.fasterxml.jackson.core.JacksonException e) {
-                throw new Failure(400, "bad_request", "body is not valid JSON");
-            }
+            return JsonBody.read(in);
         }
     }
 
     /** The JSON object body, or empty when the request has no body. */
-    static java.util.Optional<JsonNode> optionalBody(HttpExchange exchange) throws IOException {
+    static Optional<JsonNode> optionalBody(HttpExchange exchange) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if ((length == null || length.trim().equals("0"))
                 && exchange.getRequestHeaders().getFirst("Transfer-Encoding") == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        return java.util.Optional.of(body(exchange));
-    }
-
-    static String text(JsonNode body, String field, int maxLength) {
-        JsonNode value = body.get(field);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
-            throw new Failure(400, "bad_request", "field '" + field + "' is required (a non-empty string)");
-        }
-        if (value.asText().length() > maxLength) {
-            throw new Failure(400, "bad_request", "field '" + field + "' is longer than " + maxLength + " characters");
-        }
-        return value.asText();
+        return Optional.of(body(exchange));
     }
 
     static void json(HttpExchange exchange, int status, Object body) throws IOException {
@@ -103,11 +74,11 @@ final class Http {
                 : JSON.writeValueAsBytes(body));
     }
 
-    static void error(HttpExchange exchange, int status, String code, String message) {
+    private static void error(HttpExchange exchange, ContractFailure failure) {
         try {
-            json(exchange, status, Map.of("error", code, "message", message));
+            json(exchange, failure.status(), failure.body());
         } catch (IOException | RuntimeException e) {
-            LOG.debug("Could not send error {}: {}", status, e.toString());
+            LOG.debug("Could not send error {}: {}", failure.status(), e.toString());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.bulwark.samples.support;
 
 import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
 import dev.bulwark.alerting.Alert;
 import dev.bulwark.alerting.AlertEngine;
 import dev.bulwark.alerting.Silence;
@@ -35,6 +36,18 @@ public final class ContractViews {
      * @param body the JSON body
      */
     public record Answer(int status, Map<String, Object> body) {
+    }
+
+    /**
+     * {@code GET /health}: the Bulwark modules' checks of a registry (names {@code bulwark.*}), as
+     * every sample reports them; a framework's own checks in the same registry (Dropwizard's
+     * {@code deadlocks}) stay on the framework's endpoint.
+     *
+     * @param registry the service's health check registry
+     * @return the answer
+     */
+    public static Answer health(HealthCheckRegistry registry) {
+        return health(registry.runHealthChecks((name, check) -> name.startsWith("bulwark.")));
     }
 
     /**

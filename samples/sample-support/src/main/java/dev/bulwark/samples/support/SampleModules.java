@@ -90,9 +90,10 @@ public final class SampleModules {
     }
 
     /**
-     * The alert engine with the sample's rules (not started). Per-instance rules carry this
+     * The alert engine with the sample's rules, running (close it at shutdown, as the pool and
+     * the backup scheduler). Per-instance rules carry this
      * replica's {@code instance} label ({@code ALERT_INSTANCE}, else {@code HOSTNAME}, else
-     * host:port); {@code BackupTooOld} is cluster-scoped: with {@code DB_URL} one leader elected
+     * host:PORT, or host:pid with PORT=0); {@code BackupTooOld} is cluster-scoped: with {@code DB_URL} one leader elected
      * through an advisory lock evaluates it and the state lives in the database; on the embedded
      * database the state lives under {@code DATA_DIR}.
      *
@@ -101,7 +102,7 @@ public final class SampleModules {
      * @param ds the pool
      * @param metrics the registry the rules read
      * @param healthChecks the health checks the rules read
-     * @return the engine
+     * @return the running engine
      */
     public static AlertEngine alertEngine(ServiceSettings settings, PoolSettings pool, HikariDataSource ds,
             MetricRegistry metrics, HealthCheckRegistry healthChecks) {
@@ -113,7 +114,9 @@ public final class SampleModules {
             } catch (IOException e) {
                 host = "localhost";
             }
-            env.put("ALERT_INSTANCE", host + ":" + settings.port()); // stable across restarts, unlike host:pid
+            // host:PORT is stable across restarts, unlike host:pid; with PORT=0 the port is not known
+            // yet (the server picks it later) and would not be stable either: host:pid then
+            env.put("ALERT_INSTANCE", host + ":" + (settings.port() != 0 ? settings.port() : ProcessHandle.current().pid()));
         }
         Duration poolFor = Duration.ofSeconds(seconds(env, "ALERT_POOL_EXHAUSTED_FOR_SECONDS", 60));
         metrics.meter(REQUESTS);
@@ -137,7 +140,7 @@ public final class SampleModules {
                                 .summary("No good backup within the RPO")
                                 .description("The newest good backup is older than BACKUP_RPO_HOURS, or there is"
                                         + " none: check /admin/backups and the backup logs.").build())
-                .build();
+                .start();
     }
 
     private static long seconds(Map<String, String> env, String name, long fallback) {

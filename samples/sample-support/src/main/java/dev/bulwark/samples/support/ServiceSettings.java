@@ -1,9 +1,8 @@
 package dev.bulwark.samples.support;
 
+import dev.bulwark.jwt.JwtSettings;
+import dev.bulwark.jwt.LoginGuardSettings;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,22 +11,26 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The settings every sample service reads from its environment, with the defaults the JDK sample
  * gives them: embedded H2 and backups under {@code DATA_DIR}, a persistent JWT secret there, the
- * service's own origin allowed, the port, the read timeout and the users' passwords.
+ * port, the read timeout and the users' passwords; unless {@code JWT_ALLOWED_ORIGINS} is set, the
+ * service's own origin is allowed, supplied by the server once it listens
+ * ({@link #jwtSettings(IntSupplier)}, {@link #loginGuardSettings(IntSupplier)}), so {@code PORT=0}
+ * needs no port picked before the server starts.
  *
  * @param env the effective environment the Bulwark modules read ({@code fromEnvironment(Map)})
  * @param dataDir the data directory ({@code DATA_DIR}, {@code ./data})
  * @param bindAddress the address to listen on ({@code BIND_ADDRESS}, 127.0.0.1)
- * @param port the port ({@code PORT}, 8080; 0 picks a free one here, before the server starts,
- *     because the default allowed origin must be known when the authenticator is built)
+ * @param port the port to listen on ({@code PORT}, 8080; 0: the server picks a free one when it binds)
  * @param readTimeoutSeconds {@code HTTP_READ_TIMEOUT_SECONDS}, 1 to 30 (30)
  * @param demoPassword the demo user's password ({@code DEMO_PASSWORD}, else generated)
  * @param generatedPassword whether the demo password was generated (then printed once)
@@ -70,17 +73,16 @@ public record ServiceSettings(Map<String, String> env, Path dataDir, String bind
      * @throws IllegalArgumentException when {@code PORT} or {@code HTTP_READ_TIMEOUT_SECONDS} is out of range
      */
     public static ServiceSettings from(Map<String, String> processEnv) throws IOException {
+        int port = port(processEnv.getOrDefault("PORT", "8080"));
         Path dataDir = Path.of(processEnv.getOrDefault("DATA_DIR", "data")).toAbsolutePath().normalize();
         long readTimeout = readTimeoutSeconds(processEnv);
         Files.createDirectories(dataDir);
         String bind = processEnv.getOrDefault("BIND_ADDRESS", "127.0.0.1");
-        int port = port(processEnv.getOrDefault("PORT", "8080"), bind);
         Map<String, String> effective = new HashMap<>(processEnv);
         effective.putIfAbsent("DB_EMBEDDED_PATH", dataDir.resolve("bulwark-db").toString());
         if (!effective.containsKey("JWT_SECRET") && !effective.containsKey("JWT_JWKS") && !effective.containsKey("JWT_JWKS_FILE")) {
             effective.put("JWT_SECRET", persistentSecret(dataDir.resolve("jwt-secret")));
         }
-        effective.putIfAbsent("JWT_ALLOWED_ORIGINS", "http://localhost:" + port + ",http://127.0.0.1:" + port);
         effective.putIfAbsent("BACKUP_DIR", dataDir.resolve("backups").toString());
         String password = processEnv.get("DEMO_PASSWORD");
         boolean generated = password == null || password.isBlank();
@@ -118,9 +120,55 @@ public record ServiceSettings(Map<String, String> env, Path dataDir, String bind
                 + MAX_READ_TIMEOUT_SECONDS + ", got '" + v + "'");
     }
 
-    /** The URL the service prints at start, e.g. {@code http://localhost:8080}. */
-    public String url() {
-        return "http://localhost:" + port;
+    /**
+     * jwt-cookies' settings from the environment; unless {@code JWT_ALLOWED_ORIGINS} is set, the
+     * allowed origins are the service's own ({@link #ownOrigins(int)}), asked of the server at the
+     * first request that checks an origin (by then it listens, also on a port it picked itself).
+     *
+     * @param boundPort the port the server listens on (0 or less while it does not yet)
+     * @return the settings
+     */
+    public JwtSettings jwtSettings(IntSupplier boundPort) {
+        JwtSettings fromEnv = JwtSettings.fromEnvironment(env);
+        return ownOriginsByDefault() ? fromEnv.toBuilder().allowOrigins(() -> ownOrigins(boundPort.getAsInt())).build() : fromEnv;
+    }
+
+    /**
+     * The login guard's settings from the environment, with the same default origins as
+     * {@link #jwtSettings(IntSupplier)}.
+     *
+     * @param boundPort the port the server listens on (0 or less while it does not yet)
+     * @return the settings
+     */
+    public LoginGuardSettings loginGuardSettings(IntSupplier boundPort) {
+        LoginGuardSettings fromEnv = LoginGuardSettings.fromEnvironment(env);
+        return ownOriginsByDefault() ? fromEnv.toBuilder().allowOrigins(() -> ownOrigins(boundPort.getAsInt())).build()
+                : fromEnv;
+    }
+
+    private boolean ownOriginsByDefault() {
+        String set = env.get("JWT_ALLOWED_ORIGINS");
+        return set == null || set.isBlank();
+    }
+
+    /**
+     * The service's own origins on a port: {@code http://localhost:<port>} and {@code http://127.0.0.1:<port>}.
+     *
+     * @param port the port the server listens on; 0 or less: none yet
+     * @return the origins, empty while the port is not known
+     */
+    public static List<String> ownOrigins(int port) {
+        return port > 0 ? List.of("http://localhost:" + port, "http://127.0.0.1:" + port) : List.of();
+    }
+
+    /**
+     * The URL a service prints at start, e.g. {@code http://localhost:8080}.
+     *
+     * @param boundPort the port the server listens on
+     * @return the URL
+     */
+    public static String url(int boundPort) {
+        return "http://localhost:" + boundPort;
     }
 
     /** The trader's password, when {@code DEMO_TRADER_PASSWORD} is set. */
@@ -128,12 +176,8 @@ public record ServiceSettings(Map<String, String> env, Path dataDir, String bind
         return Optional.ofNullable(traderPassword);
     }
 
-    /**
-     * PORT as a number; 0 picks a free port now, because the default allowed origin (the
-     * service's own) must be known before the authenticator is built, and a framework knows the
-     * port only once its server has started.
-     */
-    private static int port(String value, String bind) throws IOException {
+    /** PORT as a number from 0 to 65535 (0: the server picks a free port when it binds). */
+    private static int port(String value) {
         int port;
         try {
             port = Integer.parseInt(value.trim());
@@ -141,16 +185,10 @@ public record ServiceSettings(Map<String, String> env, Path dataDir, String bind
             port = -1;
         }
         if (port < 0 || port > 65_535) {
-            throw new IllegalArgumentException("PORT must be a whole number from 0 to 65535, got '" + value + "'");
+            throw new IllegalArgumentException("PORT must be a whole number from 0 to 65535 (0: a free port), got '"
+                    + value + "'");
         }
-        if (port != 0) {
-            return port;
-        }
-        // a port probe: bound and closed at once, it never accepts a connection or carries data
-        try (ServerSocketChannel probe = ServerSocketChannel.open()) {
-            probe.bind(new InetSocketAddress(InetAddress.getByName(bind), 0), 1);
-            return ((InetSocketAddress) probe.getLocalAddress()).getPort();
-        }
+        return port;
     }
 
     private static String persistentSecret(Path file) throws IOException {

@@ -5,37 +5,29 @@ import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.bulwark.alerting.AlertEngine;
-import dev.bulwark.alerting.AlertRule;
-import dev.bulwark.alerting.AlertingSettings;
-import dev.bulwark.alerting.RulePack;
-import dev.bulwark.alerting.Severity;
-import dev.bulwark.alerting.Signals;
-import dev.bulwark.backup.BackupLock;
 import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.BackupScheduler;
-import dev.bulwark.backup.BackupSettings;
-import dev.bulwark.backup.BackupSource;
 import dev.bulwark.jwt.Argon2idPasswordHasher;
-import dev.bulwark.jwt.InMemoryThrottleStore;
-import dev.bulwark.jwt.InMemoryTokenStore;
-import dev.bulwark.jwt.JdbcThrottleStore;
-import dev.bulwark.jwt.JdbcTokenStore;
 import dev.bulwark.jwt.JwtCookieAuth;
-import dev.bulwark.jwt.JwtSettings;
 import dev.bulwark.jwt.LoginGuard;
-import dev.bulwark.jwt.LoginGuardSettings;
-import dev.bulwark.jwt.ThrottleStore;
-import dev.bulwark.jwt.TokenStore;
 import dev.bulwark.jwt.servlet.JwtAuthServletFilter;
 import dev.bulwark.micrometer.BulwarkMetrics;
 import dev.bulwark.pool.ConnectionPoolMonitor;
 import dev.bulwark.pool.PoolHealth;
 import dev.bulwark.pool.PoolSettings;
-import java.time.Duration;
+import dev.bulwark.samples.support.ContractMetrics;
+import dev.bulwark.samples.support.SampleModules;
+import dev.bulwark.samples.support.SampleSandbox;
+import dev.bulwark.samples.support.ServiceSettings;
+import dev.bulwark.samples.support.Users;
+import java.util.function.IntSupplier;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -44,14 +36,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The Bulwark modules as Spring beans, each with the hook Spring users expect: the pool's
  * {@code DataSource} is the application's, the authentication filter a
  * {@link FilterRegistrationBean}, health as Actuator {@link HealthIndicator}s, metrics bound to
- * Micrometer by {@link BulwarkMetrics}, and every start/stop through the container (destroy
- * methods close pool, scheduler, alert engine and sandbox, in reverse dependency order).
+ * Micrometer by {@link BulwarkMetrics}, and one lifecycle for every running module: its builder
+ * returns it running and the container's destroy method {@code close} stops it (pool, backup
+ * scheduler, alert engine and sandbox, in reverse dependency order: pool last).
  */
 @Configuration(proxyBeanMethods = false)
 class BulwarkConfiguration {
 
-    /** The health check of the backups: reported, but an old backup is no reason to stop serving. */
-    static final String BACKUP_HEALTH = "bulwark.backup";
     /** Actuator status of a failing non-critical check (ordered below UP in application.properties). */
     static final Status WARN = new Status("WARN");
 
@@ -86,11 +77,23 @@ class BulwarkConfiguration {
         return new NotesRepository(jdbc).createTable();
     }
 
+    /**
+     * The port Tomcat listens on, once it does (0 before): the default allowed origin is the
+     * service's own, asked at the first request, so {@code PORT=0} needs no port picked in advance.
+     */
     @Bean
-    JwtCookieAuth jwtCookieAuth(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource dataSource,
-            MetricRegistry metrics) {
-        TokenStore store = poolSettings.embedded() ? new InMemoryTokenStore() : new JdbcTokenStore(dataSource).createTables();
-        return JwtCookieAuth.create(JwtSettings.fromEnvironment(settings.env()), store, metrics);
+    IntSupplier boundPort(ApplicationContext context) {
+        return () -> {
+            WebServer server = context instanceof WebServerApplicationContext web ? web.getWebServer() : null;
+            return server == null ? 0 : server.getPort();
+        };
+    }
+
+    @Bean
+    JwtCookieAuth jwtCookieAuth(ServiceSettings settings, IntSupplier boundPort, PoolSettings poolSettings,
+            HikariDataSource dataSource, MetricRegistry metrics) {
+        return JwtCookieAuth.create(settings.jwtSettings(boundPort),
+                SampleModules.tokenStore(poolSettings, dataSource), metrics);
     }
 
     /**
@@ -98,18 +101,16 @@ class BulwarkConfiguration {
      * name and client; counted in the database (shared by every replica) when DB_URL is set.
      */
     @Bean
-    LoginGuard loginGuard(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource dataSource,
-            MetricRegistry metrics) {
-        ThrottleStore throttle = poolSettings.embedded() ? new InMemoryThrottleStore()
-                : new JdbcThrottleStore(dataSource).createTables();
-        return LoginGuard.create(LoginGuardSettings.fromEnvironment(settings.env()), throttle, metrics);
+    LoginGuard loginGuard(ServiceSettings settings, IntSupplier boundPort, PoolSettings poolSettings,
+            HikariDataSource dataSource, MetricRegistry metrics) {
+        return LoginGuard.create(settings.loginGuardSettings(boundPort),
+                SampleModules.throttleStore(poolSettings, dataSource), metrics);
     }
 
     /** The sample's users with Argon2id-hashed passwords (JWT_ARGON2_* tune the hasher). */
     @Bean
-    DemoUsers demoUsers(ServiceSettings settings) {
-        return DemoUsers.create(Argon2idPasswordHasher.fromEnvironment(settings.env()), settings.demoPassword(),
-                settings.env().get(DemoUsers.TRADER_PASSWORD_VARIABLE));
+    Users users(ServiceSettings settings) {
+        return Users.create(settings, Argon2idPasswordHasher.fromEnvironment(settings.env()));
     }
 
     /** Security headers and the request counters the alert rules read; first in the chain. */
@@ -139,20 +140,11 @@ class BulwarkConfiguration {
         return r;
     }
 
+    /** Backups of the service's own database; its health check is registered as {@code bulwark.backup}. */
     @Bean
     BackupManager backupManager(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource ds,
             MetricRegistry metrics, HealthCheckRegistry healthChecks) {
-        BackupSettings backup = BackupSettings.fromEnvironment(settings.env());
-        BackupSource source = poolSettings.embedded()
-                ? BackupSource.h2(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword())
-                : BackupSource.postgres(ds.getJdbcUrl(), ds.getUsername(), ds.getPassword(), backup);
-        BackupManager.Builder b = BackupManager.builder(source, backup.openStore()).settings(backup).metrics(metrics);
-        if (!poolSettings.embedded()) {
-            b.lock(BackupLock.postgres(ds));
-        }
-        BackupManager manager = b.build();
-        healthChecks.register(BACKUP_HEALTH, manager.healthCheck());
-        return manager;
+        return SampleModules.backups(settings, poolSettings, ds, metrics, healthChecks);
     }
 
     /** Scheduled backups; a running one finishes when the context closes. */
@@ -161,29 +153,16 @@ class BulwarkConfiguration {
         return BackupScheduler.create(backups);
     }
 
-    @Bean(initMethod = "start", destroyMethod = "close")
-    AlertEngine alertEngine(ServiceSettings settings, PoolSettings poolSettings, MetricRegistry metrics,
+    /** The alert engine, running (evaluates every ALERT_EVALUATION_INTERVAL_SECONDS until closed). */
+    @Bean(destroyMethod = "close")
+    AlertEngine alertEngine(ServiceSettings settings, PoolSettings poolSettings, HikariDataSource ds, MetricRegistry metrics,
             HealthCheckRegistry healthChecks, BackupManager backups) {
-        String poolName = poolSettings.poolName();
-        Duration poolFor = Duration.ofSeconds(Long.parseLong(settings.env().getOrDefault("ALERT_POOL_EXHAUSTED_FOR_SECONDS", "60")));
-        return AlertEngine.builder(metrics).settings(AlertingSettings.fromEnvironment(settings.env())).healthChecks(healthChecks)
-                .rules(RulePack.backendDown("bulwark.pool." + poolName).build(),
-                        RulePack.highErrorRate(RequestCountingFilter.SERVER_ERRORS, RequestCountingFilter.REQUESTS).build(),
-                        RulePack.dbPoolExhausted(poolName).forDuration(poolFor).build(),
-                        RulePack.highQueueDepth("bulwark.alerting.queue.depth", 50).build(),
-                        RulePack.diskSpaceLow(settings.dataDir(), 10).build(),
-                        RulePack.diskFillingUp(settings.dataDir(), 4).build(),
-                        AlertRule.builder("BackupTooOld").signal(Signals.healthy(BACKUP_HEALTH)).below(1)
-                                .forDuration(Duration.ofMinutes(10)).severity(Severity.CRITICAL)
-                                .summary("No good backup within the RPO")
-                                .description("The newest good backup is older than BACKUP_RPO_HOURS, or there is"
-                                        + " none: check /admin/backups and the backup logs.").build())
-                .build();
+        return SampleModules.alertEngine(settings, poolSettings, ds, metrics, healthChecks);
     }
 
     @Bean(destroyMethod = "close")
-    SandboxHolder sandbox(ServiceSettings settings, MetricRegistry metrics) {
-        return SandboxHolder.create(settings.env(), metrics);
+    SampleSandbox sandbox(ServiceSettings settings, MetricRegistry metrics) {
+        return SampleSandbox.create(settings.env(), metrics);
     }
 
     /** The Bulwark series in Micrometer (/actuator/prometheus): Boot binds every MeterBinder bean. */

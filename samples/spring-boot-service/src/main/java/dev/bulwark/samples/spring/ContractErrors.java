@@ -1,6 +1,7 @@
 package dev.bulwark.samples.spring;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.bulwark.samples.support.ContractFailure;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -47,9 +48,9 @@ class ContractErrors implements ErrorController {
         return json(status, Map.of("error", code, "message", message));
     }
 
-    @ExceptionHandler(Failure.class)
-    ResponseEntity<byte[]> failure(Failure f) {
-        return error(f.status, f.code, f.getMessage());
+    @ExceptionHandler(ContractFailure.class)
+    ResponseEntity<byte[]> failure(ContractFailure f) {
+        return json(f.status(), f.body());
     }
 
     @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})

@@ -2,6 +2,7 @@ package dev.bulwark.samples.spring;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import dev.bulwark.samples.support.SampleModules;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,15 +13,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /** Counts requests and server errors (the error-rate alert reads them) and sets the security headers. */
 final class RequestCountingFilter extends OncePerRequestFilter {
 
-    static final String REQUESTS = "bulwark.http.requests";
-    static final String SERVER_ERRORS = "bulwark.http.responses.5xx";
-
     private final Meter requests;
     private final Meter serverErrors;
 
     RequestCountingFilter(MetricRegistry metrics) {
-        this.requests = metrics.meter(REQUESTS);
-        this.serverErrors = metrics.meter(SERVER_ERRORS);
+        this.requests = metrics.meter(SampleModules.REQUESTS);
+        this.serverErrors = metrics.meter(SampleModules.SERVER_ERRORS);
     }
 
     @Override
