@@ -50,7 +50,8 @@ if [[ $have != "$wanted" ]]; then
 fi
 
 export DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$db" DB_USER="$PGUSER" DB_PASSWORD="${PGPASSWORD:-}" \
-  BACKUP_LOG_LEVEL=warn BACKUP_STAGING_DIR="$work/staging"
+  BACKUP_LOG_LEVEL=warn BACKUP_STAGING_DIR="$work/staging" \
+  BACKUP_CDS_DIR="${BACKUP_CDS_DIR:-$work/cds}" # the opt-in class-data archive, made in the untimed warm-up
 
 names=(
   "pg_dump -Fc -Z0 | zstd -q -T0 -3 > file"

@@ -15,7 +15,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/backup-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 export DB_URL="jdbc:postgresql://${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$db" DB_USER="${PGUSER:-bulwark}" \
-  DB_PASSWORD="${PGPASSWORD:-}" BACKUP_LOG_LEVEL=warn BACKUP_STAGING_DIR="$work/staging"
+  DB_PASSWORD="${PGPASSWORD:-}" BACKUP_LOG_LEVEL=warn BACKUP_STAGING_DIR="$work/staging" \
+  BACKUP_CDS_DIR="${BACKUP_CDS_DIR:-$work/cds}" # the opt-in class-data archive, made in the untimed warm-up
 "$root/scripts/backup.sh" keygen --out "$work/keyset.json" >/dev/null
 
 names=(

@@ -30,41 +30,55 @@ opts=(${BACKUP_JAVA_OPTS:-$default_opts} -Dbulwark.backup.cli.name=scripts/backu
 set +f
 cp="$classes:$(cat "$cp_file")"
 
-# Application class-data sharing (AppCDS; backup/README.md "Where the time goes"): the classes a
-# backup loads (Jackson, pgjdbc, zstd-jni, ours) are parsed, verified and laid out once into an
-# archive that later runs map, which saves about 0.5 CPU-s of every run's start. The archive is
-# made by the first `backup` run (-XX:ArchiveClassesAtExit), kept in BACKUP_CDS_DIR (default
-# ~/.cache/bulwark-backup, owner-only), named after the JVM and the size and time of every jar on
-# the class path (a rebuilt jar or another JDK gets a new archive), and used only when the
-# directory and the file belong to this user and nobody else can write them (it is code the JVM
-# loads). Anything amiss and the run goes on without it. BACKUP_CDS_DIR=off disables it.
-cds_dir=${BACKUP_CDS_DIR:-${XDG_CACHE_HOME:-${HOME:-}/.cache}/bulwark-backup}
-[[ -z ${BACKUP_CDS_DIR:-} && -z ${XDG_CACHE_HOME:-} && -z ${HOME:-} ]] && cds_dir=off
+# Application class-data sharing (AppCDS; backup/README.md "Where the CPU goes"), OPT-IN: the
+# classes a backup loads (Jackson, pgjdbc, zstd-jni, ours) are parsed, verified and laid out once
+# into an archive that later runs map, which saves about 0.5 CPU-s of every run's start. Set
+# BACKUP_CDS_DIR to a directory to turn it on. The archive is made by the first `backup` run
+# (-XX:ArchiveClassesAtExit), named after the JVM and the size and time of every jar on the class
+# path (a rebuilt jar or another JDK gets a new archive), and used only when the directory and the
+# file belong to this user, nobody else can write them, and every directory above is owned by root
+# or this user and not writable by others (or sticky, like /tmp) — the archive is code the JVM
+# loads. Anything amiss and the run goes on without it (review 2026-11-26b, B1-B6).
+cds_dir=${BACKUP_CDS_DIR:-off}
 archive="" make_archive=""
 jar=$(compgen -G "$root/backup/target/bulwark-backup-*.jar" | grep -v -e '-sources\.jar$' -e '-javadoc\.jar$' | head -1 || true)
 # CDS archives classes from jars only: use the module's jar when it is not older than its classes
 if [[ $cds_dir != off && -n $jar && -z $(find "$classes" -type f -newer "$jar" -print -quit 2>/dev/null) ]]; then
   cp="$jar:$(cat "$cp_file")"
   owner_only() { [[ -O $1 && ! -L $1 && -z $(find "$1" -maxdepth 0 -perm /022 2>/dev/null) ]]; }
-  if (umask 077 && mkdir -p "$cds_dir") 2>/dev/null && owner_only "$cds_dir"; then
+  # no link anywhere in the path, and no directory above that someone else could rename things in
+  safe_above() {
+    local d u m
+    [[ $1 == /* && $(readlink -f "$1" 2>/dev/null) == "$1" ]] || return 1
+    d=${1%/*}
+    while [[ -n $d ]]; do
+      read -r u m < <(stat -c '%u %a' "$d" 2>/dev/null) || return 1
+      [[ $u == 0 || $u == "$EUID" ]] || return 1
+      (( (8#$m & 8#022) == 0 || (8#$m & 8#1000) != 0 )) || return 1
+      d=${d%/*}
+    done
+  }
+  if (umask 077 && mkdir -p "$cds_dir") 2>/dev/null && owner_only "$cds_dir" && safe_above "$cds_dir"; then
+    find "$cds_dir" -maxdepth 1 -name '.cli-*.jsa.tmp' -mmin +60 -delete 2>/dev/null || true
     java_bin=$(readlink -f "$(command -v java)" 2>/dev/null || true)
     key=$( { echo "$java_bin ${opts[*]}"; IFS=: read -ra entries <<<"$cp"; stat -L -c '%n %s %Y' "$java_bin" "${entries[@]}"; } 2>/dev/null |
       sha256sum | cut -c1-16)
     if [[ -f $cds_dir/cli-$key.jsa ]]; then
       owner_only "$cds_dir/cli-$key.jsa" && archive="$cds_dir/cli-$key.jsa"
-    elif [[ ${1:-} == backup ]]; then
+    elif [[ ${1:-} == backup && $(df -Pk "$cds_dir" 2>/dev/null | awk 'NR == 2 {print $4}') -ge 131072 ]]; then
+      # (at least 128 MiB free: a JVM that cannot write its archive at exit fails the run)
       make_archive="$cds_dir/cli-$key.jsa"
     fi
   fi
 fi
 main=(-cp "$cp" dev.bulwark.backup.cli.BackupCli "$@")
 if [[ -n $archive ]]; then
-  exec java "${opts[@]}" -XX:SharedArchiveFile="$archive" -Xlog:cds=off,class+path=off "${main[@]}"
+  exec java "${opts[@]}" -XX:SharedArchiveFile="$archive" -XX:+VerifySharedSpaces -Xlog:cds=off,class+path=off "${main[@]}"
 elif [[ -z $make_archive ]]; then
   exec java "${opts[@]}" "${main[@]}"
 fi
 # First backup with this jar and JVM: run it while writing the archive, then move it into place.
-tmp=$(mktemp "$cds_dir/.cli-XXXXXX.jsa.tmp")
+tmp=$(mktemp "$cds_dir/.cli-XXXXXX.jsa.tmp" 2>/dev/null) || exec java "${opts[@]}" "${main[@]}"
 # options that rule out archiving (-Xshare:off in BACKUP_JAVA_OPTS) stop the JVM: then go on without
 if ! java "${opts[@]}" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off,cds+dynamic=off -version >/dev/null 2>&1; then
   rm -f "$tmp"
@@ -79,7 +93,7 @@ while true; do
   kill -0 "$child" 2>/dev/null || break
 done
 # installed only when complete and loadable: a truncated archive (a full disk) would crash the JVM
-if [[ $rc -eq 0 && -s $tmp ]] && chmod 0400 "$tmp" &&
+if [[ $rc -eq 0 && -s $tmp ]] && chmod 0400 "$tmp" && sync "$tmp" &&
   java "${opts[@]}" -XX:SharedArchiveFile="$tmp" -Xshare:on -cp "$cp" -version >/dev/null 2>&1 &&
   mv -f "$tmp" "$make_archive"; then
   find "$cds_dir" -maxdepth 1 -name 'cli-*.jsa' ! -name "${make_archive##*/}" -delete 2>/dev/null || true

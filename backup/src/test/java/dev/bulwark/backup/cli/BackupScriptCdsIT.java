@@ -56,6 +56,11 @@ class BackupScriptCdsIT {
         return Files.exists(log) ? Files.readAllLines(log) : List.of();
     }
 
+    private static void chmod(String mode, Path path) throws Exception {
+        Process p = new ProcessBuilder("chmod", mode, path.toString()).inheritIO().start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as("chmod " + mode).isTrue();
+    }
+
     private static long fromArchive(List<String> classLog) {
         return classLog.stream().filter(l -> l.contains("shared objects file (top)")).count();
     }
@@ -88,6 +93,28 @@ class BackupScriptCdsIT {
         Files.setPosixFilePermissions(archive, PosixFilePermissions.fromString("r--------"));
         Files.setPosixFilePermissions(cds, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertThat(fromArchive(run("list"))).as("in a directory others can write").isZero();
+    }
+
+    @Test
+    void underADirectoryOthersCanWriteNoArchiveIsMadeOrUsed() throws Exception {
+        // Whoever can write a directory above the cache can swap it between the check and the
+        // JVM's open (review 2026-11-26b, B4): then the archive is neither used nor made.
+        run("backup");
+        assertThat(archives()).hasSize(1);
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try {
+            assertThat(fromArchive(run("list"))).as("an archive under a directory others can write").isZero();
+
+            Files.delete(archives().get(0));
+            run("backup");
+            assertThat(archives()).as("no archive made there").isEmpty();
+
+            chmod("1777", tmp); // NIO cannot set the sticky bit
+            run("backup");
+            assertThat(archives()).as("a sticky directory (like /tmp) cannot be renamed in by others").hasSize(1);
+        } finally {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 
     @Test
