@@ -643,22 +643,23 @@ public final class AlertEngine implements AutoCloseable {
             if (silenceWrites.get() != writesBefore) {
                 return; // this engine saved a silence meanwhile: what was read may predate it; read again next time
             }
+            // The store is the truth: a silence whose row is gone (deleted by hand, an older dump
+            // restored) stops muting here too, as on a replica that starts now.
+            Map<String, Silence> live = new LinkedHashMap<>();
             for (Map.Entry<String, String> saving : saved.entrySet()) {
                 try {
                     Silence s = silenceFromJson(Payloads.JSON.readTree(saving.getValue()));
                     if (now.isBefore(s.endsAt())) {
-                        silences.put(s.id(), s);
-                    } else {
-                        silences.remove(s.id());
-                        if (s.endsAt().plus(SILENCE_RETENTION).isBefore(now)) {
-                            stale.add(silencePrefix() + s.id());
-                        }
+                        live.put(s.id(), s);
+                    } else if (s.endsAt().plus(SILENCE_RETENTION).isBefore(now)) {
+                        stale.add(silencePrefix() + s.id());
                     }
                 } catch (java.io.IOException | RuntimeException e) {
                     LOG.warn("A saved silence cannot be read: {}", e.toString());
                 }
             }
-            silences.values().removeIf(s -> !now.isBefore(s.endsAt()));
+            silences.keySet().retainAll(live.keySet());
+            silences.putAll(live);
         }
         silenceVersion = version;
         lastFullSilenceRead = now;

@@ -197,6 +197,36 @@ class SilenceAndInhibitionTest {
     }
 
     @Test
+    void aSilenceWhoseRowIsGoneStopsMutingAtTheNextFullRead() throws Exception {
+        // Review 2026-11-26b A2: a full read used to add and update only, so a silence deleted from
+        // the store (by hand, or by restoring an older dump) kept muting on the running replicas.
+        CountingDatabase db = new CountingDatabase();
+        depth.set(500);
+        RecordingNotifier webhookB = new RecordingNotifier("webhook");
+        MetricRegistry metricsB = new MetricRegistry();
+        metricsB.register("queue.depth", (Gauge<Integer>) depth::get);
+        try (AlertEngine a = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), db.h2);
+                AlertEngine b = AlertEngine.builder(metricsB).clock(clock).dataSource(db.counting)
+                        .settings(AlertingSettings.builder().instance("pod-b").notifier(webhookB)
+                                .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
+                        .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
+            a.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(2)), "demo", "deploy");
+            b.evaluate();
+            assertThat(b.silences()).hasSize(1);
+            assertThat(webhookB.got).as("muted").isEmpty();
+
+            try (java.sql.Connection c = db.h2.getConnection(); java.sql.Statement st = c.createStatement()) {
+                assertThat(st.executeUpdate("DELETE FROM bulwark_alert_state WHERE state_key LIKE 'silence:%'"))
+                        .as("the silence row, deleted by hand").isEqualTo(1);
+            }
+            clock.advance(AlertEngine.SILENCE_FULL_READ_INTERVAL.plusSeconds(1));
+            b.evaluate();
+            assertThat(b.silences()).as("gone from the store, gone from the replica").isEmpty();
+            Poll.until(Duration.ofSeconds(5), "notified once the silence is gone", () -> webhookB.got.size() == 1);
+        }
+    }
+
+    @Test
     void backendDownInhibitsThePoolAlertOfTheSameInstanceOnly() {
         HealthCheckRegistry health = new HealthCheckRegistry();
         AtomicBoolean up = new AtomicBoolean(false);
