@@ -92,24 +92,6 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 # one untimed backup: warms the page cache like the others and makes the CDS archive of backup.sh
 ( BACKUP_DIR="$work/store" "$root/scripts/backup.sh" backup >/dev/null ) && rm -rf "$work/store"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-declare -A times sizes cpus
-for ((r = 1; r <= rounds; r++)); do
-  for i in "${!names[@]}"; do
-    read -r secs bytes cpu < <(run "$i")
-    echo "  round $r: ${names[$i]}: $secs s, $cpu CPU-s, $bytes bytes (load $(cut -d' ' -f1 /proc/loadavg))"
-    times[$i]+="$secs "
-    cpus[$i]+="$cpu "
-    sizes[$i]=$bytes
-  done
-done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-echo "| command | median | min | max | CPU-s (median) | output |"
-echo "|---|---|---|---|---|---|"
-med() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR]}'; }
-for i in "${!names[@]}"; do
-  read -r tmed tmin tmax < <(med <<<"${times[$i]}")
-  read -r cmed _ _ < <(med <<<"${cpus[$i]}")
-  printf '| `%s` | %s s | %s s | %s s | %s | %.1f MB |\n' "${names[$i]//|/\\|}" "$tmed" "$tmin" "$tmax" "$cmed" \
-    "$(echo "${sizes[$i]} / 1000000" | bc -l)"
-done
+# shellcheck source=scripts/backup-benchmark-lib.sh
+source "$root/scripts/backup-benchmark-lib.sh"
+bench_rounds_and_table

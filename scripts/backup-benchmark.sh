@@ -72,23 +72,6 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$root/scripts/backup.sh" --help >/dev/null # builds the module once if needed, outside the timings
 # one untimed backup: makes backup.sh's class-data archive (its first run's extra cost) and warms the page cache
 ( BACKUP_DIR="$work/store" "$root/scripts/backup.sh" backup >/dev/null ) && rm -rf "$work/store"
-declare -A times sizes cpus
-for ((r = 1; r <= rounds; r++)); do
-  for i in "${!names[@]}"; do
-    read -r secs bytes cpu < <(run "$i")
-    times[$i]+="$secs "
-    cpus[$i]+="$cpu "
-    sizes[$i]=$bytes
-  done
-done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
-echo "| command | median | min | max | CPU-s (median) | output |"
-echo "|---|---|---|---|---|---|"
-for i in "${!names[@]}"; do
-  read -r med min max < <(tr ' ' '\n' <<<"${times[$i]}" | grep . | sort -n |
-    awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f\n", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2), a[1], a[NR]}')
-  cpu=$(tr ' ' '\n' <<<"${cpus[$i]}" | grep . | sort -n | awk '{a[NR]=$1} END {printf "%.2f", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  printf '| `%s` | %s s | %s s | %s s | %s | %.1f MB |\n' "${names[$i]//|/\\|}" "$med" "$min" "$max" "$cpu" \
-    "$(echo "${sizes[$i]} / 1000000" | bc -l)"
-done
+# shellcheck source=scripts/backup-benchmark-lib.sh
+source "$root/scripts/backup-benchmark-lib.sh"
+bench_rounds_and_table

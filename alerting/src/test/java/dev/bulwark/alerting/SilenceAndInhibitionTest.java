@@ -156,18 +156,23 @@ class SilenceAndInhibitionTest {
         }
     }
 
+    /** The second replica: the queue-depth rule, reading the shared database through the counting proxy. */
+    private AlertEngine replicaB(CountingDatabase db, RecordingNotifier webhook) {
+        MetricRegistry metrics = new MetricRegistry();
+        metrics.register("queue.depth", (Gauge<Integer>) depth::get);
+        return AlertEngine.builder(metrics).clock(clock).dataSource(db.counting)
+                .settings(AlertingSettings.builder().instance("pod-b").notifier(webhook)
+                        .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
+                .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build();
+    }
+
     @Test
     void silencesAreReadInFullOnlyWhenAReplicaChangedThemAndEndOnTimeWithoutARead() {
         CountingDatabase db = new CountingDatabase();
         depth.set(0);
         RecordingNotifier webhookB = new RecordingNotifier("webhook");
-        MetricRegistry metricsB = new MetricRegistry();
-        metricsB.register("queue.depth", (Gauge<Integer>) depth::get);
         try (AlertEngine a = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), db.h2);
-                AlertEngine b = AlertEngine.builder(metricsB).clock(clock).dataSource(db.counting)
-                        .settings(AlertingSettings.builder().instance("pod-b").notifier(webhookB)
-                                .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
-                        .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
+                AlertEngine b = replicaB(db, webhookB)) {
             b.evaluate();
             assertThat(db.fullReads).as("the first evaluation reads the silences").hasValue(1);
             int probesBefore = db.probes.get();
@@ -203,13 +208,8 @@ class SilenceAndInhibitionTest {
         CountingDatabase db = new CountingDatabase();
         depth.set(500);
         RecordingNotifier webhookB = new RecordingNotifier("webhook");
-        MetricRegistry metricsB = new MetricRegistry();
-        metricsB.register("queue.depth", (Gauge<Integer>) depth::get);
         try (AlertEngine a = engine("pod-a", new RecordingNotifier("webhook"), RecordingNotifier.routingItself("am"), db.h2);
-                AlertEngine b = AlertEngine.builder(metricsB).clock(clock).dataSource(db.counting)
-                        .settings(AlertingSettings.builder().instance("pod-b").notifier(webhookB)
-                                .groupWait(Duration.ZERO).groupInterval(Duration.ZERO).build())
-                        .rules(RulePack.highQueueDepth("queue.depth", 100).forDuration(Duration.ZERO).build()).build()) {
+                AlertEngine b = replicaB(db, webhookB)) {
             a.silence(Map.of("alertname", "HighQueueDepth"), clock.instant().plus(Duration.ofHours(2)), "demo", "deploy");
             b.evaluate();
             assertThat(b.silences()).hasSize(1);
