@@ -61,7 +61,7 @@ public interface StateStore {
      * @return the store
      */
     static StateStore jdbc(DataSource dataSource) {
-        return new Jdbc(dataSource);
+        return new Jdbc(dataSource, Jdbc.NETWORK_TIMEOUT);
     }
 
     /**
@@ -76,11 +76,43 @@ public interface StateStore {
 
     /** The JDBC store. */
     final class Jdbc implements StateStore {
+        /**
+         * The longest wait for the database's answer on one of the store's connections: without it
+         * a read on a half-open connection (a partition that swallows packets, a frozen server)
+         * waits for ever, since pgjdbc's socket timeout is off by default, and the engine never
+         * reads the silences again (review 2026-11-26b, A1). Its statements are single-row or
+         * prefix reads and writes, far below this.
+         */
+        static final java.time.Duration NETWORK_TIMEOUT = java.time.Duration.ofSeconds(30);
+
         private final DataSource dataSource;
+        private final int networkTimeoutMillis;
         private volatile boolean created;
 
-        Jdbc(DataSource dataSource) {
+        Jdbc(DataSource dataSource, java.time.Duration networkTimeout) {
             this.dataSource = dataSource;
+            this.networkTimeoutMillis = (int) networkTimeout.toMillis();
+        }
+
+        /**
+         * A connection of the store: auto-commit, the table created, and every wait for the server
+         * bounded (HikariCP restores the pool's own network timeout when it is returned).
+         */
+        private Connection open() throws SQLException {
+            Connection c = dataSource.getConnection();
+            try {
+                try {
+                    c.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+                } catch (java.sql.SQLFeatureNotSupportedException e) {
+                    // a driver without socket timeouts (an embedded database): nothing to bound
+                }
+                c.setAutoCommit(true);
+                create(c);
+                return c;
+            } catch (SQLException | RuntimeException e) {
+                c.close();
+                throw e;
+            }
         }
 
         private void create(Connection c) throws SQLException {
@@ -89,8 +121,11 @@ public interface StateStore {
                     st.execute("CREATE TABLE IF NOT EXISTS bulwark_alert_state (state_key VARCHAR(300) PRIMARY KEY, "
                             + "body TEXT NOT NULL, updated_at TIMESTAMP NOT NULL)");
                 } catch (SQLException e) {
-                    // PostgreSQL's IF NOT EXISTS is not atomic: a replica creating it at the same moment wins.
-                    if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())) {
+                    // PostgreSQL's IF NOT EXISTS is not atomic: a replica creating it at the same moment wins,
+                    // and this one is told so as a unique violation (23505), a duplicate table (42P07) or
+                    // a duplicate row type (42710, "type ... already exists").
+                    if (!"23505".equals(e.getSQLState()) && !"42P07".equals(e.getSQLState())
+                            && !"42710".equals(e.getSQLState())) {
                         throw e;
                     }
                 }
@@ -100,9 +135,7 @@ public interface StateStore {
 
         @Override
         public Optional<String> load(String key) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
-                create(c);
+            try (Connection c = open()) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT body FROM bulwark_alert_state WHERE state_key = ?")) {
                     ps.setString(1, key);
                     try (ResultSet rs = ps.executeQuery()) {
@@ -117,9 +150,7 @@ public interface StateStore {
         @Override
         public java.util.Map<String, String> loadAll(String prefix) {
             java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
-                create(c);
+            try (Connection c = open()) {
                 try (PreparedStatement ps = c.prepareStatement(
                         "SELECT state_key, body FROM bulwark_alert_state WHERE state_key LIKE ? ESCAPE '!' ORDER BY state_key")) {
                     ps.setString(1, prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
@@ -137,9 +168,7 @@ public interface StateStore {
 
         @Override
         public void save(String key, String document) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
-                create(c);
+            try (Connection c = open()) {
                 boolean postgres = c.getMetaData().getDatabaseProductName().toLowerCase(java.util.Locale.ROOT)
                         .contains("postgres");
                 String sql = postgres
@@ -159,9 +188,7 @@ public interface StateStore {
 
         @Override
         public void delete(String key) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(true);
-                create(c);
+            try (Connection c = open()) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM bulwark_alert_state WHERE state_key = ?")) {
                     ps.setString(1, key);
                     ps.executeUpdate();
