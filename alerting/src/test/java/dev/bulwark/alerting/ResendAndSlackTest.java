@@ -47,9 +47,8 @@ class ResendAndSlackTest {
         }
     }
 
-    @Test
-    void slackGetsAJsonTextMessage() throws Exception {
-        List<String> bodies = new CopyOnWriteArrayList<>();
+    /** A started stand-in for Slack's incoming webhook at /services/T/B/x, keeping every body it gets. */
+    private static HttpServer slackRecordingInto(List<String> bodies) throws java.io.IOException {
         HttpServer slack = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         slack.createContext("/services/T/B/x", ex -> {
             bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -57,6 +56,13 @@ class ResendAndSlackTest {
             ex.close();
         });
         slack.start();
+        return slack;
+    }
+
+    @Test
+    void slackGetsAJsonTextMessage() throws Exception {
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer slack = slackRecordingInto(bodies);
         try {
             SlackNotifier notifier = new SlackNotifier(URI.create("http://127.0.0.1:" + slack.getAddress().getPort()
                     + "/services/T/B/x"));
@@ -74,13 +80,7 @@ class ResendAndSlackTest {
     @Test
     void slackGetsOneMessagePerGroupWithItsTitle() throws Exception {
         List<String> bodies = new CopyOnWriteArrayList<>();
-        HttpServer slack = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        slack.createContext("/services/T/B/x", ex -> {
-            bodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            ex.sendResponseHeaders(200, -1);
-            ex.close();
-        });
-        slack.start();
+        HttpServer slack = slackRecordingInto(bodies);
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("q1", (Gauge<Integer>) () -> 500);
         metrics.register("q2", (Gauge<Integer>) () -> 500);
