@@ -142,6 +142,9 @@ public final class AlertEngine implements AutoCloseable {
     private Future<Boolean> leaderCheck;
     /** The test alert sent last and not resolved yet, with when. Guarded by {@link #stateLock}. */
     private Alert testAlert;
+    /** When the last test alert was sent; null before the first. Guarded by {@link #stateLock}. */
+    private Instant lastTestAlertSent;
+    private final Duration testAlertMinInterval;
     private final java.net.URI heartbeatUrl;
     private final Duration heartbeatInterval;
     private final java.net.http.HttpClient heartbeatClient;
@@ -176,6 +179,7 @@ public final class AlertEngine implements AutoCloseable {
         this.signalTimeout = settings.signalTimeout();
         this.inhibitRules = List.copyOf(b.inhibitRules);
         this.muted = metrics.counter("bulwark.alerting.notifications.muted");
+        this.testAlertMinInterval = settings.testAlertMinInterval();
         this.heartbeatUrl = settings.heartbeatUrl();
         this.heartbeatInterval = settings.heartbeatInterval();
         this.heartbeatClient = heartbeatUrl == null ? null : java.net.http.HttpClient.newBuilder()
@@ -1069,29 +1073,55 @@ public final class AlertEngine implements AutoCloseable {
      * <p>The test alert proves the delivery path, so it <em>bypasses silences and inhibition</em>:
      * it reaches every notifier even while a silence matches its labels (a maintenance silence on
      * {@code instance}, say). It says so: when silences match it, its {@value #TEST_ALERT_SILENCES}
-     * annotation names them and the log line does too.
+     * annotation names them and the log line does too. Two things stop it, so that a script or a
+     * stolen admin session cannot page on-call in a loop:
+     * <ul>
+     *   <li>a silence that names it ({@code alertname=BulwarkTestAlert} among its matchers) and
+     *       matches it: the test alert is muted and 0 is returned;</li>
+     *   <li>another test alert of this engine less than {@link AlertingSettings#testAlertMinInterval()}
+     *       ago: {@link TestAlertTooSoonException}, saying when the next one is allowed (each
+     *       replica's engine counts its own).</li>
+     * </ul>
      *
-     * @return the number of notifiers it was queued for
+     * @return the number of notifiers it was queued for; 0 when a silence naming it mutes it
+     * @throws TestAlertTooSoonException when the last test alert was sent less than the minimum interval ago
      */
     public int sendTestAlert() {
         refreshSilences();
         Instant now = clock.instant();
         Map<String, String> labels = withInstance(Map.of("alertname", TEST_ALERT, "severity", Severity.INFO.label()));
         List<String> bypassed;
+        Alert alert;
         synchronized (stateLock) {
-            bypassed = silences.values().stream().filter(s -> s.activeAt(now) && s.matches(labels)).map(Silence::id).toList();
-        }
-        Map<String, String> annotations = new TreeMap<>();
-        annotations.put("summary", "Test alert from Bulwark: if you read this, delivery works");
-        if (!bypassed.isEmpty()) {
-            annotations.put(TEST_ALERT_SILENCES, "sent despite silence " + String.join(", ", bypassed)
-                    + ": a test alert bypasses silences to prove delivery");
-            LOG.info("Test alert sent although silence {} matches it (a test alert bypasses silences)", bypassed);
-        }
-        Alert alert = new Alert(fingerprint(TEST_ALERT, labels), TEST_ALERT, Severity.INFO, labels,
-                Map.copyOf(annotations), AlertState.FIRING, 1, now, now, null);
-        synchronized (stateLock) {
+            List<Silence> matching = silences.values().stream().filter(s -> s.activeAt(now) && s.matches(labels))
+                    .toList();
+            List<String> naming = matching.stream().filter(s -> TEST_ALERT.equals(s.matchers().get("alertname")))
+                    .map(Silence::id).toList();
+            if (!naming.isEmpty()) {
+                muted.inc();
+                LOG.info("Test alert not sent: silence {} names it (alertname={})", naming, TEST_ALERT);
+                return 0;
+            }
+            if (lastTestAlertSent != null && !testAlertMinInterval.isZero()) {
+                Instant allowed = lastTestAlertSent.plus(testAlertMinInterval);
+                if (now.isBefore(allowed)) {
+                    throw new TestAlertTooSoonException(Duration.between(now, allowed), testAlertMinInterval);
+                }
+            }
+            bypassed = matching.stream().map(Silence::id).toList();
+            Map<String, String> annotations = new TreeMap<>();
+            annotations.put("summary", "Test alert from Bulwark: if you read this, delivery works");
+            if (!bypassed.isEmpty()) {
+                annotations.put(TEST_ALERT_SILENCES, "sent despite silence " + String.join(", ", bypassed)
+                        + ": a test alert bypasses silences to prove delivery");
+            }
+            alert = new Alert(fingerprint(TEST_ALERT, labels), TEST_ALERT, Severity.INFO, labels,
+                    Map.copyOf(annotations), AlertState.FIRING, 1, now, now, null);
             testAlert = alert;
+            lastTestAlertSent = now;
+        }
+        if (!bypassed.isEmpty()) {
+            LOG.info("Test alert sent although silence {} matches it (a test alert bypasses silences)", bypassed);
         }
         int queued = 0;
         for (Delivery d : deliveries) {

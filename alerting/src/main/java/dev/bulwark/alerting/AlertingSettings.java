@@ -37,6 +37,7 @@ import java.util.Set;
  *   <tr><td>{@code ALERT_GROUP_INTERVAL_SECONDS}</td><td>300</td><td>wait before notifying new or resolved alerts of a notified group</td></tr>
  *   <tr><td>{@code ALERT_REPEAT_INTERVAL_MINUTES}</td><td>240</td><td>re-notify a group (or, for Alertmanager, an alert) that still fires unchanged after</td></tr>
  *   <tr><td>{@code ALERT_RESOLVED_RETENTION_MINUTES}</td><td>15</td><td>how long resolved alerts stay listed</td></tr>
+ *   <tr><td>{@code ALERT_TEST_MIN_INTERVAL_SECONDS}</td><td>60</td><td>shortest time between two test alerts of one engine (0 = no limit)</td></tr>
  *   <tr><td>{@code ALERT_QUEUE_CAPACITY}</td><td>100</td><td>notification groups queued per notifier</td></tr>
  *   <tr><td>{@code ALERT_RETRY_ATTEMPTS}</td><td>6</td><td>delivery attempts per group</td></tr>
  *   <tr><td>{@code ALERT_RETRY_INITIAL_BACKOFF_MS}, {@code ALERT_RETRY_MAX_BACKOFF_MS}</td><td>1000, 60000</td><td>backoff doubling from the first to the cap, ±20 % jitter</td></tr>
@@ -81,6 +82,13 @@ public final class AlertingSettings {
     /** The dead man's switch is pinged at most this often ({@code ALERT_HEARTBEAT_INTERVAL_SECONDS}): 60 s. */
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(60);
 
+    /**
+     * At most one test alert per this long per engine ({@code ALERT_TEST_MIN_INTERVAL_SECONDS}): 60 s,
+     * so a script or a stolen admin session cannot page on-call in a loop (review 2026-11-26, A3).
+     */
+    public static final Duration DEFAULT_TEST_ALERT_MIN_INTERVAL = Duration.ofSeconds(60);
+    static final Duration MAX_TEST_ALERT_MIN_INTERVAL = Duration.ofHours(1);
+
     static final Duration MIN_EVALUATION_INTERVAL = Duration.ofMillis(100);
     static final Duration MIN_REPEAT_INTERVAL = Duration.ofSeconds(1);
     static final Duration MAX_GROUP_WAIT = Duration.ofHours(1);
@@ -101,8 +109,10 @@ public final class AlertingSettings {
     private final List<String> groupBy;
     private final Duration groupWait;
     private final Duration groupInterval;
+    private final Duration testAlertMinInterval;
 
     private AlertingSettings(Builder b) {
+        this.testAlertMinInterval = b.testAlertMinInterval;
         this.groupBy = List.copyOf(b.groupBy);
         this.groupWait = b.groupWait;
         this.groupInterval = b.groupInterval;
@@ -189,6 +199,7 @@ public final class AlertingSettings {
         b.groupBy = groupBy;
         b.groupWait = groupWait;
         b.groupInterval = groupInterval;
+        b.testAlertMinInterval = testAlertMinInterval;
         return b;
     }
 
@@ -242,6 +253,7 @@ public final class AlertingSettings {
         r.duration("ALERT_SIGNAL_TIMEOUT_MS", ChronoUnit.MILLIS).ifPresent(b::signalTimeout);
         r.httpUrl("ALERT_HEARTBEAT_URL").ifPresent(b::heartbeatUrl);
         r.duration("ALERT_HEARTBEAT_INTERVAL_SECONDS", ChronoUnit.SECONDS).ifPresent(b::heartbeatInterval);
+        r.duration("ALERT_TEST_MIN_INTERVAL_SECONDS", ChronoUnit.SECONDS).ifPresent(b::testAlertMinInterval);
         r.integer("ALERT_RETRY_ATTEMPTS").ifPresent(b::maxAttempts);
         r.duration("ALERT_RETRY_INITIAL_BACKOFF_MS", ChronoUnit.MILLIS).ifPresent(b::initialBackoff);
         r.duration("ALERT_RETRY_MAX_BACKOFF_MS", ChronoUnit.MILLIS).ifPresent(b::maxBackoff);
@@ -346,6 +358,14 @@ public final class AlertingSettings {
         return heartbeatInterval;
     }
 
+    /**
+     * The shortest time between two test alerts of one engine ({@code ALERT_TEST_MIN_INTERVAL_SECONDS});
+     * zero allows every one.
+     */
+    public Duration testAlertMinInterval() {
+        return testAlertMinInterval;
+    }
+
     /** The settings as name/value pairs, for logs and health output; no secret is included. */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -364,6 +384,7 @@ public final class AlertingSettings {
         out.put("signalTimeoutMs", signalTimeout.toMillis());
         out.put("heartbeat", heartbeatUrl != null);
         out.put("heartbeatIntervalMs", heartbeatInterval.toMillis());
+        out.put("testAlertMinIntervalMs", testAlertMinInterval.toMillis());
         return out;
     }
 
@@ -390,8 +411,21 @@ public final class AlertingSettings {
         private List<String> groupBy = DEFAULT_GROUP_BY;
         private Duration groupWait = DEFAULT_GROUP_WAIT;
         private Duration groupInterval = DEFAULT_GROUP_INTERVAL;
+        private Duration testAlertMinInterval = DEFAULT_TEST_ALERT_MIN_INTERVAL;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the shortest time between two test alerts ({@link AlertEngine#sendTestAlert()}) of
+         * one engine; a test alert sooner is refused with {@link TestAlertTooSoonException}.
+         *
+         * @param interval zero (no limit) to 1 h (default {@link #DEFAULT_TEST_ALERT_MIN_INTERVAL})
+         * @return this
+         */
+        public Builder testAlertMinInterval(Duration interval) {
+            this.testAlertMinInterval = interval;
+            return this;
         }
 
         /**
@@ -600,6 +634,8 @@ public final class AlertingSettings {
             atLeast("heartbeatInterval (ALERT_HEARTBEAT_INTERVAL_SECONDS)", heartbeatInterval, Duration.ofSeconds(1));
             within("groupWait (ALERT_GROUP_WAIT_SECONDS)", groupWait, MAX_GROUP_WAIT);
             within("groupInterval (ALERT_GROUP_INTERVAL_SECONDS)", groupInterval, MAX_GROUP_INTERVAL);
+            within("testAlertMinInterval (ALERT_TEST_MIN_INTERVAL_SECONDS)", testAlertMinInterval,
+                    MAX_TEST_ALERT_MIN_INTERVAL);
             validateGroupBy(groupBy);
             if (instance != null && !instance.matches("[A-Za-z0-9._:-]{1,128}")) {
                 throw new IllegalArgumentException("instance (ALERT_INSTANCE) must be 1 to 128 letters, digits and "

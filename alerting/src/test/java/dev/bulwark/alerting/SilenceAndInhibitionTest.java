@@ -104,6 +104,26 @@ class SilenceAndInhibitionTest {
     }
 
     @Test
+    void aSilenceThatNamesTheTestAlertMutesItWithoutUsingUpTheMinimumInterval() {
+        RecordingNotifier webhook = new RecordingNotifier("webhook");
+        RecordingNotifier am = RecordingNotifier.routingItself("am");
+        try (AlertEngine engine = engine("pod-a", webhook, am, null)) {
+            Silence named = engine.silence(Map.of("alertname", "BulwarkTestAlert"), clock.instant().plus(Duration.ofHours(1)),
+                    "on-call", "someone is paging us with test alerts");
+            for (int i = 0; i < 5; i++) {
+                assertThat(engine.sendTestAlert()).as("muted: queued for no notifier").isZero();
+            }
+            engine.silence(Map.of("alertname", "BulwarkTestAlert", "instance", "pod-b"), clock.instant().plus(Duration.ofHours(1)),
+                    "on-call", "another replica's: does not match this one");
+            engine.expireSilence(named.id());
+            assertThat(engine.sendTestAlert()).as("the silence ended: sent, no interval used up by the muted ones")
+                    .isEqualTo(2);
+            Poll.until(Duration.ofSeconds(5), "delivered", () -> webhook.got.size() == 1 && am.got.size() == 1);
+            assertThat(webhook.got.get(0).kind()).isEqualTo(Notification.Kind.TEST);
+        }
+    }
+
+    @Test
     void aSilenceMadeOnOneReplicaHoldsOnTheOtherSharingTheDatabase() {
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:silences-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");

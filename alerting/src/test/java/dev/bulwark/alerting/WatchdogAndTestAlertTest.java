@@ -1,6 +1,7 @@
 package dev.bulwark.alerting;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.bulwark.testsupport.MutableClock;
@@ -60,5 +61,41 @@ class WatchdogAndTestAlertTest {
             engine.evaluate();
             assertThat(memory.got).hasSize(2);
         }
+    }
+
+    @Test
+    void aSecondTestAlertWithinTheMinimumIntervalIsRefusedWithWhenTheNextIsAllowed() {
+        try (AlertEngine engine = AlertEngine.builder(new MetricRegistry()).clock(clock)
+                .settings(AlertingSettings.builder().instance("pod-a").notifier(memory).build()).build()) {
+            assertThat(engine.sendTestAlert()).isEqualTo(1);
+            clock.advance(Duration.ofSeconds(20));
+            assertThatThrownBy(engine::sendTestAlert).isInstanceOfSatisfying(TestAlertTooSoonException.class, e -> {
+                assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(40));
+                assertThat(e.retryAfterSeconds()).isEqualTo(40);
+                assertThat(e.getMessage()).contains("ALERT_TEST_MIN_INTERVAL_SECONDS", "60 s", "in 40 s");
+            });
+            for (int i = 0; i < 50; i++) { // a loop: none of it reaches on-call
+                assertThatThrownBy(engine::sendTestAlert).isInstanceOf(TestAlertTooSoonException.class);
+            }
+            clock.advance(Duration.ofSeconds(40));
+            assertThat(engine.sendTestAlert()).as("allowed again after the interval").isEqualTo(1);
+            Poll.until(Duration.ofSeconds(5), "both delivered", () -> memory.got.size() >= 2);
+            assertThat(memory.got).filteredOn(n -> n.kind() == Notification.Kind.TEST).hasSize(2);
+        }
+    }
+
+    @Test
+    void aZeroMinimumIntervalAllowsEveryTestAlertAndOutOfRangeValuesAreRefused() {
+        try (AlertEngine engine = AlertEngine.builder(new MetricRegistry()).clock(clock)
+                .settings(AlertingSettings.builder().instance("pod-a").notifier(memory)
+                        .testAlertMinInterval(Duration.ZERO).build()).build()) {
+            assertThat(engine.sendTestAlert()).isEqualTo(1);
+            assertThat(engine.sendTestAlert()).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> AlertingSettings.fromEnvironment(java.util.Map.of("ALERT_TEST_MIN_INTERVAL_SECONDS", "7200")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("testAlertMinInterval (ALERT_TEST_MIN_INTERVAL_SECONDS)").hasMessageContaining("3600 s");
+        assertThat(AlertingSettings.fromEnvironment(java.util.Map.of("ALERT_TEST_MIN_INTERVAL_SECONDS", "5"))
+                .testAlertMinInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 }

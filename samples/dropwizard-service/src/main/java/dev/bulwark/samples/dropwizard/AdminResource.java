@@ -84,7 +84,7 @@ public final class AdminResource {
     @POST
     @Path("alerts/test")
     public Response testAlert() {
-        return new Answers().json(202, Map.of("queuedFor", alerts.sendTestAlert()));
+        return new Answers().json(202, ContractViews.testAlert(alerts));
     }
 
     /**

@@ -56,7 +56,12 @@ final class Answers implements AuthResponse {
 
     /** The contract's JSON error. */
     static Response error(ContractFailure failure) {
-        return Response.status(failure.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(failure.body()).build();
+        Response.ResponseBuilder b = Response.status(failure.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(failure.body());
+        if (failure.retryAfterSeconds() > 0) {
+            b.header("Retry-After", Long.toString(failure.retryAfterSeconds()));
+        }
+        return b.build();
     }
 
     private Response.ResponseBuilder with(Response.ResponseBuilder builder) {

@@ -267,7 +267,7 @@ public final class HardenedService implements AutoCloseable {
         server.createContext("/admin/alerts", Http.guarded("GET", ex -> Http.json(ex, 200, ContractViews.alerts(alerts))))
                 .getFilters().addAll(List.of(counting, admin));
         server.createContext("/admin/alerts/test", Http.guarded("POST", ex -> Http.json(ex, 202,
-                Map.of("queuedFor", alerts.sendTestAlert())))).getFilters().addAll(List.of(counting, admin));
+                ContractViews.testAlert(alerts)))).getFilters().addAll(List.of(counting, admin));
         HttpHandler listSilences = Http.guarded("GET", ex -> Http.json(ex, 200, ContractViews.silences(alerts.silences())));
         HttpHandler addSilence = Http.guarded("POST", this::addSilence);
         HttpHandler endSilence = Http.guarded("DELETE", this::endSilence);

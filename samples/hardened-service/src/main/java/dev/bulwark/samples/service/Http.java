@@ -76,6 +76,9 @@ final class Http {
 
     private static void error(HttpExchange exchange, ContractFailure failure) {
         try {
+            if (failure.retryAfterSeconds() > 0) {
+                exchange.getResponseHeaders().set("Retry-After", Long.toString(failure.retryAfterSeconds()));
+            }
             json(exchange, failure.status(), failure.body());
         } catch (IOException | RuntimeException e) {
             LOG.debug("Could not send error {}: {}", failure.status(), e.toString());

@@ -4,6 +4,7 @@ import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import dev.bulwark.alerting.Alert;
 import dev.bulwark.alerting.AlertEngine;
+import dev.bulwark.alerting.TestAlertTooSoonException;
 import dev.bulwark.alerting.Silence;
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupManager;
@@ -162,6 +163,22 @@ public final class ContractViews {
         out.put("newestGoodAgeSeconds", backups.newestGoodAge().map(Duration::toSeconds).orElse(null));
         out.put("backups", list);
         return out;
+    }
+
+    /**
+     * Sends a test alert: {@code {"queuedFor": n}} (0 when a silence naming the test alert mutes it).
+     *
+     * @param alerts the engine
+     * @return the answer's body
+     * @throws ContractFailure 429 {@code test_alert_too_soon} with {@code Retry-After} when this
+     *         replica sent one less than {@code ALERT_TEST_MIN_INTERVAL_SECONDS} ago
+     */
+    public static Map<String, Object> testAlert(AlertEngine alerts) {
+        try {
+            return Map.of("queuedFor", alerts.sendTestAlert());
+        } catch (TestAlertTooSoonException e) {
+            throw new ContractFailure(429, "test_alert_too_soon", e.getMessage(), e.retryAfterSeconds());
+        }
     }
 
     /**

@@ -261,7 +261,7 @@ class ContractController {
 
     @PostMapping("/admin/alerts/test")
     ResponseEntity<byte[]> testAlert() {
-        return ContractErrors.json(202, Map.of("queuedFor", alerts.sendTestAlert()));
+        return ContractErrors.json(202, ContractViews.testAlert(alerts));
     }
 
     @GetMapping("/admin/alerts/silences")

@@ -50,7 +50,14 @@ class ContractErrors implements ErrorController {
 
     @ExceptionHandler(ContractFailure.class)
     ResponseEntity<byte[]> failure(ContractFailure f) {
-        return json(f.status(), f.body());
+        ResponseEntity<byte[]> r = json(f.status(), f.body());
+        if (f.retryAfterSeconds() > 0) {
+            HttpHeaders headers = new HttpHeaders();
+            headers.putAll(r.getHeaders());
+            headers.set("Retry-After", Long.toString(f.retryAfterSeconds()));
+            return new ResponseEntity<>(r.getBody(), headers, r.getStatusCode());
+        }
+        return r;
     }
 
     @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
