@@ -95,6 +95,17 @@ public final class AlertEngine implements AutoCloseable {
      * (a silence written by a replica of an older version, or edited by hand, is found within it).
      */
     static final Duration SILENCE_FULL_READ_INTERVAL = Duration.ofMinutes(5);
+    /**
+     * The saved state of a replica not saved for this long is deleted by any other replica: 7 days.
+     * Replica names change with every deployment (pod names), so without it the state of every
+     * replica that ever ran would stay in the database. A live replica saves its state at least
+     * daily ({@link #STATE_REFRESH}), so only replicas that are gone lose theirs.
+     */
+    public static final Duration INSTANCE_STATE_RETENTION = Duration.ofDays(7);
+    /** A replica saves its state at least this often, changed or not, to show it is alive. */
+    static final Duration STATE_REFRESH = Duration.ofDays(1);
+    /** How often a replica deletes the state of replicas gone longer than the retention. */
+    static final Duration STALE_STATE_SWEEP = Duration.ofHours(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     static final String EVALUATION_FAILED = "RuleEvaluationFailed";
@@ -139,6 +150,10 @@ public final class AlertEngine implements AutoCloseable {
     private final AtomicReference<String[]> toSave = new AtomicReference<>();
     private volatile boolean leading;
     private volatile boolean dirty;
+    /** When the state was last handed to the persister; null before the first. Evaluation thread only. */
+    private Instant lastPersist;
+    /** When the persister last deleted gone replicas' state; null before the first. Persister thread only. */
+    private Instant lastSweep;
     private Future<Boolean> leaderCheck;
     /** The test alert sent last and not resolved yet, with when. Guarded by {@link #stateLock}. */
     private Alert testAlert;
@@ -507,8 +522,12 @@ public final class AlertEngine implements AutoCloseable {
             resendFiring(now);
             resolveTestAlert(now);
             heartbeat(now);
+            if (store != null && (lastPersist == null || !now.isBefore(lastPersist.plus(STATE_REFRESH)))) {
+                dirty = true; // saved at least daily, changed or not, so no other replica takes it for gone
+            }
             if (dirty) {
                 dirty = false;
+                lastPersist = now;
                 persist();
             }
             return changes;
@@ -939,6 +958,20 @@ public final class AlertEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             dirty = true;
             LOG.warn("Alert state not saved (retried at the next evaluation): {}", e.toString());
+            return;
+        }
+        Instant now = clock.instant();
+        if (lastSweep == null || !now.isBefore(lastSweep.plus(STALE_STATE_SWEEP))) {
+            lastSweep = now;
+            try {
+                int deleted = store.deleteOlderThan("instance:", INSTANCE_STATE_RETENTION);
+                if (deleted > 0) {
+                    LOG.info("Deleted the saved alert state of {} replica(s) not seen for {} days", deleted,
+                            INSTANCE_STATE_RETENTION.toDays());
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Old replicas' alert state not deleted (retried in an hour): {}", e.toString());
+            }
         }
     }
 

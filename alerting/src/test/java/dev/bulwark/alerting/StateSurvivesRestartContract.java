@@ -26,6 +26,15 @@ abstract class StateSurvivesRestartContract {
     /** Where the engine keeps its state; the same place for every engine of one test. */
     abstract AlertEngine.Builder persisted(AlertEngine.Builder builder);
 
+    /** The same place as a store, to plant and read documents. */
+    abstract dev.bulwark.alerting.internal.StateStore store();
+
+    /** Makes the document under a key look saved this much earlier, by the store's own clock. */
+    abstract void age(String key, Duration by) throws Exception;
+
+    /** Whether the document under a key was saved within the last hour, by the store's own clock. */
+    abstract boolean savedWithinAnHour(String key);
+
     AlertEngine engine(RecordingNotifier receiver) {
         MetricRegistry metrics = new MetricRegistry();
         metrics.register("queue.depth", (Gauge<Integer>) depth::get);
@@ -96,6 +105,33 @@ abstract class StateSurvivesRestartContract {
             Poll.until(Duration.ofSeconds(5), "the resolve delivered after the restart", () -> !after.got.isEmpty());
             assertThat(after.seen()).containsExactly("HighQueueDepth/RESOLVED");
             assertThat(restarted.evaluate()).isEmpty();
+        }
+    }
+
+    @Test
+    void theStateOfAReplicaGoneForAWeekIsDeletedAndAnIdleReplicaKeepsItsOwnFresh() throws Exception {
+        String gone = "instance:gone-" + instance;
+        String recent = "instance:recent-" + instance;
+        String own = "instance:" + instance;
+        store().save(gone, "{\"alerts\":[]}");
+        store().save(recent, "{\"alerts\":[]}");
+        age(gone, Duration.ofDays(8));
+        age(recent, Duration.ofDays(6));
+        try (AlertEngine engine = engine(new RecordingNotifier("receiver"))) {
+            engine.evaluate(); // nothing fires: saved anyway (the first evaluation), then the sweep
+            Poll.until(Duration.ofSeconds(5), "a week-old replica's state deleted", () -> store().load(gone).isEmpty());
+            assertThat(store().load(recent)).as("six days old: kept").isPresent();
+            assertThat(store().load(own)).isPresent();
+
+            // idle for a day, nothing changed: its own state is saved again, so no replica deletes it
+            age(own, Duration.ofDays(8));
+            clock.advance(Duration.ofDays(1).plusMinutes(1));
+            engine.evaluate();
+            Poll.until(Duration.ofSeconds(5), "its own state refreshed", () -> savedWithinAnHour(own));
+            assertThat(store().load(own)).isPresent();
+        } finally {
+            store().delete(recent);
+            store().delete(own);
         }
     }
 }

@@ -54,6 +54,17 @@ public interface StateStore {
     void delete(String key);
 
     /**
+     * Deletes the documents under a prefix that were last saved longer ago than an age, by the
+     * store's own clock (the database's, the file system's): the state of replicas that are gone.
+     *
+     * @param prefix the key prefix
+     * @param age how long ago at least
+     * @return how many were deleted
+     * @throws UncheckedIOException when the store cannot be written
+     */
+    int deleteOlderThan(String prefix, java.time.Duration age);
+
+    /**
      * A store in the service's database: table {@code bulwark_alert_state}, created when missing
      * (PostgreSQL and H2).
      *
@@ -187,6 +198,22 @@ public interface StateStore {
         }
 
         @Override
+        public int deleteOlderThan(String prefix, java.time.Duration age) {
+            try (Connection c = open()) {
+                // the database's clock on both sides: updated_at is written as CURRENT_TIMESTAMP
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM bulwark_alert_state WHERE state_key LIKE ? "
+                        + "ESCAPE '!' AND updated_at < LOCALTIMESTAMP - CAST(? AS INTEGER) * INTERVAL '1' SECOND")) {
+                    ps.setString(1, prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+                    ps.setInt(2, Math.toIntExact(age.toSeconds()));
+                    return ps.executeUpdate();
+                }
+            } catch (SQLException e) {
+                throw new UncheckedIOException(new IOException("cannot delete old alert state '" + prefix + "*': "
+                        + e.getMessage(), e));
+            }
+        }
+
+        @Override
         public void delete(String key) {
             try (Connection c = open()) {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM bulwark_alert_state WHERE state_key = ?")) {
@@ -289,6 +316,28 @@ public interface StateStore {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        public int deleteOlderThan(String prefix, java.time.Duration age) {
+            String start = baseName(prefix);
+            if (!Files.isDirectory(directory)) {
+                return 0;
+            }
+            java.time.Instant before = java.time.Instant.now().minus(age); // the file system's clock, as its times
+            int deleted = 0;
+            try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+                for (Path f : files.toList()) {
+                    String name = String.valueOf(f.getFileName());
+                    if (name.startsWith(start) && name.endsWith(".json")
+                            && Files.getLastModifiedTime(f).toInstant().isBefore(before) && Files.deleteIfExists(f)) {
+                        deleted++;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return deleted;
         }
 
         @Override
