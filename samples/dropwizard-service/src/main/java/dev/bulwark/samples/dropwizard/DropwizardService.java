@@ -14,6 +14,7 @@ import dev.bulwark.pool.ConnectionPoolMonitor;
 import dev.bulwark.pool.PoolSettings;
 import dev.bulwark.samples.support.ContractMetrics;
 import dev.bulwark.samples.support.Notes;
+import dev.bulwark.samples.support.RequestCountingFilter;
 import dev.bulwark.samples.support.SampleModules;
 import dev.bulwark.samples.support.SampleSandbox;
 import dev.bulwark.samples.support.ServiceSettings;
