@@ -19,9 +19,14 @@ class StateInFilesTest extends StateSurvivesRestartContract {
         return builder.stateDirectory(dataDir);
     }
 
+    private StateStore store;
+
     @Override
     StateStore store() {
-        return StateStore.files(dataDir);
+        if (store == null) {
+            store = StateStore.files(dataDir);
+        }
+        return store;
     }
 
     private Path file(String key) {
@@ -42,5 +47,15 @@ class StateInFilesTest extends StateSurvivesRestartContract {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTemporaryFileLeftByAKilledSaveIsRemovedButNotOneBeingWrittenByAnotherEngine() throws Exception {
+        Path left = Files.writeString(dataDir.resolve(".alert-state-1.tmp"), "{\"alerts\":");
+        Files.setLastModifiedTime(left, FileTime.from(Instant.now().minus(Duration.ofMinutes(2))));
+        Path writing = Files.writeString(dataDir.resolve(".alert-state-2.tmp"), "{\"alerts\":");
+        StateStore.files(dataDir);
+        org.assertj.core.api.Assertions.assertThat(left).doesNotExist();
+        org.assertj.core.api.Assertions.assertThat(writing).exists();
     }
 }

@@ -236,8 +236,11 @@ public interface StateStore {
                 try (java.util.stream.Stream<Path> files = Files.list(directory)) {
                     for (Path f : files.toList()) {
                         String name = String.valueOf(f.getFileName());
-                        if (name.startsWith(".alert-state-") && name.endsWith(".tmp")) {
-                            Files.deleteIfExists(f); // left by a process killed mid-save
+                        // left by a process killed mid-save; a minute old, so not one another engine
+                        // sharing the directory is writing right now
+                        if (name.startsWith(".alert-state-") && name.endsWith(".tmp") && Files.getLastModifiedTime(f)
+                                .toInstant().isBefore(java.time.Instant.now().minus(java.time.Duration.ofMinutes(1)))) {
+                            Files.deleteIfExists(f);
                         }
                     }
                 } catch (IOException e) {
