@@ -48,14 +48,4 @@ class StateInFilesTest extends StateSurvivesRestartContract {
             throw new IllegalStateException(e);
         }
     }
-
-    @org.junit.jupiter.api.Test
-    void aTemporaryFileLeftByAKilledSaveIsRemovedButNotOneBeingWrittenByAnotherEngine() throws Exception {
-        Path left = Files.writeString(dataDir.resolve(".alert-state-1.tmp"), "{\"alerts\":");
-        Files.setLastModifiedTime(left, FileTime.from(Instant.now().minus(Duration.ofMinutes(2))));
-        Path writing = Files.writeString(dataDir.resolve(".alert-state-2.tmp"), "{\"alerts\":");
-        StateStore.files(dataDir);
-        org.assertj.core.api.Assertions.assertThat(left).doesNotExist();
-        org.assertj.core.api.Assertions.assertThat(writing).exists();
-    }
 }

@@ -41,9 +41,13 @@ class StateStoreFilesTest {
     }
 
     @Test
-    void tempFilesOfAProcessKilledMidSaveAreRemovedAtStart() throws IOException {
-        Files.writeString(dir.resolve(".alert-state-123.tmp"), "{\"partial");
+    void tempFilesOfAProcessKilledMidSaveAreRemovedAtStartButNotOneAnotherEngineIsWriting() throws IOException {
+        Path left = Files.writeString(dir.resolve(".alert-state-123.tmp"), "{\"partial");
+        Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofMinutes(2))));
+        Path writing = Files.writeString(dir.resolve(".alert-state-456.tmp"), "{\"partial");
         StateStore.files(dir);
-        assertThat(tempFiles()).isZero();
+        assertThat(left).doesNotExist();
+        assertThat(writing).as("a minute old at least before it counts as left over").exists();
     }
 }
