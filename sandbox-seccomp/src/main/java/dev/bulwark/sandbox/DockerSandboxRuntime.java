@@ -1135,6 +1135,11 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 duration, peak.get() > 0 ? peak.get() : -1, out.total(), err.total());
     }
 
+    /** Whether runs go through the raw Unix-socket client (false: docker-java, for TCP and TLS engines). */
+    boolean rawHotPath() {
+        return raw != null;
+    }
+
     /** Largest stdin written on the run's watch thread itself: a fresh Unix socket's send buffer takes it without blocking. */
     static final int INLINE_STDIN_BYTES = 16 * 1024;
     /** When the first memory sample is taken (runs shorter than this get none, as with the engine's 1 s stats stream). */
