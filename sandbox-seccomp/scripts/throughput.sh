@@ -17,7 +17,7 @@ for t in $THREADS; do
   echo "== $t caller(s), $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   java -cp "$cp" org.openjdk.jmh.Main 'SandboxBenchmark\.(bulwarkSandboxRunWarmPoolSaturated|dockerRunCli)$' \
       -f 1 -wi 1 -w 5 -i "$ITER" -r 10 -bm thrpt -tu s -t "$t" -rf json -rff "$out/t$t.json" \
-      | grep -E '^(Benchmark|SandboxBenchmark)'
+      | grep -E '^(Benchmark +Mode|SandboxBenchmark)'
   echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 python3 - "$out" $THREADS <<'PY'

@@ -186,12 +186,18 @@ class HttpReaderTest {
         byte[] stream = concat(header, new byte[3 * 1024 * 1024]);
         CappedBuffer out = new CappedBuffer(1024);
         int[] largestSlice = {0};
+        HttpReader reader = reader(stream);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
 
-        assertThatThrownBy(() -> reader(stream).demux((s, d, o, n) -> {
+        assertThatThrownBy(() -> reader.demux((s, d, o, n) -> {
             largestSlice[0] = Math.max(largestSlice[0], n);
             out.append(d, o, n);
         })).isInstanceOf(EOFException.class).hasMessageContaining("middle of a frame");
 
+        assertThat(threads.getCurrentThreadAllocatedBytes() - allocatedBefore)
+                .as("bytes allocated while reading a frame that claims 4 GiB (3 MiB present)").isLessThan(1024 * 1024);
         assertThat(largestSlice[0]).as("slices handed out never exceed the read buffer").isLessThanOrEqualTo(64 * 1024);
         assertThat(out.text()).hasSize(1024);
         assertThat(out.total()).isEqualTo(3L * 1024 * 1024);
@@ -246,9 +252,15 @@ class HttpReaderTest {
             }
         };
         CappedBuffer out = new CappedBuffer(1024 * 1024);
+        HttpReader reader = new HttpReader(Channels.newChannel(endless));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
 
-        new HttpReader(Channels.newChannel(endless)).demux((s, d, o, n) -> out.append(d, o, n));
+        reader.demux((s, d, o, n) -> out.append(d, o, n));
 
+        assertThat(threads.getCurrentThreadAllocatedBytes() - allocatedBefore)
+                .as("bytes allocated while reading an 80 MiB flood into a 1 MiB cap").isLessThan(8L * 1024 * 1024);
         assertThat(out.text()).hasSize(1024 * 1024);
         assertThat(out.total()).isEqualTo(frames * 4096);
         assertThat(out.truncated()).isTrue();
