@@ -41,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each request in a fresh Docker container (docker-java over the engine's Unix socket or
- * {@code DOCKER_HOST}): no network, read-only root, one capped tmpfs budget for {@code /tmp} and a
+ * Runs each request in a fresh Docker container (on an engine's Unix socket a run's calls go
+ * through a small raw HTTP/1.1 client, everything else and TCP/TLS engines through docker-java): no network, read-only root, one capped tmpfs budget for {@code /tmp} and a
  * small {@code /dev/shm}, all capabilities dropped, no-new-privileges, non-root user, an init as
  * PID 1 that reaps zombies, pids / memory (swap = memory) / CPU limits, file-size, open-file, core
  * (0) and locked-memory (0) ulimits, an engine-side output log capped at {@value #ENGINE_LOG_MAX}

@@ -187,30 +187,16 @@ public final class HttpReader {
 
     private byte[] chunked(int max) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] c = chunk(max, false); c != null; c = chunk(max - out.size(), false)) {
+        for (byte[] c = chunk(max); c != null; c = chunk(max - out.size())) {
             out.write(c, 0, c.length);
         }
         return out.toByteArray();
     }
 
-    /**
-     * Reads the next chunk of a chunked body whose head was just read, for streaming responses
-     * (one JSON document per chunk); at most {@code max} bytes.
-     *
-     * @param max most bytes accepted for this chunk
-     * @return the chunk, or null at the end of the body or of the connection
-     * @throws IOException on a malformed or oversized chunk, or a connection closed inside one
-     */
-    public byte[] nextChunk(int max) throws IOException {
-        return chunk(max, true);
-    }
-
-    private byte[] chunk(int max, boolean endOfStreamEnds) throws IOException {
+    /** The next chunk of a chunked body, at most {@code max} bytes; null after the last one. */
+    private byte[] chunk(int max) throws IOException {
         String sizeLine = line(64, "a chunk size");
         if (sizeLine == null) {
-            if (endOfStreamEnds) {
-                return null;
-            }
             throw new EOFException("the engine closed the connection in the middle of a chunked body");
         }
         int semi = sizeLine.indexOf(';');
