@@ -41,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs each request in a fresh Docker container (docker-java over the engine's Unix socket or
- * {@code DOCKER_HOST}): no network, read-only root, one capped tmpfs budget for {@code /tmp} and a
+ * Runs each request in a fresh Docker container (on an engine's Unix socket a run's calls go
+ * through a small raw HTTP/1.1 client, everything else and TCP/TLS engines through docker-java): no network, read-only root, one capped tmpfs budget for {@code /tmp} and a
  * small {@code /dev/shm}, all capabilities dropped, no-new-privileges, non-root user, an init as
  * PID 1 that reaps zombies, pids / memory (swap = memory) / CPU limits, file-size, open-file, core
  * (0) and locked-memory (0) ulimits, an engine-side output log capped at {@value #ENGINE_LOG_MAX}
@@ -179,6 +179,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     /** Whether the engine runs the containers under gVisor (runsc); null until probed. */
     private volatile Boolean gvisor;
     private final javax.net.ssl.SSLContext tlsContext;
+    /**
+     * The hot path's engine client (raw HTTP over the engine's Unix socket), or null for a TCP or
+     * TLS engine: docker-java then makes every call.
+     */
+    private final dev.bulwark.sandbox.internal.EngineClient raw;
+    /** The create body's fixed part for the current profile and pids limit; rebuilt when the probe changes them. */
+    private volatile CreateTemplate createTemplate;
     private final java.util.concurrent.BlockingQueue<Warm> warm = new java.util.concurrent.LinkedBlockingQueue<>();
     /** Warm pool refills, removal of used warm containers, periodic reaping; started by check(). */
     private volatile java.util.concurrent.ScheduledExecutorService background;
@@ -275,6 +282,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                     + " controls the host; use the Unix socket or TLS (SANDBOX_DOCKER_CERT_PATH)", settings.dockerHost());
         }
         this.docker = DockerClientImpl.getInstance(config, http);
+        java.nio.file.Path socket = tls ? null : dev.bulwark.sandbox.internal.EngineClient.unixSocket(settings.dockerHost());
+        this.raw = socket == null || b.dockerJavaOnly ? null : new dev.bulwark.sandbox.internal.EngineClient(socket);
         this.seccomp = settings.profile().toJson();
     }
 
@@ -308,6 +317,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private String owner;
         private boolean dropProfileForTest;
+        private boolean dockerJavaOnly;
 
         private Builder(SandboxSettings settings) {
             this.settings = settings;
@@ -351,6 +361,12 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         /** Runs containers unconfined (tests: an engine or OCI runtime that silently drops the profile). */
         Builder dropProfileForTest() {
             this.dropProfileForTest = true;
+            return this;
+        }
+
+        /** Makes every engine call through docker-java, as for a TCP or TLS engine (tests, benchmarks). */
+        Builder dockerJavaOnly() {
+            this.dockerJavaOnly = true;
             return this;
         }
 
@@ -647,7 +663,11 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             String id = create(List.of("python3", "-c", WARM_BOOTSTRAP, Long.toString(WARM_MAX_IDLE.toSeconds())),
                     "/tmp", null, settings.timeout(), WARM_MAX_IDLE.plus(settings.timeout()), false);
             try {
-                docker.startContainerCmd(id).exec();
+                if (raw != null) {
+                    raw.start(id);
+                } else {
+                    docker.startContainerCmd(id).exec();
+                }
             } catch (RuntimeException e) {
                 remove(id);
                 throw e;
@@ -976,6 +996,15 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             cmd = wrapped;
         }
         long cpuSeconds = cpuSeconds(runLimit, settings.cpus());
+        if (raw != null) {
+            try {
+                return raw.create(createBody(cmd, workDir, volume, cpuSeconds, span));
+            } catch (NotFoundException e) {
+                throw imageMissing(e);
+            } catch (RuntimeException e) {
+                throw new SandboxException("cannot create the sandbox container: " + e.getMessage(), e);
+            }
+        }
         long shm = shmBytes(settings.tmpfsBytes());
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
@@ -1021,6 +1050,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     }
 
     private SandboxResult runCreated(String id, byte[] stdinBytes, Duration limit, boolean alreadyStarted) {
+        if (raw != null) {
+            return runCreatedRaw(id, stdinBytes, limit, alreadyStarted);
+        }
         CappedBuffer out = new CappedBuffer(settings.outputLimitBytes());
         CappedBuffer err = new CappedBuffer(settings.outputLimitBytes());
         Output attach = null;
@@ -1103,6 +1135,261 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                 duration, peak.get() > 0 ? peak.get() : -1, out.total(), err.total());
     }
 
+    /** Whether runs go through the raw Unix-socket client (false: docker-java, for TCP and TLS engines). */
+    boolean rawHotPath() {
+        return raw != null;
+    }
+
+    /** Largest stdin written on the run's watch thread itself: a fresh Unix socket's send buffer takes it without blocking. */
+    static final int INLINE_STDIN_BYTES = 16 * 1024;
+    /** When the first memory sample is taken (runs shorter than this get none, as with the engine's 1 s stats stream). */
+    static final Duration FIRST_MEMORY_SAMPLE = Duration.ofMillis(300);
+    /** Interval of the memory samples while a run lasts. */
+    static final Duration MEMORY_SAMPLE_INTERVAL = Duration.ofSeconds(1);
+    /** How long a killed container may take to end before the run stops waiting for its output. */
+    static final Duration KILL_GRACE = Duration.ofSeconds(30);
+
+    /** The create body's fixed part, for one profile (as sent) and one runtime kind. */
+    private record CreateTemplate(String seccomp, boolean gvisor, String prefix) {
+    }
+
+    /**
+     * The body of {@code POST /containers/create}: the same container as docker-java's create below
+     * (every limit, the profile, the log cap, the lease); the fixed part is serialised once, only the
+     * command, working directory, input volume, CPU-time limit and labels per run.
+     */
+    private byte[] createBody(List<String> cmd, String workDir, String volume, long cpuSeconds, Duration span) {
+        String profile = dropProfileForTest ? "unconfined" : seccomp;
+        boolean underGvisor = Boolean.TRUE.equals(gvisor);
+        CreateTemplate t = createTemplate;
+        if (t == null || !t.seccomp().equals(profile) || t.gvisor() != underGvisor) {
+            t = new CreateTemplate(profile, underGvisor, createPrefix(profile, underGvisor));
+            createTemplate = t;
+        }
+        StringBuilder b = new StringBuilder(t.prefix().length() + 512).append(t.prefix());
+        b.append("{\"Name\":\"cpu\",\"Soft\":").append(cpuSeconds).append(",\"Hard\":").append(cpuSeconds).append("}]");
+        if (volume != null) {
+            // no ":ro": see the docker-java path
+            b.append(",\"Binds\":[").append(quote(volume + ":/work")).append(']');
+        }
+        b.append("},\"Cmd\":[");
+        for (int i = 0; i < cmd.size(); i++) {
+            b.append(i == 0 ? "" : ",").append(quote(cmd.get(i)));
+        }
+        b.append("],\"WorkingDir\":").append(quote(workDir)).append(",\"Labels\":{");
+        boolean first = true;
+        for (Map.Entry<String, String> l : labels(span).entrySet()) {
+            b.append(first ? "" : ",").append(quote(l.getKey())).append(':').append(quote(l.getValue()));
+            first = false;
+        }
+        return b.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Everything of the create body up to the CPU-time ulimit: image, user, environment, stdio, the host config. */
+    private String createPrefix(String profile, boolean underGvisor) {
+        long shm = shmBytes(settings.tmpfsBytes());
+        Map<String, Object> top = new java.util.LinkedHashMap<>();
+        top.put("Image", settings.image());
+        top.put("User", settings.user());
+        top.put("Env", List.of("HOME=/tmp", "PYTHONDONTWRITEBYTECODE=1", "TMPDIR=/tmp"));
+        top.put("NetworkDisabled", true);
+        top.put("OpenStdin", true);
+        top.put("StdinOnce", true);
+        top.put("AttachStdin", true);
+        top.put("AttachStdout", true);
+        top.put("AttachStderr", true);
+        Map<String, Object> host = new java.util.LinkedHashMap<>();
+        host.put("NetworkMode", "none");
+        host.put("Init", true);
+        host.put("ReadonlyRootfs", true);
+        host.put("Tmpfs", Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + (settings.tmpfsBytes() - shm)));
+        host.put("ShmSize", shm);
+        host.put("LogConfig", Map.of("Type", "local",
+                "Config", Map.of("max-size", ENGINE_LOG_MAX, "max-file", "1", "compress", "false")));
+        host.put("CapDrop", List.of("ALL"));
+        host.put("SecurityOpt", List.of("no-new-privileges", "seccomp=" + profile));
+        host.put("PidsLimit", enginePidsLimit(settings.pids(), underGvisor));
+        host.put("Memory", settings.memoryBytes());
+        host.put("MemorySwap", settings.memoryBytes());
+        host.put("NanoCpus", (long) (settings.cpus() * 1_000_000_000L));
+        settings.runtime().ifPresent(r -> host.put("Runtime", r));
+        List<Map<String, Object>> ulimits = List.of(
+                Map.of("Name", "fsize", "Soft", settings.fileSizeBytes(), "Hard", settings.fileSizeBytes()),
+                Map.of("Name", "nofile", "Soft", settings.openFiles(), "Hard", settings.openFiles()),
+                Map.of("Name", "core", "Soft", 0, "Hard", 0), Map.of("Name", "memlock", "Soft", 0, "Hard", 0));
+        try {
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            String topJson = json.writeValueAsString(top);
+            String hostJson = json.writeValueAsString(host);
+            String limits = json.writeValueAsString(ulimits);
+            return topJson.substring(0, topJson.length() - 1) + ",\"HostConfig\":" + hostJson.substring(0, hostJson.length() - 1)
+                    + ",\"Ulimits\":" + limits.substring(0, limits.length() - 1) + ",";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SandboxException("cannot serialise the sandbox container's settings: " + e.getMessage(), e);
+        }
+    }
+
+    private static String quote(String s) {
+        return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
+    }
+
+    /**
+     * The hot path over the engine's Unix socket: one attach for stdin, stdout and stderr (made
+     * before the start, as the CLI does), the start, the output demultiplexed into the capped
+     * buffers until the container's streams close, then one inspect for the exit code and the OOM
+     * flag (a wait only when the streams closed before the container ended). A watch thread writes
+     * stdin, samples the memory while the run lasts, kills the container at the deadline and, if
+     * the engine still has not ended it {@link #KILL_GRACE} later, closes the connections.
+     */
+    private SandboxResult runCreatedRaw(String id, byte[] stdinBytes, Duration limit, boolean alreadyStarted) {
+        CappedBuffer out = new CappedBuffer(settings.outputLimitBytes());
+        CappedBuffer err = new CappedBuffer(settings.outputLimitBytes());
+        dev.bulwark.sandbox.internal.EngineClient.Attached attach = raw.attach(id);
+        RunWatch watch = null;
+        try {
+            long started = System.nanoTime();
+            if (!alreadyStarted) {
+                raw.start(id);
+            }
+            watch = new RunWatch(id, attach, stdinBytes, started + limit.toNanos());
+            threads.newThread(watch).start();
+            try {
+                attach.reader().demux((stream, data, off, len) -> (stream == 2 ? err : out).append(data, off, len));
+            } catch (IOException e) {
+                if (!watch.abandoned) {
+                    throw new SandboxException("the output stream of sandbox container " + id + " broke: "
+                            + e.getMessage(), e);
+                }
+            }
+            dev.bulwark.sandbox.internal.EngineClient.State state = raw.inspect(id);
+            if (state.running() && !watch.abandoned) {
+                // every process closed its stdout and stderr but the container still runs: wait for its end
+                java.nio.channels.SocketChannel channel = raw.connect();
+                watch.alsoClose(channel);
+                try {
+                    raw.await(channel, id);
+                } catch (IOException e) {
+                    if (!watch.abandoned) {
+                        throw new SandboxException("waiting for sandbox container " + id + " failed: " + e.getMessage(), e);
+                    }
+                } finally {
+                    closeQuietly(channel);
+                }
+                state = raw.inspect(id);
+            }
+            Duration duration = Duration.ofNanos(System.nanoTime() - started);
+            watch.finish();
+            long exit = state.running() ? -1 : state.exitCode();
+            boolean oom = state.oomKilled();
+            boolean timedOut = watch.killed || exit == 137 && !oom && duration.compareTo(limit) >= 0;
+            int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
+            long peak = watch.peak.get();
+            return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut,
+                    oom, duration, peak > 0 ? peak : -1, out.total(), err.total());
+        } finally {
+            // every path: the watch stops, stdin and output connections close
+            if (watch != null) {
+                watch.finish();
+            }
+            attach.close();
+        }
+    }
+
+    /** A run's second thread on the raw path: stdin, memory samples, the deadline. */
+    private final class RunWatch implements Runnable {
+        private final String id;
+        private final dev.bulwark.sandbox.internal.EngineClient.Attached attach;
+        private final byte[] stdin;
+        private final long deadline;
+        private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong(-1);
+        private final List<java.io.Closeable> extra = new java.util.concurrent.CopyOnWriteArrayList<>();
+        /** The deadline passed and the container was killed. */
+        volatile boolean killed;
+        /** The killed container did not end within the grace: the run's connections were closed. */
+        volatile boolean abandoned;
+
+        RunWatch(String id, dev.bulwark.sandbox.internal.EngineClient.Attached attach, byte[] stdin, long deadline) {
+            this.id = id;
+            this.attach = attach;
+            this.stdin = stdin;
+            this.deadline = deadline;
+        }
+
+        void finish() {
+            done.countDown();
+        }
+
+        /** Another connection of the run, closed with the attach when the run is abandoned. */
+        void alsoClose(java.io.Closeable channel) {
+            extra.add(channel);
+            if (abandoned) {
+                closeQuietly(channel);
+            }
+        }
+
+        private boolean finished(long nanos) {
+            try {
+                return done.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+
+        @Override
+        public void run() {
+            if (stdin.length <= INLINE_STDIN_BYTES) {
+                sendStdin();
+            } else {
+                threads.newThread(this::sendStdin).start(); // may block while the program does not read
+            }
+            long nextSample = System.nanoTime() + FIRST_MEMORY_SAMPLE.toNanos();
+            while (true) {
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    break;
+                }
+                if (finished(Math.min(nextSample, deadline) - now)) {
+                    return;
+                }
+                if (System.nanoTime() >= nextSample && System.nanoTime() < deadline) {
+                    try {
+                        peak.accumulateAndGet(raw.memoryPeak(id), Math::max);
+                    } catch (RuntimeException e) {
+                        LOG.debug("memory sample of sandbox container {} failed: {}", id, e.toString());
+                    }
+                    nextSample = System.nanoTime() + MEMORY_SAMPLE_INTERVAL.toNanos();
+                }
+            }
+            if (finished(0)) {
+                return;
+            }
+            killed = true;
+            try {
+                raw.kill(id);
+            } catch (RuntimeException e) {
+                LOG.debug("killing sandbox container {} at its deadline failed: {}", id, e.toString());
+            }
+            if (finished(KILL_GRACE.toNanos())) {
+                return;
+            }
+            abandoned = true;
+            LOG.warn("Sandbox container {} did not end within {} s of its kill; its run ends without waiting further",
+                    id, KILL_GRACE.toSeconds());
+            attach.close();
+            extra.forEach(DockerSandboxRuntime::closeQuietly);
+        }
+
+        private void sendStdin() {
+            try {
+                attach.sendStdin(stdin);
+            } catch (IOException e) {
+                LOG.debug("stdin of sandbox container {} not delivered: {}", id, e.toString());
+            }
+        }
+    }
+
     /** The wait streams of one run (a wait that timed out stays open until closed). */
     private static final class Waits {
         private final List<WaitContainerResultCallback> open = new java.util.ArrayList<>();
@@ -1173,6 +1460,14 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     }
 
     private void remove(String id) {
+        if (raw != null) {
+            try {
+                raw.remove(id);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not remove sandbox container {}: {} (it will be reaped at next start)", id, e.getMessage());
+            }
+            return;
+        }
         try {
             docker.removeContainerCmd(id).withForce(true).withRemoveVolumes(true).exec();
         } catch (NotFoundException ignored) {

@@ -23,11 +23,23 @@ public final class CappedBuffer {
      *
      * @param data bytes to append
      */
-    public synchronized void append(byte[] data) {
+    public void append(byte[] data) {
+        append(data, 0, data.length);
+    }
+
+    /**
+     * Appends what fits under the cap of {@code len} bytes of {@code data} from {@code off}, and
+     * counts the rest as discarded.
+     *
+     * @param data buffer
+     * @param off first byte
+     * @param len bytes
+     */
+    public synchronized void append(byte[] data, int off, int len) {
         int room = cap - bytes.size();
-        int keep = Math.max(0, Math.min(room, data.length));
-        bytes.write(data, 0, keep);
-        discarded += data.length - keep;
+        int keep = Math.max(0, Math.min(room, len));
+        bytes.write(data, off, keep);
+        discarded += len - keep;
     }
 
     /**

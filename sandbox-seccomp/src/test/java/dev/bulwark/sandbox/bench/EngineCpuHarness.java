@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * environment ({@code SANDBOX_*}, e.g. {@code SANDBOX_DOCKER_HOST} for a logging proxy). Give
  * {@code engine-cpu.py} the run count plus 5 for {@code warm} (the start-up canary and the pool's four
  * spare containers, removed by {@code close()}, are lifecycles too), plus 1 for {@code normal}.
+ * {@code -Dwarmup=N} first runs N unmeasured runs the same way (the JIT's compilations then fall
+ * mostly outside the JVM's measured CPU; give {@code engine-cpu.py} those runs too).
  */
 public final class EngineCpuHarness {
 
@@ -56,6 +58,13 @@ public final class EngineCpuHarness {
                 return;
             }
             ExecutorService pool = Executors.newFixedThreadPool(callers);
+            List<Future<SandboxResult>> warmup = new ArrayList<>();
+            for (int i = 0; i < Integer.getInteger("warmup", 0); i++) {
+                warmup.add(pool.submit(() -> sandbox.run(trivial)));
+            }
+            for (Future<SandboxResult> f : warmup) {
+                f.get();
+            }
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
