@@ -1128,8 +1128,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         Long exitCode = state.getExitCodeLong();
         long exit = exitCode == null ? -1 : exitCode;
         boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
-        // the in-container deadline fired first (the JVM was slow to kill): still a timeout
-        timedOut = timedOut || exit == 137 && !oom && duration.compareTo(limit) >= 0;
+        // the in-container deadline fired first (the JVM was slow to kill): still a timeout; a program that
+        // ended by itself just as the deadline passed (exit code not the kill's 137) is not (review 2026-11-27 S2)
+        timedOut = exit == 137 && !oom && (timedOut || duration.compareTo(limit) >= 0);
         int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
         return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
                 duration, peak.get() > 0 ? peak.get() : -1, out.total(), err.total());
@@ -1281,7 +1282,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             watch.finish();
             long exit = state.running() ? -1 : state.exitCode();
             boolean oom = state.oomKilled();
-            boolean timedOut = watch.killed || exit == 137 && !oom && duration.compareTo(limit) >= 0;
+            // a program that ended by itself just as the deadline passed is not a timeout (review 2026-11-27 S2)
+            boolean timedOut = exit == 137 && !oom && (watch.killed || duration.compareTo(limit) >= 0);
             int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
             long peak = watch.peak.get();
             return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut,
@@ -1308,6 +1310,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         volatile boolean killed;
         /** The killed container did not end within the grace: the run's connections were closed. */
         volatile boolean abandoned;
+        /** The connection of the memory sample in flight, or null. */
+        private volatile java.nio.channels.SocketChannel sampling;
 
         RunWatch(String id, dev.bulwark.sandbox.internal.EngineClient.Attached attach, byte[] stdin, long deadline) {
             this.id = id;
@@ -1318,6 +1322,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
 
         void finish() {
             done.countDown();
+            closeQuietly(sampling); // a stats answer still awaited is not waited for
         }
 
         /** Another connection of the run, closed with the attach when the run is abandoned. */
@@ -1344,25 +1349,15 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             } else {
                 threads.newThread(this::sendStdin).start(); // may block while the program does not read
             }
-            long nextSample = System.nanoTime() + FIRST_MEMORY_SAMPLE.toNanos();
-            while (true) {
-                long now = System.nanoTime();
-                if (now >= deadline) {
-                    break;
-                }
-                if (finished(Math.min(nextSample, deadline) - now)) {
+            long firstSample = System.nanoTime() + FIRST_MEMORY_SAMPLE.toNanos();
+            if (firstSample < deadline) {
+                if (finished(firstSample - System.nanoTime())) {
                     return;
                 }
-                if (System.nanoTime() >= nextSample && System.nanoTime() < deadline) {
-                    try {
-                        peak.accumulateAndGet(raw.memoryPeak(id), Math::max);
-                    } catch (RuntimeException e) {
-                        LOG.debug("memory sample of sandbox container {} failed: {}", id, e.toString());
-                    }
-                    nextSample = System.nanoTime() + MEMORY_SAMPLE_INTERVAL.toNanos();
-                }
+                // the samples on their own thread: a slow stats answer never delays the kill (review 2026-11-27 S1)
+                threads.newThread(this::sampleMemory).start();
             }
-            if (finished(0)) {
+            if (finished(deadline - System.nanoTime())) {
                 return;
             }
             killed = true;
@@ -1379,6 +1374,31 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                     id, KILL_GRACE.toSeconds());
             attach.close();
             extra.forEach(DockerSandboxRuntime::closeQuietly);
+            closeQuietly(sampling);
+        }
+
+        /** Samples the memory until the run ends; {@link #finish()} closes a sample still waiting for its answer. */
+        private void sampleMemory() {
+            do {
+                java.nio.channels.SocketChannel channel;
+                try {
+                    channel = raw.connect();
+                } catch (RuntimeException e) {
+                    LOG.debug("memory sample of sandbox container {} failed: {}", id, e.toString());
+                    return;
+                }
+                sampling = channel;
+                try {
+                    if (done.getCount() > 0) { // else finish() may have looked before this channel was set
+                        peak.accumulateAndGet(raw.memoryPeak(channel, id), Math::max);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("memory sample of sandbox container {} failed: {}", id, e.toString());
+                } finally {
+                    sampling = null;
+                    closeQuietly(channel);
+                }
+            } while (!finished(MEMORY_SAMPLE_INTERVAL.toNanos()));
         }
 
         private void sendStdin() {

@@ -165,4 +165,22 @@ class EngineHotPathIT {
             }
         }
     }
+
+    /**
+     * Programs that end by themselves, exit 0, around their deadline: none is reported as timed out
+     * (review 2026-11-27 S2: a run whose program exited between the deadline and the kill was
+     * reported {@code exitCode=0, timedOut=true}). A timeout is the kill's 137.
+     */
+    @Test
+    void aProgramEndingByItselfAroundItsDeadlineIsNeverBothExitedAndTimedOut() {
+        List<String> seen = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            double sleep = 0.75 + 0.05 * i;
+            SandboxResult r = cold.run(SandboxRequest.python("import time; time.sleep(" + sleep + ")", "")
+                    .withTimeout(Duration.ofSeconds(1)));
+            seen.add(sleep + " s: exit " + r.exitCode() + (r.timedOut() ? " timed out" : ""));
+            assertThat(r.exitCode()).as(seen.toString()).isIn(0L, 137L);
+            assertThat(r.timedOut()).as(seen.toString()).isEqualTo(r.exitCode() == 137);
+        }
+    }
 }

@@ -229,7 +229,24 @@ public final class EngineClient {
      * @return bytes, or -1
      */
     public long memoryPeak(String id) {
-        Answer a = call("GET", "/containers/" + id + "/stats?stream=false&one-shot=true", null);
+        try (SocketChannel channel = connect()) {
+            return memoryPeak(channel, id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the Docker engine call GET /containers/{id}/stats failed: " + e, e);
+        }
+    }
+
+    /**
+     * {@link #memoryPeak(String)} on a connection the caller opened, so that another thread can end
+     * a slow answer by closing it.
+     *
+     * @param channel an open connection, used once
+     * @param id the container
+     * @return bytes, or -1
+     * @throws IOException when the connection fails or is closed
+     */
+    public long memoryPeak(SocketChannel channel, String id) throws IOException {
+        Answer a = call(channel, "GET", "/containers/" + id + "/stats?stream=false&one-shot=true", null);
         if (a.status() != 200) {
             return -1;
         }
