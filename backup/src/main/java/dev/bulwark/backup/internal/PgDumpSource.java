@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * dumps exactly that state, and the rows are counted from the dump stream itself ({@link PgArchive}). The password reaches the tools through
  * {@code PGPASSWORD} in their environment, never the command line or the logs.
  */
-public final class PgDumpSource implements BackupSource {
+public final class PgDumpSource implements BackupSource, StartableSource {
     private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^/?]*)/([^?]+)(\\?.*)?");
     private static final Pattern MAJOR = Pattern.compile("(\\d+)(?:\\.\\d+)?");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -64,6 +64,7 @@ public final class PgDumpSource implements BackupSource {
     private final String password;
     private final String pgDump;
     private final String pgRestore;
+    private final String psql;
     private final int jobs;
     private final Path stagingDir;
 
@@ -93,6 +94,7 @@ public final class PgDumpSource implements BackupSource {
         this.password = password;
         this.pgDump = settings.pgDump();
         this.pgRestore = settings.pgRestore();
+        this.psql = settings.psql();
         this.jobs = settings.pgJobs();
         this.lockWait = "--lock-wait-timeout=" + settings.pgLockWait().toMillis();
         this.stagingDir = settings.stagingDir();
@@ -186,26 +188,40 @@ public final class PgDumpSource implements BackupSource {
 
     @Override
     public Map<String, String> toolVersions() {
-        Map<String, String> v = new LinkedHashMap<>();
-        String dump;
-        try {
-            dump = Tool.output(List.of(pgDump, "--version")).strip();
+        try (Psql session = Psql.start(psql, env(database))) {
+            return versions(session);
         } catch (IOException e) {
             throw new BackupException(e.getMessage(), e);
         }
+    }
+
+    /** pg_dump's and the server's versions (the server's through {@code session}), checked against each other. */
+    private Map<String, String> versions(Psql session) throws IOException {
+        Map<String, String> v = new LinkedHashMap<>();
+        String dump = Tool.output(List.of(pgDump, "--version")).strip(); // while psql connects
         v.put("pg_dump", dump);
         String server;
-        try (Connection c = connect(database); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SHOW server_version")) {
-            rs.next();
-            server = rs.getString(1);
-        } catch (SQLException e) {
+        try {
+            server = session.value("SHOW server_version;");
+        } catch (IOException e) {
             throw new BackupException("cannot connect to PostgreSQL database " + database + " at " + host + ":" + port
                     + " as " + user + ": " + e.getMessage() + " (check DB_URL / DB_USER / DB_PASSWORD)", e);
         }
         v.put("server", server);
         checkVersions(dump, server);
         return v;
+    }
+
+    /**
+     * The PostgreSQL advisory lock of {@link dev.bulwark.backup.BackupLock#postgres} on the same
+     * key, taken through a psql session with this source's connection settings: for the command
+     * line, which has no connection pool.
+     *
+     * @param key the advisory lock key
+     * @return the lock
+     */
+    public dev.bulwark.backup.BackupLock advisoryLock(long key) {
+        return new PsqlAdvisoryLock(psql, env(database), key);
     }
 
     /**
@@ -238,7 +254,7 @@ public final class PgDumpSource implements BackupSource {
     }
 
     /**
-     * Dumps in one snapshot: this connection's repeatable-read transaction exports it and
+     * Dumps in one snapshot: a psql session's repeatable-read transaction exports it and
      * {@code pg_dump --snapshot} dumps exactly that state, while the rows of every table are counted
      * from the dump stream itself ({@link PgArchive}): the counts match the dump by construction
      * and cost the database nothing. A table the archive holds no data for (an extension's) is
@@ -247,26 +263,69 @@ public final class PgDumpSource implements BackupSource {
      */
     @Override
     public Map<String, Long> dump(OutputStream out, BackupContext context) throws IOException {
+        try (Started started = start(context)) {
+            return started.dump(out);
+        }
+    }
+
+    /**
+     * Connects a psql session, exports its snapshot and starts {@code pg_dump} on it (the
+     * directory format's pg_dump starts in {@link Started#dump}: it writes into a staging directory).
+     */
+    @Override
+    public Started start(BackupContext context) throws IOException {
         ThreadFactory threads = context.threadFactory();
         Staging.cleanUpAbandoned(stagingDir);
-        try (Connection c = connect(database)) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            String snapshot;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
-                rs.next();
-                snapshot = rs.getString(1);
+        Psql session = Psql.start(psql, env(database));
+        Tool.Running dumping = null;
+        try {
+            Map<String, String> versions = versions(session);
+            session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;");
+            String snapshot = session.value("SELECT pg_export_snapshot();");
+            if (jobs == 1) {
+                dumping = Tool.start(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
+                        "--snapshot=" + snapshot), env(database), threads);
             }
+            return new PgStarted(session, versions, snapshot, dumping, threads);
+        } catch (IOException | RuntimeException e) {
+            if (dumping != null) {
+                dumping.close();
+            }
+            session.close();
+            throw e;
+        }
+    }
+
+    private final class PgStarted implements Started {
+        private final Psql session;
+        private final Map<String, String> versions;
+        private final String snapshot;
+        private final Tool.Running dumping;
+        private final ThreadFactory threads;
+
+        PgStarted(Psql session, Map<String, String> versions, String snapshot, Tool.Running dumping,
+                ThreadFactory threads) {
+            this.session = session;
+            this.versions = versions;
+            this.snapshot = snapshot;
+            this.dumping = dumping;
+            this.threads = threads;
+        }
+
+        @Override
+        public Map<String, String> toolVersions() {
+            return versions;
+        }
+
+        @Override
+        public Map<String, Long> dump(OutputStream out) throws IOException {
             Optional<Map<String, Long>> streamed;
             try {
-                if (jobs > 1) {
+                if (dumping == null) {
                     streamed = dumpParallel(snapshot, out, threads);
                 } else {
                     AtomicReference<Optional<Map<String, Long>>> counted = new AtomicReference<>(Optional.empty());
-                    Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
-                            "--snapshot=" + snapshot), env(database), null, out, threads,
-                            (stdout, to) -> counted.set(PgArchive.copyCountingRows(stdout, to)));
+                    dumping.finish(out, (stdout, to) -> counted.set(PgArchive.copyCountingRows(stdout, to)));
                     streamed = counted.get();
                 }
             } catch (IOException e) {
@@ -277,12 +336,20 @@ public final class PgDumpSource implements BackupSource {
                 }
                 throw e;
             }
-            Map<String, Long> result = completeCounts(c, streamed);
-            c.commit();
-            return result;
-        } catch (SQLException e) {
-            throw new IOException("PostgreSQL database " + database + " at " + host + ":" + port + ": "
-                    + e.getMessage(), e);
+            try {
+                return completeCounts(session, streamed);
+            } catch (IOException e) {
+                throw new IOException("PostgreSQL database " + database + " at " + host + ":" + port + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (dumping != null) {
+                dumping.close();
+            }
+            session.close();
         }
     }
 
@@ -318,48 +385,34 @@ public final class PgDumpSource implements BackupSource {
 
     /**
      * The counts of every table {@link #countRows} lists, from the dump where it had them, else
-     * with {@code count(*)} in the transaction's snapshot (the one that was dumped).
+     * with {@code count(*)} in the session's snapshot (the one that was dumped).
      */
-    private Map<String, Long> completeCounts(Connection c, Optional<Map<String, Long>> streamed) throws SQLException {
+    private Map<String, Long> completeCounts(Psql session, Optional<Map<String, Long>> streamed) throws IOException {
         if (streamed.isEmpty()) {
             LOG.info("the pg_dump archive of {} was not understood for row counting; counting rows with count(*) in"
                     + " the dump's snapshot instead", database);
         }
         Map<String, Long> fromDump = streamed.orElse(Map.of());
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(TABLES)) {
-            while (rs.next()) {
-                counts.put(rs.getString(1) + "." + rs.getString(2), fromDump.get(rs.getString(1) + "." + rs.getString(2)));
-            }
+        // one line of JSON: names with any character arrive intact
+        String json = session.value("SELECT json_agg(json_build_array(n.nspname, c.relname, c.oid)"
+                + " ORDER BY n.nspname, c.relname)" + TABLES_FROM + ";");
+        if (json.isEmpty()) {
+            return counts;
         }
-        for (Map.Entry<String, Long> e : counts.entrySet()) {
-            if (e.getValue() == null) {
-                String[] t = splitKey(c, e.getKey());
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM "
-                        + ident(t[0]) + "." + ident(t[1]))) {
-                    rs.next();
-                    e.setValue(rs.getLong(1));
-                }
+        for (com.fasterxml.jackson.databind.JsonNode t : ManifestJson.mapper().readTree(json)) {
+            String key = t.get(0).asText() + "." + t.get(1).asText();
+            Long rows = fromDump.get(key);
+            if (rows == null) {
+                // the table by its oid: the statement is built (and its names quoted) by the server
+                String count = session.value("SELECT format('SELECT count(*) FROM %I.%I;', n.nspname, c.relname)"
+                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
+                        + t.get(2).asLong() + " \\gexec");
+                rows = Long.parseLong(count);
             }
+            counts.put(key, rows);
         }
         return counts;
-    }
-
-    private static String[] splitKey(Connection c, String key) throws SQLException {
-        // schema names may contain dots: find the split whose halves name a table
-        for (int i = key.indexOf('.'); i >= 0; i = key.indexOf('.', i + 1)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_class t JOIN pg_namespace n"
-                    + " ON n.oid = t.relnamespace WHERE n.nspname = ? AND t.relname = ?")) {
-                ps.setString(1, key.substring(0, i));
-                ps.setString(2, key.substring(i + 1));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return new String[] {key.substring(0, i), key.substring(i + 1)};
-                    }
-                }
-            }
-        }
-        throw new SQLException("table " + key + " vanished from the catalog");
     }
 
     /**
@@ -396,9 +449,10 @@ public final class PgDumpSource implements BackupSource {
         }
     }
 
-    private static final String TABLES = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
+    private static final String TABLES_FROM = " FROM pg_class c JOIN pg_namespace n"
             + " ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-            + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1, 2";
+            + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
+    private static final String TABLES = "SELECT n.nspname, c.relname" + TABLES_FROM + " ORDER BY 1, 2";
 
     static Map<String, Long> countRows(Connection c) throws SQLException {
         return RowCounts.count(c, TABLES);
