@@ -33,7 +33,10 @@ public final class BackupWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BackupWriter.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Created on first use: its provider set-up is not on the path to pg_dump's start. */
+    private static final class Random {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     private final BackupSource source;
     private final Catalog catalog;
@@ -70,6 +73,7 @@ public final class BackupWriter {
      * @throws BackupException when it failed; a FAILED manifest with the reason was stored
      */
     public Manifest write(Runnable cleanUp, Consumer<Manifest> finished) {
+        Instant start = clock.instant();
         StartableSource.Started started = null;
         Exception startFailure = null;
         if (source instanceof StartableSource) {
@@ -88,7 +92,7 @@ public final class BackupWriter {
             throw e;
         }
         try {
-            return write(started, startFailure, finished);
+            return write(start, started, startFailure, finished);
         } finally {
             if (started != null) {
                 started.close();
@@ -96,9 +100,9 @@ public final class BackupWriter {
         }
     }
 
-    private Manifest write(StartableSource.Started started, Exception startFailure, Consumer<Manifest> finished) {
+    private Manifest write(Instant start, StartableSource.Started started, Exception startFailure,
+            Consumer<Manifest> finished) {
         BackupStore store = catalog.store();
-        Instant start = clock.instant();
         String id = ID_TIME.format(start) + "-" + HexFormat.of().formatHex(random(3));
         Compression compression = settings.compression();
         Optional<BackupEncryption> enc = settings.encryption();
@@ -174,7 +178,7 @@ public final class BackupWriter {
 
     private static byte[] random(int n) {
         byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
+        Random.RANDOM.nextBytes(b);
         return b;
     }
 }

@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
 public final class PgDumpSource implements BackupSource, StartableSource {
     private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^/?]*)/([^?]+)(\\?.*)?");
     private static final Pattern MAJOR = Pattern.compile("(\\d+)(?:\\.\\d+)?");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Created on first use: its provider set-up is not on the path to pg_dump's start. */
+    private static final class Random {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
     private static final Logger LOG = LoggerFactory.getLogger(PgDumpSource.class);
 
     private final String jdbcUrl;
@@ -584,7 +587,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
 
     private static byte[] random() {
         byte[] b = new byte[4];
-        RANDOM.nextBytes(b);
+        Random.RANDOM.nextBytes(b);
         return b;
     }
 
