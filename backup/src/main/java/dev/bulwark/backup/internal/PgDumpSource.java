@@ -70,6 +70,8 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     private final String psql;
     private final int jobs;
     private final Path stagingDir;
+    /** The session of this source's {@link #advisoryLock} while it is held: the dump's snapshot runs in it. */
+    private final AtomicReference<Psql> lockSession = new AtomicReference<>();
 
     /**
      * A PostgreSQL source dumped with pg_dump.
@@ -224,7 +226,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
      * @return the lock
      */
     public dev.bulwark.backup.BackupLock advisoryLock(long key) {
-        return new PsqlAdvisoryLock(psql, env(database), key);
+        return new PsqlAdvisoryLock(psql, env(database), key, lockSession::set);
     }
 
     /**
@@ -279,7 +281,8 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     public Started start(BackupContext context) throws IOException {
         ThreadFactory threads = context.threadFactory();
         Staging.cleanUpAbandoned(stagingDir);
-        Psql session = Psql.start(psql, env(database));
+        Psql shared = lockSession.get();
+        Psql session = shared != null ? shared : Psql.start(psql, env(database));
         Tool.Running dumping = null;
         try {
             Map<String, String> versions = versions(session);
@@ -289,26 +292,28 @@ public final class PgDumpSource implements BackupSource, StartableSource {
                 dumping = Tool.start(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
                         "--snapshot=" + snapshot), env(database), threads);
             }
-            return new PgStarted(session, versions, snapshot, dumping, threads);
+            return new PgStarted(session, shared != null, versions, snapshot, dumping, threads);
         } catch (IOException | RuntimeException e) {
             if (dumping != null) {
                 dumping.close();
             }
-            session.close();
+            end(session, shared != null);
             throw e;
         }
     }
 
     private final class PgStarted implements Started {
         private final Psql session;
+        private final boolean shared;
         private final Map<String, String> versions;
         private final String snapshot;
         private final Tool.Running dumping;
         private final ThreadFactory threads;
 
-        PgStarted(Psql session, Map<String, String> versions, String snapshot, Tool.Running dumping,
-                ThreadFactory threads) {
+        PgStarted(Psql session, boolean shared, Map<String, String> versions, String snapshot,
+                Tool.Running dumping, ThreadFactory threads) {
             this.session = session;
+            this.shared = shared;
             this.versions = versions;
             this.snapshot = snapshot;
             this.dumping = dumping;
@@ -352,7 +357,20 @@ public final class PgDumpSource implements BackupSource, StartableSource {
             if (dumping != null) {
                 dumping.close();
             }
+            end(session, shared);
+        }
+    }
+
+    /** Ends the snapshot's transaction: the lock's session stays (its lock released later), any other ends. */
+    private static void end(Psql session, boolean shared) {
+        if (!shared) {
             session.close();
+            return;
+        }
+        try {
+            session.query("ROLLBACK;");
+        } catch (IOException e) {
+            LOG.warn("the snapshot's transaction could not be ended in the lock's psql session: {}", e.getMessage());
         }
     }
 

@@ -57,14 +57,12 @@ public final class Psql implements AutoCloseable {
     public static Psql start(String executable, Map<String, String> env) throws IOException {
         List<String> command = List.of(executable, "--no-psqlrc", "--quiet", "--no-align", "--tuples-only",
                 "--no-password", "--set=ON_ERROR_STOP=1");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> all = new HashMap<>(env);
         all.put("PGCLIENTENCODING", "UTF8");
         all.putIfAbsent("PGAPPNAME", "bulwark-backup");
-        pb.environment().putAll(all);
         Process p;
         try {
-            p = pb.start();
+            p = Tool.startConversation(command, all);
         } catch (IOException e) {
             throw new IOException(executable + " could not be started (" + e.getMessage() + "); install PostgreSQL's"
                     + " client tools (psql comes with pg_dump) or point BACKUP_PSQL at it", e);

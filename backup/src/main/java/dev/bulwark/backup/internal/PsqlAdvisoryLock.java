@@ -5,6 +5,7 @@ import dev.bulwark.backup.BackupLock;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,7 @@ public final class PsqlAdvisoryLock implements BackupLock {
     private final String psql;
     private final Map<String, String> env;
     private final long key;
+    private final Consumer<Psql> holder;
 
     /**
      * An advisory lock taken through psql.
@@ -28,11 +30,14 @@ public final class PsqlAdvisoryLock implements BackupLock {
      * @param psql the psql executable
      * @param env its connection settings (see {@link Psql#start})
      * @param key the advisory lock key shared by the instances
+     * @param holder told the session while the lock is held, and null once it is released (the
+     *     source of the same database runs its snapshot's transaction in it: one psql, not two)
      */
-    public PsqlAdvisoryLock(String psql, Map<String, String> env, long key) {
+    public PsqlAdvisoryLock(String psql, Map<String, String> env, long key, Consumer<Psql> holder) {
         this.psql = psql;
         this.env = Map.copyOf(env);
         this.key = key;
+        this.holder = holder;
     }
 
     @Override
@@ -48,6 +53,7 @@ public final class PsqlAdvisoryLock implements BackupLock {
             session.query("SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5;"
                     + " SET tcp_keepalives_count = 3;");
             Psql held = session;
+            holder.accept(held);
             return Optional.of(() -> release(held));
         } catch (IOException e) {
             if (session != null) {
@@ -59,6 +65,7 @@ public final class PsqlAdvisoryLock implements BackupLock {
     }
 
     private void release(Psql held) {
+        holder.accept(null);
         try {
             held.query("SELECT pg_advisory_unlock(" + key + ");");
         } catch (IOException e) {

@@ -262,7 +262,22 @@ public final class Tool {
         return t;
     }
 
-    static Process start(ProcessBuilder pb, List<String> command) throws IOException {
+    /**
+     * Starts a tool whose stdin and stdout the caller talks through (psql), stderr merged into
+     * stdout: no helper thread.
+     *
+     * @param command executable and arguments
+     * @param env extra environment
+     * @return the process
+     * @throws IOException when it cannot be started (the caller names its setting)
+     */
+    static Process startConversation(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    private static Process start(ProcessBuilder pb, List<String> command) throws IOException {
         try {
             return pb.start();
         } catch (IOException e) {
