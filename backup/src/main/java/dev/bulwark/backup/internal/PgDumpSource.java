@@ -1,5 +1,8 @@
 package dev.bulwark.backup.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.bulwark.backup.BackupContext;
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupSettings;
@@ -421,19 +424,43 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         if (json.isEmpty()) {
             return counts;
         }
-        for (com.fasterxml.jackson.databind.JsonNode t : ManifestJson.mapper().readTree(json)) {
-            String key = t.get(0).asText() + "." + t.get(1).asText();
+        for (String[] t : tableList(json)) {
+            String key = t[0] + "." + t[1];
             Long rows = fromDump.get(key);
             if (rows == null) {
                 // the table by its oid: the statement is built (and its names quoted) by the server
                 String count = session.value("SELECT format('SELECT count(*) FROM %I.%I;', n.nspname, c.relname)"
                         + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
-                        + t.get(2).asLong() + " \\gexec");
+                        + Long.parseLong(t[2]) + " \\gexec");
                 rows = Long.parseLong(count);
             }
             counts.put(key, rows);
         }
         return counts;
+    }
+
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** The {@code [[schema, table, oid], ...]} printed by {@code json_agg}, read with Jackson's streaming parser. */
+    static List<String[]> tableList(String json) throws IOException {
+        List<String[]> tables = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("unexpected table list from psql: " + json);
+            }
+            while (p.nextToken() == JsonToken.START_ARRAY) {
+                String[] t = new String[3];
+                for (int i = 0; i < 3; i++) {
+                    p.nextToken();
+                    t[i] = p.getValueAsString();
+                }
+                if (p.nextToken() != JsonToken.END_ARRAY || t[0] == null || t[1] == null || t[2] == null) {
+                    throw new IOException("unexpected table list from psql: " + json);
+                }
+                tables.add(t);
+            }
+        }
+        return tables;
     }
 
     /**
