@@ -197,12 +197,8 @@ public final class ManifestJson {
         if (id == null || status == null || startedAt == null) {
             throw new IOException("not a backup manifest: id, status or startedAt missing");
         }
-        try {
-            return new Manifest(formatVersion, id, status, sourceKind, database, toolVersions, startedAt, finishedAt,
-                    rawBytes, storedBytes, sha256, compression, encryption, keyId, dataObject, counts, error, host);
-        } catch (NullPointerException | IllegalArgumentException e) { // a null inside a map
-            throw new IOException("not a backup manifest: " + e.getMessage(), e);
-        }
+        return new Manifest(formatVersion, id, status, sourceKind, database, toolVersions, startedAt, finishedAt,
+                rawBytes, storedBytes, sha256, compression, encryption, keyId, dataObject, counts, error, host);
     }
 
     private static String text(JsonParser p) throws IOException {
@@ -246,7 +242,7 @@ public final class ManifestJson {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             p.nextToken();
-            m.put(key, text(p));
+            m.put(key, entry(p, text(p)));
         }
         return m;
     }
@@ -257,9 +253,16 @@ public final class ManifestJson {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String key = p.currentName();
             p.nextToken();
-            m.put(key, p.getValueAsLong());
+            m.put(key, entry(p, p.currentToken() == JsonToken.VALUE_NULL ? null : p.getValueAsLong()));
         }
         return m;
+    }
+
+    private static <T> T entry(JsonParser p, T value) throws IOException {
+        if (value == null) {
+            throw new IOException("not a backup manifest: '" + p.currentName() + "' is null");
+        }
+        return value;
     }
 
     private static void expectObject(JsonParser p) throws IOException {

@@ -74,6 +74,7 @@ class ManifestJsonTest {
         for (String bad : List.of("[]", "{}", "{\"id\":\"a\",\"status\":\"DONE\",\"startedAt\":\"2026-11-25T02:00:00Z\"}",
                 "{\"id\":\"a\",\"status\":\"COMPLETE\",\"startedAt\":\"yesterday\"}",
                 "{\"id\":\"a\",\"status\":\"COMPLETE\",\"startedAt\":\"2026-11-25T02:00:00Z\",\"toolVersions\":{\"x\":null}}",
+                "{\"id\":\"a\",\"status\":\"COMPLETE\",\"startedAt\":\"2026-11-25T02:00:00Z\",\"counts\":{\"t\":null}}",
                 "{\"id\":", "not json")) {
             assertThatThrownBy(() -> ManifestJson.read(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
                     .isInstanceOf(IOException.class);
