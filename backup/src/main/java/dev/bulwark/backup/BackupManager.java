@@ -161,8 +161,7 @@ public final class BackupManager {
     public Manifest backup() {
         Locked locked = lock();
         try {
-            catalog.cleanUpAbandoned(clock);
-            return writer.write(this::finished);
+            return writer.write(() -> catalog.cleanUpAbandoned(clock), this::finished);
         } finally {
             locked.close();
         }

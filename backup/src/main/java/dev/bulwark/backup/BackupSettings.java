@@ -68,6 +68,7 @@ public final class BackupSettings {
     private final Duration rto;
     private final String pgDump;
     private final String pgRestore;
+    private final String psql;
 
     private BackupSettings(Builder b) {
         this.schedule = BackupSchedule.parse(b.schedule, b.zone);
@@ -123,6 +124,7 @@ public final class BackupSettings {
         this.rto = b.rto;
         this.pgDump = b.pgDump;
         this.pgRestore = b.pgRestore;
+        this.psql = b.psql;
     }
 
     /**
@@ -155,6 +157,7 @@ public final class BackupSettings {
         b.rto = rto;
         b.pgDump = pgDump;
         b.pgRestore = pgRestore;
+        b.psql = psql;
         return b;
     }
 
@@ -225,6 +228,7 @@ public final class BackupSettings {
         r.duration("BACKUP_RTO_MINUTES", ChronoUnit.MINUTES).ifPresent(b::rto);
         r.string("BACKUP_PG_DUMP").ifPresent(b::pgDump);
         r.string("BACKUP_PG_RESTORE").ifPresent(b::pgRestore);
+        r.string("BACKUP_PSQL").ifPresent(b::psql);
         return b.build();
     }
 
@@ -361,6 +365,14 @@ public final class BackupSettings {
     }
 
     /**
+     * Returns the psql executable: the session that exports the dump's snapshot (and, for the
+     * command line, holds the advisory lock) is a psql process, like pg_dump a libpq client.
+     */
+    public String psql() {
+        return psql;
+    }
+
+    /**
      * Returns the store these settings name: S3 when a bucket is set, else the local directory.
      *
      * @return the store these settings name: S3 when a bucket is set, else the local directory
@@ -407,6 +419,7 @@ public final class BackupSettings {
         private Duration rto = DEFAULT_RTO;
         private String pgDump = "pg_dump";
         private String pgRestore = "pg_restore";
+        private String psql = "psql";
 
         private Builder() {
         }
@@ -668,6 +681,17 @@ public final class BackupSettings {
          */
         public Builder pgRestore(String v) {
             this.pgRestore = Objects.requireNonNull(v, "pgRestore");
+            return this;
+        }
+
+        /**
+         * Sets the psql executable, which holds the transaction whose snapshot pg_dump dumps.
+         *
+         * @param v psql executable (name on PATH or absolute path)
+         * @return this
+         */
+        public Builder psql(String v) {
+            this.psql = Objects.requireNonNull(v, "psql");
             return this;
         }
 

@@ -152,6 +152,17 @@ class PgBackupIT {
     }
 
     @Test
+    void missingPsqlIsAClearFailure() {
+        BackupSettings settings = BackupSettings.builder().psql("/nonexistent/psql").build();
+        BackupManager m = manager(settings);
+
+        assertThatThrownBy(m::backup).isInstanceOf(BackupException.class)
+                .hasMessageContaining("/nonexistent/psql could not be started")
+                .hasMessageContaining("BACKUP_PSQL");
+        assertThat(m.list().get(0).status()).isEqualTo(Manifest.Status.FAILED);
+    }
+
+    @Test
     void advisoryLockLetsOnlyOneOfTwoInstancesRun() {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setURL(db.url());

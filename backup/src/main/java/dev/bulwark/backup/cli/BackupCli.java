@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.bulwark.backup.BackupAlreadyRunningException;
 import dev.bulwark.backup.BackupEncryption;
 import dev.bulwark.backup.BackupException;
-import dev.bulwark.backup.BackupLock;
 import dev.bulwark.backup.BackupManager;
 import dev.bulwark.backup.BackupSettings;
 import dev.bulwark.backup.BackupSource;
@@ -15,6 +14,7 @@ import dev.bulwark.backup.Retention;
 import dev.bulwark.backup.VerifyResult;
 import dev.bulwark.backup.internal.ManifestJson;
 import dev.bulwark.backup.internal.PgDumpSource;
+import dev.bulwark.backup.internal.PostgresAdvisoryLock;
 import dev.bulwark.core.internal.Env;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -162,11 +162,9 @@ public final class BackupCli {
         BackupSource source = source(settings);
         BackupManager.Builder b = BackupManager.builder(source, settings.openStore()).settings(settings);
         if (source instanceof PgDumpSource) {
-            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-            ds.setURL(var("DB_URL"));
-            ds.setUser(var("DB_USER"));
-            ds.setPassword(env.get("DB_PASSWORD"));
-            b.lock(BackupLock.postgres(ds));
+            // the same advisory lock as BackupLock.postgres(dataSource) in a service, held by a psql
+            // session: a short-lived JVM that loads no JDBC driver (see the README, "Where the CPU goes")
+            b.lock(((PgDumpSource) source).advisoryLock(PostgresAdvisoryLock.DEFAULT_KEY));
         }
         return b.build();
     }

@@ -33,7 +33,10 @@ public final class BackupWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BackupWriter.class);
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Created on first use: its provider set-up is not on the path to pg_dump's start. */
+    private static final class Random {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
 
     private final BackupSource source;
     private final Catalog catalog;
@@ -59,15 +62,47 @@ public final class BackupWriter {
     }
 
     /**
-     * Takes a backup now.
+     * Takes a backup now, running {@code cleanUp} (the clean-up after dead runs) before the
+     * {@code RUNNING} manifest is written. A {@link StartableSource} is started first, so that its
+     * dump (pg_dump connecting and reading the catalog) runs while the clean-up, the manifest and the
+     * store's upload are being set up.
      *
+     * @param cleanUp run first (after the source was started); when it throws, the source is stopped
      * @param finished told the final manifest (COMPLETE, or FAILED before the exception is thrown)
      * @return the complete manifest
      * @throws BackupException when it failed; a FAILED manifest with the reason was stored
      */
-    public Manifest write(Consumer<Manifest> finished) {
-        BackupStore store = catalog.store();
+    public Manifest write(Runnable cleanUp, Consumer<Manifest> finished) {
         Instant start = clock.instant();
+        StartableSource.Started started = null;
+        Exception startFailure = null;
+        if (source instanceof StartableSource) {
+            try {
+                started = ((StartableSource) source).start(catalog.context());
+            } catch (IOException | RuntimeException e) {
+                startFailure = e;
+            }
+        }
+        try {
+            cleanUp.run();
+        } catch (RuntimeException e) {
+            if (started != null) {
+                started.close();
+            }
+            throw e;
+        }
+        try {
+            return write(start, started, startFailure, finished);
+        } finally {
+            if (started != null) {
+                started.close();
+            }
+        }
+    }
+
+    private Manifest write(Instant start, StartableSource.Started started, Exception startFailure,
+            Consumer<Manifest> finished) {
+        BackupStore store = catalog.store();
         String id = ID_TIME.format(start) + "-" + HexFormat.of().formatHex(random(3));
         Compression compression = settings.compression();
         Optional<BackupEncryption> enc = settings.encryption();
@@ -79,7 +114,13 @@ public final class BackupWriter {
         LOG.info("backup {} of {} {} started into {}", id, source.kind(), source.name(), store);
         boolean dataCommitted = false;
         try {
-            Map<String, String> versions = new LinkedHashMap<>(source.toolVersions());
+            if (startFailure instanceof IOException) {
+                throw (IOException) startFailure;
+            } else if (startFailure != null) {
+                throw (RuntimeException) startFailure;
+            }
+            Map<String, String> versions = new LinkedHashMap<>(started != null ? started.toolVersions()
+                    : source.toolVersions());
             versions.put("bulwark-backup", version(BackupWriter.class));
             if (compression == Compression.ZSTD) {
                 versions.put("zstd-jni", version(com.github.luben.zstd.Zstd.class));
@@ -100,7 +141,7 @@ public final class BackupWriter {
                 chain = compression.compress(chain, settings.zstdLevel(), settings.zstdWorkers());
                 raw = new Counting.Out(chain);
                 try (OutputStream out = raw) {
-                    counts = source.dump(out, catalog.context());
+                    counts = started != null ? started.dump(out) : source.dump(out, catalog.context());
                 }
                 upload.commit();
                 dataCommitted = true;
@@ -137,7 +178,7 @@ public final class BackupWriter {
 
     private static byte[] random(int n) {
         byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
+        Random.RANDOM.nextBytes(b);
         return b;
     }
 }

@@ -1,5 +1,8 @@
 package dev.bulwark.backup.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.bulwark.backup.BackupContext;
 import dev.bulwark.backup.BackupException;
 import dev.bulwark.backup.BackupSettings;
@@ -48,10 +51,13 @@ import org.slf4j.LoggerFactory;
  * dumps exactly that state, and the rows are counted from the dump stream itself ({@link PgArchive}). The password reaches the tools through
  * {@code PGPASSWORD} in their environment, never the command line or the logs.
  */
-public final class PgDumpSource implements BackupSource {
+public final class PgDumpSource implements BackupSource, StartableSource {
     private static final Pattern URL = Pattern.compile("jdbc:postgresql://([^/?]*)/([^?]+)(\\?.*)?");
     private static final Pattern MAJOR = Pattern.compile("(\\d+)(?:\\.\\d+)?");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Created on first use: its provider set-up is not on the path to pg_dump's start. */
+    private static final class Random {
+        static final SecureRandom RANDOM = new SecureRandom();
+    }
     private static final Logger LOG = LoggerFactory.getLogger(PgDumpSource.class);
 
     private final String jdbcUrl;
@@ -64,8 +70,11 @@ public final class PgDumpSource implements BackupSource {
     private final String password;
     private final String pgDump;
     private final String pgRestore;
+    private final String psql;
     private final int jobs;
     private final Path stagingDir;
+    /** The session of this source's {@link #advisoryLock} while it is held: the dump's snapshot runs in it. */
+    private final AtomicReference<Psql> lockSession = new AtomicReference<>();
 
     /**
      * A PostgreSQL source dumped with pg_dump.
@@ -93,6 +102,7 @@ public final class PgDumpSource implements BackupSource {
         this.password = password;
         this.pgDump = settings.pgDump();
         this.pgRestore = settings.pgRestore();
+        this.psql = settings.psql();
         this.jobs = settings.pgJobs();
         this.lockWait = "--lock-wait-timeout=" + settings.pgLockWait().toMillis();
         this.stagingDir = settings.stagingDir();
@@ -186,26 +196,40 @@ public final class PgDumpSource implements BackupSource {
 
     @Override
     public Map<String, String> toolVersions() {
-        Map<String, String> v = new LinkedHashMap<>();
-        String dump;
-        try {
-            dump = Tool.output(List.of(pgDump, "--version")).strip();
+        try (Psql session = Psql.start(psql, env(database))) {
+            return versions(session);
         } catch (IOException e) {
             throw new BackupException(e.getMessage(), e);
         }
+    }
+
+    /** pg_dump's and the server's versions (the server's through {@code session}), checked against each other. */
+    private Map<String, String> versions(Psql session) throws IOException {
+        Map<String, String> v = new LinkedHashMap<>();
+        String dump = Tool.output(List.of(pgDump, "--version")).strip(); // while psql connects
         v.put("pg_dump", dump);
         String server;
-        try (Connection c = connect(database); Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SHOW server_version")) {
-            rs.next();
-            server = rs.getString(1);
-        } catch (SQLException e) {
+        try {
+            server = session.value("SHOW server_version;");
+        } catch (IOException e) {
             throw new BackupException("cannot connect to PostgreSQL database " + database + " at " + host + ":" + port
                     + " as " + user + ": " + e.getMessage() + " (check DB_URL / DB_USER / DB_PASSWORD)", e);
         }
         v.put("server", server);
         checkVersions(dump, server);
         return v;
+    }
+
+    /**
+     * The PostgreSQL advisory lock of {@link dev.bulwark.backup.BackupLock#postgres} on the same
+     * key, taken through a psql session with this source's connection settings: for the command
+     * line, which has no connection pool.
+     *
+     * @param key the advisory lock key
+     * @return the lock
+     */
+    public dev.bulwark.backup.BackupLock advisoryLock(long key) {
+        return new PsqlAdvisoryLock(psql, env(database), key, lockSession::set);
     }
 
     /**
@@ -238,7 +262,7 @@ public final class PgDumpSource implements BackupSource {
     }
 
     /**
-     * Dumps in one snapshot: this connection's repeatable-read transaction exports it and
+     * Dumps in one snapshot: a psql session's repeatable-read transaction exports it and
      * {@code pg_dump --snapshot} dumps exactly that state, while the rows of every table are counted
      * from the dump stream itself ({@link PgArchive}): the counts match the dump by construction
      * and cost the database nothing. A table the archive holds no data for (an extension's) is
@@ -247,26 +271,72 @@ public final class PgDumpSource implements BackupSource {
      */
     @Override
     public Map<String, Long> dump(OutputStream out, BackupContext context) throws IOException {
+        try (Started started = start(context)) {
+            return started.dump(out);
+        }
+    }
+
+    /**
+     * Connects a psql session, exports its snapshot and starts {@code pg_dump} on it (the
+     * directory format's pg_dump starts in {@link Started#dump}: it writes into a staging directory).
+     */
+    @Override
+    public Started start(BackupContext context) throws IOException {
         ThreadFactory threads = context.threadFactory();
         Staging.cleanUpAbandoned(stagingDir);
-        try (Connection c = connect(database)) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            String snapshot;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
-                rs.next();
-                snapshot = rs.getString(1);
+        Psql shared = lockSession.get();
+        Psql session = shared != null ? shared : Psql.start(psql, env(database));
+        Tool.Running dumping = null;
+        try {
+            Map<String, String> versions = versions(session);
+            session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;");
+            String snapshot = session.value("SELECT pg_export_snapshot();");
+            if (jobs == 1) {
+                dumping = Tool.start(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
+                        "--snapshot=" + snapshot), env(database), threads);
             }
+            return new PgStarted(session, shared != null, versions, snapshot, dumping, threads);
+        } catch (IOException | RuntimeException e) {
+            if (dumping != null) {
+                dumping.close();
+            }
+            end(session, shared != null);
+            throw e;
+        }
+    }
+
+    private final class PgStarted implements Started {
+        private final Psql session;
+        private final boolean shared;
+        private final Map<String, String> versions;
+        private final String snapshot;
+        private final Tool.Running dumping;
+        private final ThreadFactory threads;
+
+        PgStarted(Psql session, boolean shared, Map<String, String> versions, String snapshot,
+                Tool.Running dumping, ThreadFactory threads) {
+            this.session = session;
+            this.shared = shared;
+            this.versions = versions;
+            this.snapshot = snapshot;
+            this.dumping = dumping;
+            this.threads = threads;
+        }
+
+        @Override
+        public Map<String, String> toolVersions() {
+            return versions;
+        }
+
+        @Override
+        public Map<String, Long> dump(OutputStream out) throws IOException {
             Optional<Map<String, Long>> streamed;
             try {
-                if (jobs > 1) {
+                if (dumping == null) {
                     streamed = dumpParallel(snapshot, out, threads);
                 } else {
                     AtomicReference<Optional<Map<String, Long>>> counted = new AtomicReference<>(Optional.empty());
-                    Tool.run(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
-                            "--snapshot=" + snapshot), env(database), null, out, threads,
-                            (stdout, to) -> counted.set(PgArchive.copyCountingRows(stdout, to)));
+                    dumping.finish(out, (stdout, to) -> counted.set(PgArchive.copyCountingRows(stdout, to)));
                     streamed = counted.get();
                 }
             } catch (IOException e) {
@@ -277,12 +347,33 @@ public final class PgDumpSource implements BackupSource {
                 }
                 throw e;
             }
-            Map<String, Long> result = completeCounts(c, streamed);
-            c.commit();
-            return result;
-        } catch (SQLException e) {
-            throw new IOException("PostgreSQL database " + database + " at " + host + ":" + port + ": "
-                    + e.getMessage(), e);
+            try {
+                return completeCounts(session, streamed);
+            } catch (IOException e) {
+                throw new IOException("PostgreSQL database " + database + " at " + host + ":" + port + ": "
+                        + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (dumping != null) {
+                dumping.close();
+            }
+            end(session, shared);
+        }
+    }
+
+    /** Ends the snapshot's transaction: the lock's session stays (its lock released later), any other ends. */
+    private static void end(Psql session, boolean shared) {
+        if (!shared) {
+            session.close();
+            return;
+        }
+        try {
+            session.query("ROLLBACK;");
+        } catch (IOException e) {
+            LOG.warn("the snapshot's transaction could not be ended in the lock's psql session: {}", e.getMessage());
         }
     }
 
@@ -318,48 +409,58 @@ public final class PgDumpSource implements BackupSource {
 
     /**
      * The counts of every table {@link #countRows} lists, from the dump where it had them, else
-     * with {@code count(*)} in the transaction's snapshot (the one that was dumped).
+     * with {@code count(*)} in the session's snapshot (the one that was dumped).
      */
-    private Map<String, Long> completeCounts(Connection c, Optional<Map<String, Long>> streamed) throws SQLException {
+    private Map<String, Long> completeCounts(Psql session, Optional<Map<String, Long>> streamed) throws IOException {
         if (streamed.isEmpty()) {
             LOG.info("the pg_dump archive of {} was not understood for row counting; counting rows with count(*) in"
                     + " the dump's snapshot instead", database);
         }
         Map<String, Long> fromDump = streamed.orElse(Map.of());
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(TABLES)) {
-            while (rs.next()) {
-                counts.put(rs.getString(1) + "." + rs.getString(2), fromDump.get(rs.getString(1) + "." + rs.getString(2)));
-            }
+        // one line of JSON: names with any character arrive intact
+        String json = session.value("SELECT json_agg(json_build_array(n.nspname, c.relname, c.oid)"
+                + " ORDER BY n.nspname, c.relname)" + TABLES_FROM + ";");
+        if (json.isEmpty()) {
+            return counts;
         }
-        for (Map.Entry<String, Long> e : counts.entrySet()) {
-            if (e.getValue() == null) {
-                String[] t = splitKey(c, e.getKey());
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM "
-                        + ident(t[0]) + "." + ident(t[1]))) {
-                    rs.next();
-                    e.setValue(rs.getLong(1));
-                }
+        for (String[] t : tableList(json)) {
+            String key = t[0] + "." + t[1];
+            Long rows = fromDump.get(key);
+            if (rows == null) {
+                // the table by its oid: the statement is built (and its names quoted) by the server
+                String count = session.value("SELECT format('SELECT count(*) FROM %I.%I;', n.nspname, c.relname)"
+                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
+                        + Long.parseLong(t[2]) + " \\gexec");
+                rows = Long.parseLong(count);
             }
+            counts.put(key, rows);
         }
         return counts;
     }
 
-    private static String[] splitKey(Connection c, String key) throws SQLException {
-        // schema names may contain dots: find the split whose halves name a table
-        for (int i = key.indexOf('.'); i >= 0; i = key.indexOf('.', i + 1)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_class t JOIN pg_namespace n"
-                    + " ON n.oid = t.relnamespace WHERE n.nspname = ? AND t.relname = ?")) {
-                ps.setString(1, key.substring(0, i));
-                ps.setString(2, key.substring(i + 1));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return new String[] {key.substring(0, i), key.substring(i + 1)};
-                    }
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** The {@code [[schema, table, oid], ...]} printed by {@code json_agg}, read with Jackson's streaming parser. */
+    static List<String[]> tableList(String json) throws IOException {
+        List<String[]> tables = new ArrayList<>();
+        try (JsonParser p = JSON.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw new IOException("unexpected table list from psql: " + json);
+            }
+            while (p.nextToken() == JsonToken.START_ARRAY) {
+                String[] t = new String[3];
+                for (int i = 0; i < 3; i++) {
+                    p.nextToken();
+                    t[i] = p.getValueAsString();
                 }
+                if (p.nextToken() != JsonToken.END_ARRAY || t[0] == null || t[1] == null || t[2] == null) {
+                    throw new IOException("unexpected table list from psql: " + json);
+                }
+                tables.add(t);
             }
         }
-        throw new SQLException("table " + key + " vanished from the catalog");
+        return tables;
     }
 
     /**
@@ -396,9 +497,10 @@ public final class PgDumpSource implements BackupSource {
         }
     }
 
-    private static final String TABLES = "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
+    private static final String TABLES_FROM = " FROM pg_class c JOIN pg_namespace n"
             + " ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-            + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%' ORDER BY 1, 2";
+            + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
+    private static final String TABLES = "SELECT n.nspname, c.relname" + TABLES_FROM + " ORDER BY 1, 2";
 
     static Map<String, Long> countRows(Connection c) throws SQLException {
         return RowCounts.count(c, TABLES);
@@ -530,7 +632,7 @@ public final class PgDumpSource implements BackupSource {
 
     private static byte[] random() {
         byte[] b = new byte[4];
-        RANDOM.nextBytes(b);
+        Random.RANDOM.nextBytes(b);
         return b;
     }
 

@@ -65,39 +65,106 @@ public final class Tool {
      */
     public static String run(List<String> command, Map<String, String> env, InputStream in, OutputStream out,
             ThreadFactory threads, Pump pump) throws IOException {
+        if (in == null) {
+            try (Running running = start(command, env, threads)) {
+                return running.finish(out, pump);
+            }
+        }
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
-        if (in == null) {
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        }
         Process p = start(pb, command);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread errReader = drain(p.getErrorStream(), err, threads);
         ByteArrayOutputStream kept = out == null ? new ByteArrayOutputStream() : null;
-        Thread outReader = null;
+        Thread outReader = drain(p.getInputStream(), kept == null ? OutputStream.nullOutputStream() : kept, threads);
         IOException failure = null;
-        try {
-            if (in != null) {
-                outReader = drain(p.getInputStream(), kept == null ? OutputStream.nullOutputStream() : kept,
-                        threads);
-                try (OutputStream stdin = p.getOutputStream()) {
-                    copy(in, stdin);
-                } catch (IOException e) {
-                    failure = e;
-                }
-            } else {
-                try (InputStream stdout = p.getInputStream()) {
-                    if (out == null) {
-                        copy(stdout, kept);
-                    } else {
-                        pump.copy(stdout, out);
-                    }
-                }
-            }
+        try (OutputStream stdin = p.getOutputStream()) {
+            copy(in, stdin);
         } catch (IOException e) {
-            p.destroyForcibly();
             failure = e;
         }
+        return waitAndCheck(p, command, err, errReader, outReader, failure, kept);
+    }
+
+    /**
+     * Starts a tool that reads nothing (stdin is {@code /dev/null}), with its stderr kept for the
+     * error message; its stdout is read by {@link Running#finish}. Lets the caller do other work
+     * while the tool connects and reads the catalog.
+     *
+     * @param command executable and arguments
+     * @param env extra environment
+     * @param threads where the pump of stderr comes from
+     * @return the running tool; close it to stop it if {@link Running#finish} is never called
+     * @throws IOException naming the tool when it cannot be started
+     */
+    public static Running start(List<String> command, Map<String, String> env, ThreadFactory threads)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process p = start(pb, command);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        return new Running(p, command, err, drain(p.getErrorStream(), err, threads));
+    }
+
+    /** A tool started by {@link #start}, whose stdout is still to be read. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final List<String> command;
+        private final ByteArrayOutputStream err;
+        private final Thread errReader;
+        private boolean finished;
+
+        private Running(Process process, List<String> command, ByteArrayOutputStream err, Thread errReader) {
+            this.process = process;
+            this.command = command;
+            this.err = err;
+            this.errReader = errReader;
+        }
+
+        /**
+         * Copies the tool's stdout into {@code out} with {@code pump} (or keeps it when {@code out}
+         * is null), waits for the tool to end and checks its exit code.
+         *
+         * @param out where stdout goes, or null to keep it (returned)
+         * @param pump copies stdout into {@code out}
+         * @return stdout when {@code out} is null, else empty
+         * @throws IOException naming the tool with its exit code and stderr when it fails
+         */
+        public String finish(OutputStream out, Pump pump) throws IOException {
+            finished = true;
+            ByteArrayOutputStream kept = out == null ? new ByteArrayOutputStream() : null;
+            IOException failure = null;
+            try (InputStream stdout = process.getInputStream()) {
+                if (out == null) {
+                    copy(stdout, kept);
+                } else {
+                    pump.copy(stdout, out);
+                }
+            } catch (IOException e) {
+                process.destroyForcibly();
+                failure = e;
+            }
+            return waitAndCheck(process, command, err, errReader, null, failure, kept);
+        }
+
+        /** Stops the tool if its output was never read (a failure before the stream began). */
+        @Override
+        public void close() {
+            if (!finished) {
+                finished = true;
+                process.destroyForcibly();
+                try {
+                    process.waitFor(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private static String waitAndCheck(Process p, List<String> command, ByteArrayOutputStream err, Thread errReader,
+            Thread outReader, IOException failure, ByteArrayOutputStream kept) throws IOException {
         int exit;
         try {
             exit = p.waitFor();
@@ -195,12 +262,27 @@ public final class Tool {
         return t;
     }
 
+    /**
+     * Starts a tool whose stdin and stdout the caller talks through (psql), stderr merged into
+     * stdout: no helper thread.
+     *
+     * @param command executable and arguments
+     * @param env extra environment
+     * @return the process
+     * @throws IOException when it cannot be started (the caller names its setting)
+     */
+    static Process startConversation(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
     private static Process start(ProcessBuilder pb, List<String> command) throws IOException {
         try {
             return pb.start();
         } catch (IOException e) {
             throw new IOException(command.get(0) + " could not be started (" + e.getMessage()
-                    + "); install it or point the setting at it (BACKUP_PG_DUMP / BACKUP_PG_RESTORE)", e);
+                    + "); install it or point the setting at it (BACKUP_PG_DUMP / BACKUP_PG_RESTORE / BACKUP_PSQL)", e);
         }
     }
 }

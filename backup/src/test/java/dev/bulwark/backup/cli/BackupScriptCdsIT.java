@@ -79,7 +79,9 @@ class BackupScriptCdsIT {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archives().get(0))))
                 .isEqualTo("r--------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cds))).isEqualTo("rwx------");
-        assertThat(fromArchive(run("list"))).as("classes mapped from the archive").isGreaterThan(500);
+        // "list" maps a few hundred application classes (478 since manifests are read with Jackson's
+        // streaming API: no data binding); a refused archive maps none
+        assertThat(fromArchive(run("list"))).as("classes mapped from the archive").isGreaterThan(300);
     }
 
     @Test
@@ -131,6 +133,6 @@ class BackupScriptCdsIT {
         run("backup");
 
         assertThat(archives()).hasSize(1).doesNotContain(first);
-        assertThat(fromArchive(run("list"))).isGreaterThan(500);
+        assertThat(fromArchive(run("list"))).isGreaterThan(300);
     }
 }
