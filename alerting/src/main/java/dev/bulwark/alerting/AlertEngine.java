@@ -1135,7 +1135,9 @@ public final class AlertEngine implements AutoCloseable {
                 LOG.info("Test alert not sent: silence {} names it (alertname={})", naming, TEST_ALERT);
                 return 0;
             }
-            if (lastTestAlertSent != null && !testAlertMinInterval.isZero()) {
+            // a clock stepped back (now before the last one) cannot tell the time since: allowed, and
+            // counted from now on (review 2026-11-27 A1: refused for the step plus the interval)
+            if (lastTestAlertSent != null && !testAlertMinInterval.isZero() && !now.isBefore(lastTestAlertSent)) {
                 Instant allowed = lastTestAlertSent.plus(testAlertMinInterval);
                 if (now.isBefore(allowed)) {
                     throw new TestAlertTooSoonException(Duration.between(now, allowed), testAlertMinInterval);

@@ -79,8 +79,13 @@ class WatchdogAndTestAlertTest {
             }
             clock.advance(Duration.ofSeconds(40));
             assertThat(engine.sendTestAlert()).as("allowed again after the interval").isEqualTo(1);
-            Poll.until(Duration.ofSeconds(5), "both delivered", () -> memory.got.size() >= 2);
-            assertThat(memory.got).filteredOn(n -> n.kind() == Notification.Kind.TEST).hasSize(2);
+            clock.advance(Duration.ofHours(-1)); // an NTP step back: not refused for an hour and a minute
+            assertThat(engine.sendTestAlert()).isEqualTo(1);
+            assertThatThrownBy(engine::sendTestAlert).as("counted from the stepped clock on")
+                    .isInstanceOfSatisfying(TestAlertTooSoonException.class,
+                            e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(60)));
+            Poll.until(Duration.ofSeconds(5), "all three delivered", () -> memory.got.size() >= 3);
+            assertThat(memory.got).filteredOn(n -> n.kind() == Notification.Kind.TEST).hasSize(3);
         }
     }
 

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.bulwark.backup.Manifest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -225,13 +224,17 @@ public final class ManifestJson {
             return null;
         }
         try {
-            if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) { // epoch seconds
-                BigDecimal seconds = p.getDecimalValue();
-                return Instant.ofEpochSecond(seconds.longValue(),
-                        seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+            // written as ISO-8601 text; whole epoch seconds in a long are read too, and no other number:
+            // a decimal with a huge exponent would spin in BigDecimal arithmetic (review 2026-11-27 B1)
+            if (t == JsonToken.VALUE_NUMBER_INT && (p.getNumberType() == JsonParser.NumberType.INT
+                    || p.getNumberType() == JsonParser.NumberType.LONG)) {
+                return Instant.ofEpochSecond(p.getLongValue());
+            }
+            if (t.isNumeric()) {
+                throw new IOException("not a backup manifest: '" + p.currentName() + "' is not an instant");
             }
             return Instant.parse(text(p));
-        } catch (DateTimeParseException | ArithmeticException e) {
+        } catch (java.time.DateTimeException | ArithmeticException e) {
             throw new IOException("not a backup manifest: '" + p.currentName() + "' is not an instant", e);
         }
     }

@@ -2,6 +2,7 @@ package dev.bulwark.backup.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.bulwark.backup.Manifest;
 import java.io.IOException;
@@ -79,6 +80,20 @@ class ManifestJsonTest {
             assertThatThrownBy(() -> ManifestJson.read(bad.getBytes(StandardCharsets.UTF_8))).as(bad)
                     .isInstanceOf(IOException.class);
         }
+    }
+
+    /** Review 2026-11-27 B1: a planted manifest with such a time spun every reader (list, verify) for minutes. */
+    @Test
+    void refusesTimesThatAreNumbersOutOfRangeQuicklyAndAsAnIoException() {
+        for (String time : List.of("1e9999999", "-1e9999999", "1e100000", "1e20", "1.5", "99999999999999999999",
+                "31556889864403200")) {
+            String bad = "{\"id\":\"a\",\"status\":\"COMPLETE\",\"startedAt\":" + time + "}";
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), () -> assertThatThrownBy(
+                    () -> ManifestJson.read(bad.getBytes(StandardCharsets.UTF_8))).as(time).isInstanceOf(IOException.class));
+        }
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> ManifestJson.read(
+                "{\"id\":\"a\",\"status\":\"COMPLETE\",\"startedAt\":1795726357}".getBytes(StandardCharsets.UTF_8))))
+                .as("whole epoch seconds are still read").isNull();
     }
 
     @Test
