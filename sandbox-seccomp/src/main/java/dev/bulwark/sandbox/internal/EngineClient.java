@@ -330,35 +330,29 @@ public final class EngineClient {
 
     /** A top-level string field of a JSON object, or null. */
     static String stringField(byte[] json, String name) {
-        try (JsonParser p = JSON.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                if (field.equals(name) && t == JsonToken.VALUE_STRING) {
-                    return p.getText();
-                }
-                p.skipChildren();
-            }
-            return null;
-        } catch (IOException e) {
-            return null;
-        }
+        return field(json, name, JsonToken.VALUE_STRING, JsonParser::getText);
     }
 
     /** A top-level integral field of a JSON object, or null. */
     static Long longField(byte[] json, String name) {
+        return field(json, name, JsonToken.VALUE_NUMBER_INT, JsonParser::getLongValue);
+    }
+
+    /** Reads the value the parser stands on. */
+    private interface Value<T> {
+        T read(JsonParser p) throws IOException;
+    }
+
+    /** A top-level field of a JSON object when it has the given token type, else (or on bad JSON) null. */
+    private static <T> T field(byte[] json, String name, JsonToken type, Value<T> value) {
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return null;
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
-                JsonToken t = p.nextToken();
-                if (field.equals(name) && t == JsonToken.VALUE_NUMBER_INT) {
-                    return p.getLongValue();
+                if (p.nextToken() == type && field.equals(name)) {
+                    return value.read(p);
                 }
                 p.skipChildren();
             }
