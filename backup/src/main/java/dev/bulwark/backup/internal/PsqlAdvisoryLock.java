@@ -62,6 +62,7 @@ public final class PsqlAdvisoryLock implements BackupLock {
     public Optional<Held> tryAcquire() {
         Psql session = null;
         try {
+            LOG.debug("timeline: taking the advisory lock");
             synchronized (this) {
                 session = prepared;
                 prepared = null;
