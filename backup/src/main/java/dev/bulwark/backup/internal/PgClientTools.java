@@ -83,7 +83,8 @@ public final class PgClientTools {
         Path bestPath = null;
         try (DirectoryStream<Path> versions = Files.newDirectoryStream(binRoot)) {
             for (Path v : versions) {
-                String name = v.getFileName().toString();
+                Path file = v.getFileName();
+                String name = file == null ? "" : file.toString();
                 Path bin = v.resolve("bin").resolve(program);
                 if (VERSION.matcher(name).matches() && Files.isExecutable(bin)) {
                     BigDecimal number = new BigDecimal(name);

@@ -66,6 +66,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     private final String database;
     private final String query;
     private final String lockWait;
+    private final long lockWaitMillis;
     private final String user;
     private final String password;
     private final String pgDump;
@@ -110,7 +111,8 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         this.bypassedWrapper = !pgDump.equals(settings.pgDump()) || !pgRestore.equals(settings.pgRestore())
                 || !psql.equals(settings.psql());
         this.jobs = settings.pgJobs();
-        this.lockWait = "--lock-wait-timeout=" + settings.pgLockWait().toMillis();
+        this.lockWaitMillis = settings.pgLockWait().toMillis();
+        this.lockWait = "--lock-wait-timeout=" + lockWaitMillis;
         this.stagingDir = settings.stagingDir();
     }
 
@@ -326,8 +328,11 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         try {
             // one round trip: the server's version, then the snapshot's transaction (pg_dump refuses a
             // newer server; when checkVersions says so first, the transaction ends with the session)
+            // lock_timeout: a table counted with count(*) in this transaction waits for a lock no
+            // longer than pg_dump does (BACKUP_PG_LOCK_WAIT_SECONDS)
             Versions started = versions(session, "SHOW server_version;"
-                    + " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SELECT pg_export_snapshot();");
+                    + " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL lock_timeout = " + lockWaitMillis
+                    + "; SELECT pg_export_snapshot();");
             if (started.rest.size() != 1) {
                 throw new IOException(psql + ": expected the exported snapshot, got " + started.rest);
             }
@@ -471,14 +476,29 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         if (json.isEmpty()) {
             return counts;
         }
+        boolean verbose = false;
         for (String[] t : tableList(json)) {
             String key = t[0] + "." + t[1];
             Long rows = fromDump.get(key);
             if (rows == null) {
+                if (!verbose) {
+                    session.query("\\set VERBOSITY verbose"); // SQLSTATEs in errors: a lock timeout in any language
+                    verbose = true;
+                }
                 // the table by its oid: the statement is built (and its names quoted) by the server
-                String count = session.value("SELECT format('SELECT count(*) FROM %I.%I;', n.nspname, c.relname)"
-                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
-                        + Long.parseLong(t[2]) + " \\gexec");
+                String count;
+                try {
+                    count = session.value("SELECT format('SELECT count(*) FROM %I.%I;', n.nspname, c.relname)"
+                            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
+                            + Long.parseLong(t[2]) + " \\gexec");
+                } catch (IOException e) {
+                    if (lockWaitTimedOut(e.getMessage())) {
+                        throw new IOException("counting the rows of " + key + " (not in the dump) waited "
+                                + lockWaitMillis + " ms for a table lock held by another session and gave up; retry"
+                                + " later or raise BACKUP_PG_LOCK_WAIT_SECONDS: " + e.getMessage(), e);
+                    }
+                    throw e;
+                }
                 rows = Long.parseLong(count);
             }
             counts.put(key, rows);
