@@ -2,6 +2,7 @@
 # Backup benchmark (issue #17): the shell commands an operator would write vs scripts/backup.sh,
 # in ONE run, interleaved round by round (so a busy machine slows every command alike).
 #   scripts/backup-benchmark.sh [DATABASE] [ROUNDS] [JOBS]
+#   BENCH_ONLY="1 2 4" scripts/backup-benchmark.sh ...   only those commands (0-based, as listed below)
 # Needs PGHOST/PGPORT/PGUSER/PGPASSWORD for DATABASE on PostgreSQL, and pg_dump, zstd in PATH; a
 # missing DATABASE is built first (pgbench -s 35 plus 1.5 M rows of text, ~720 MB) and kept.
 # Each command is timed wall-clock from start to its file on disk (the JVM's start included for
@@ -22,6 +23,7 @@ export DB_URL="jdbc:postgresql://${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$db" DB_US
 names=(
   "pg_dump -Fc -f file"
   "pg_dump -Fc -Z0 | zstd -q -T0 -3 > file"
+  "pg_dump -Fc -Z0 | zstd -q -T0 -3 > file && sync file"
   "pg_dump -Fd -j $jobs -f dir"
   "scripts/backup.sh backup (zstd)"
   "scripts/backup.sh backup (zstd + Tink)"
@@ -49,11 +51,14 @@ one() { # index out work root db jobs
   case $1 in
     0) pg_dump -Fc -f "$out" "$db" ;;
     1) pg_dump -Fc -Z0 "$db" | zstd -q -T0 -3 > "$out" ;;
-    2) pg_dump -Fd -j "$jobs" -f "$out" "$db" ;;
-    3) BACKUP_DIR="$work/store" "$root/scripts/backup.sh" backup >/dev/null ;;
-    4) BACKUP_DIR="$work/store" BACKUP_ENCRYPTION_KEYSET_FILE="$work/keyset.json" \
+    # the same pipe with ours' durability: the file fsynced before it counts as done (coreutils'
+    # `sync FILE` is an fsync of that file; ours also fsyncs its directory and two manifests)
+    2) pg_dump -Fc -Z0 "$db" | zstd -q -T0 -3 > "$out" && sync "$out" ;;
+    3) pg_dump -Fd -j "$jobs" -f "$out" "$db" ;;
+    4) BACKUP_DIR="$work/store" "$root/scripts/backup.sh" backup >/dev/null ;;
+    5) BACKUP_DIR="$work/store" BACKUP_ENCRYPTION_KEYSET_FILE="$work/keyset.json" \
          "$root/scripts/backup.sh" backup >/dev/null ;;
-    5) BACKUP_DIR="$work/store" BACKUP_PG_JOBS="$jobs" "$root/scripts/backup.sh" backup >/dev/null ;;
+    6) BACKUP_DIR="$work/store" BACKUP_PG_JOBS="$jobs" "$root/scripts/backup.sh" backup >/dev/null ;;
   esac
 }
 
@@ -72,6 +77,9 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$root/scripts/backup.sh" --help >/dev/null # builds the module once if needed, outside the timings
 # one untimed backup: makes backup.sh's class-data archive (its first run's extra cost) and warms the page cache
 ( BACKUP_DIR="$work/store" "$root/scripts/backup.sh" backup >/dev/null ) && rm -rf "$work/store"
+for i in "${!names[@]}"; do # BENCH_ONLY: a subset (the arrays stay indexed as above)
+  [[ -z ${BENCH_ONLY:-} || " $BENCH_ONLY " == *" $i "* ]] || unset "names[$i]"
+done
 # shellcheck source=scripts/backup-benchmark-lib.sh
 source "$root/scripts/backup-benchmark-lib.sh"
 bench_rounds_and_table

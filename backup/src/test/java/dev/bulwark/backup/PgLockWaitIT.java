@@ -58,4 +58,40 @@ class PgLockWaitIT {
         }
         assertThat(m.backup().status()).as("once the lock is gone").isEqualTo(Manifest.Status.COMPLETE);
     }
+
+    /**
+     * Review 2026-11-27 (session 15), I3: a table whose data the archive lacks is counted with
+     * {@code count(*)} in the snapshot's session after pg_dump ended (and released its table
+     * locks); a migration's exclusive lock taken in that gap made the count wait for as long as the
+     * lock was held. The session's {@code lock_timeout} (BACKUP_PG_LOCK_WAIT_SECONDS) ends it.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(180)
+    void aRowCountBlockedByAnExclusiveLockAfterTheDumpFailsWithinTheLockWait() throws Exception {
+        // a pg_dump that leaves out the data of orders, and once done (its locks released) has
+        // another session take an exclusive lock on orders and hold it for two minutes
+        Path wrapper = tmp.resolve("pg_dump_then_lock");
+        java.nio.file.Files.writeString(wrapper, String.join("\n", "#!/bin/bash",
+                "[[ $1 == --version ]] && exec pg_dump --version",
+                "pg_dump \"$@\" --exclude-table-data=public.orders; rc=$?",
+                "PGAPPNAME=bulwark-test-blocker psql -XAq -c 'BEGIN' -c 'LOCK TABLE orders IN ACCESS EXCLUSIVE MODE'"
+                        + " -c 'SELECT pg_sleep(120)' </dev/null >/dev/null 2>&1 &",
+                "for i in $(seq 300); do", // until the lock is held (30 s at most)
+                "  [[ $(psql -XAtc \"SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+                        + " WHERE c.relname = 'orders' AND l.mode = 'AccessExclusiveLock' AND l.granted\") == 1 ]] && break",
+                "  sleep 0.1",
+                "done",
+                "exit $rc", ""));
+        java.nio.file.Files.setPosixFilePermissions(wrapper,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        BackupSettings settings = BackupSettings.builder().pgLockWait(Duration.ofSeconds(2))
+                .pgDump(wrapper.toString()).build();
+        BackupManager m = db.manager(settings, tmp.resolve("backups"));
+
+        long start = System.nanoTime();
+        assertThatThrownBy(m::backup).isInstanceOf(BackupException.class)
+                .hasMessageContaining("BACKUP_PG_LOCK_WAIT_SECONDS").hasMessageContaining("counting the rows of public.orders");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+        assertThat(m.list()).first().satisfies(failed -> assertThat(failed.status()).isEqualTo(Manifest.Status.FAILED));
+    }
 }

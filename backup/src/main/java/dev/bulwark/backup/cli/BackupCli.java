@@ -15,6 +15,7 @@ import dev.bulwark.backup.VerifyResult;
 import dev.bulwark.backup.internal.ManifestJson;
 import dev.bulwark.backup.internal.PgDumpSource;
 import dev.bulwark.backup.internal.PostgresAdvisoryLock;
+import dev.bulwark.backup.internal.PsqlAdvisoryLock;
 import dev.bulwark.core.internal.Env;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -89,7 +90,7 @@ public final class BackupCli {
             BackupSettings settings = BackupSettings.fromEnvironment(env);
             switch (command) {
                 case "backup":
-                    return backup(manager(settings));
+                    return backup(manager(settings, true));
                 case "list":
                     return list(manager(settings), rest.contains("--json"));
                 case "verify":
@@ -101,7 +102,7 @@ public final class BackupCli {
                 case "prune":
                     return prune(manager(settings));
                 case "drill":
-                    return drill(manager(settings), rest.contains("--destroy-source"));
+                    return drill(manager(settings, true), rest.contains("--destroy-source"));
                 default:
                     err.println("unknown command '" + command + "'\n" + USAGE);
                     return 2;
@@ -159,12 +160,25 @@ public final class BackupCli {
     }
 
     private BackupManager manager(BackupSettings settings) {
+        return manager(settings, false);
+    }
+
+    /** The manager; {@code backingUp}: the command takes a backup, whose lock's psql session is started at once. */
+    private BackupManager manager(BackupSettings settings, boolean backingUp) {
         BackupSource source = source(settings);
-        BackupManager.Builder b = BackupManager.builder(source, settings.openStore()).settings(settings);
+        PsqlAdvisoryLock lock = null;
         if (source instanceof PgDumpSource) {
             // the same advisory lock as BackupLock.postgres(dataSource) in a service, held by a psql
-            // session: a short-lived JVM that loads no JDBC driver (see the README, "Where the CPU goes")
-            b.lock(((PgDumpSource) source).advisoryLock(PostgresAdvisoryLock.DEFAULT_KEY));
+            // session: a short-lived JVM that loads no JDBC driver (see the README, "Where the CPU goes");
+            // its psql starts and connects now, while the store and the manager are set up
+            lock = ((PgDumpSource) source).advisoryLock(PostgresAdvisoryLock.DEFAULT_KEY);
+            if (backingUp) {
+                lock.prepare();
+            }
+        }
+        BackupManager.Builder b = BackupManager.builder(source, settings.openStore()).settings(settings);
+        if (lock != null) {
+            b.lock(lock);
         }
         return b.build();
     }

@@ -128,6 +128,7 @@ public final class BackupWriter {
             enc.ifPresent(e -> versions.put("tink", version(com.google.crypto.tink.StreamingAead.class)));
             running = running.withToolVersions(versions);
             catalog.write(running);
+            LOG.debug("timeline: RUNNING manifest written");
             MessageDigest sha = Sha256.newDigest();
             Counting.Out stored;
             Counting.Out raw;
@@ -143,12 +144,15 @@ public final class BackupWriter {
                 try (OutputStream out = raw) {
                     counts = started != null ? started.dump(out) : source.dump(out, catalog.context());
                 }
+                LOG.debug("timeline: data stream closed (compression flushed, SHA-256 done)");
                 upload.commit();
+                LOG.debug("timeline: data object committed (fsync, rename)");
                 dataCommitted = true;
             }
             Manifest done = running.complete(clock.instant(), raw.count(), stored.count(),
                     HexFormat.of().formatHex(sha.digest()), counts);
             catalog.write(done);
+            LOG.debug("timeline: COMPLETE manifest written");
             finished.accept(done);
             LOG.info("backup {} complete: {} bytes raw, {} stored, {} ms, sha256 {}", id, done.rawBytes(),
                     done.storedBytes(), done.duration().toMillis(), done.sha256());

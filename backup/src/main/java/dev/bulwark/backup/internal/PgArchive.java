@@ -75,6 +75,7 @@ public final class PgArchive {
         Reader r = new Reader(in, out);
         try {
             Map<Integer, TableData> toc = readHeaderAndToc(r, K_FMT_CUSTOM);
+            LOG.debug("timeline: pg_dump's header and table of contents read");
             Map<String, Long> counts = new LinkedHashMap<>();
             for (TableData t : toc.values()) {
                 counts.put(t.key(), 0L);
@@ -282,6 +283,8 @@ public final class PgArchive {
     }
 
     /** Reads the archive from a buffer that is written to the tee each time it is filled. */
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PgArchive.class);
+
     private static final class Reader {
         private final InputStream in;
         private final OutputStream tee;

@@ -66,6 +66,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     private final String database;
     private final String query;
     private final String lockWait;
+    private final long lockWaitMillis;
     private final String user;
     private final String password;
     private final String pgDump;
@@ -73,6 +74,8 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     private final String psql;
     private final int jobs;
     private final Path stagingDir;
+    /** Whether a tool is run without Debian's pg_wrapper, which sets {@code PGSYSCONFDIR} when it is unset. */
+    private final boolean bypassedWrapper;
     /** The session of this source's {@link #advisoryLock} while it is held: the dump's snapshot runs in it. */
     private final AtomicReference<Psql> lockSession = new AtomicReference<>();
 
@@ -100,11 +103,16 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         tlsEnv(query); // refuses what the tools cannot be given, at construction rather than mid-backup
         this.user = Objects.requireNonNull(user, "user");
         this.password = password;
-        this.pgDump = settings.pgDump();
-        this.pgRestore = settings.pgRestore();
-        this.psql = settings.psql();
+        // Debian's pg_wrapper (a Perl script) skipped: the binary it would run, without its cost per launch
+        String path = System.getenv("PATH");
+        this.pgDump = PgClientTools.resolve(settings.pgDump(), path);
+        this.pgRestore = PgClientTools.resolve(settings.pgRestore(), path);
+        this.psql = PgClientTools.resolve(settings.psql(), path);
+        this.bypassedWrapper = !pgDump.equals(settings.pgDump()) || !pgRestore.equals(settings.pgRestore())
+                || !psql.equals(settings.psql());
         this.jobs = settings.pgJobs();
-        this.lockWait = "--lock-wait-timeout=" + settings.pgLockWait().toMillis();
+        this.lockWaitMillis = settings.pgLockWait().toMillis();
+        this.lockWait = "--lock-wait-timeout=" + lockWaitMillis;
         this.stagingDir = settings.stagingDir();
     }
 
@@ -133,6 +141,9 @@ public final class PgDumpSource implements BackupSource, StartableSource {
             env.put("PGPASSWORD", password);
         }
         env.putAll(tlsEnv(query));
+        if (bypassedWrapper && System.getenv("PGSYSCONFDIR") == null) {
+            env.put("PGSYSCONFDIR", PgClientTools.WRAPPER_SYSCONFDIR); // as pg_wrapper does (pg_service.conf)
+        }
         // the tools' own messages in English, whatever the host's locale: lockWaitTimedOut reads them
         env.put("LC_MESSAGES", "C");
         if (System.getenv("LC_ALL") != null) {
@@ -205,19 +216,46 @@ public final class PgDumpSource implements BackupSource, StartableSource {
 
     /** pg_dump's and the server's versions (the server's through {@code session}), checked against each other. */
     private Map<String, String> versions(Psql session) throws IOException {
-        Map<String, String> v = new LinkedHashMap<>();
-        String dump = Tool.output(List.of(pgDump, "--version")).strip(); // while psql connects
-        v.put("pg_dump", dump);
-        String server;
+        return versions(session, "SHOW server_version;").versions;
+    }
+
+    /** The versions, and what the extra statements sent in the same round trip printed after the server's version. */
+    private static final class Versions {
+        final Map<String, String> versions;
+        final List<String> rest;
+
+        Versions(Map<String, String> versions, List<String> rest) {
+            this.versions = versions;
+            this.rest = rest;
+        }
+    }
+
+    /**
+     * pg_dump's version (its {@code --version} runs while the session's round trip is under way)
+     * and the server's, from {@code sql}: {@code SHOW server_version;} followed by any statements
+     * whose output lines are returned after it.
+     */
+    private Versions versions(Psql session, String sql) throws IOException {
+        Tool.Output dumpVersion = Tool.startOutput(List.of(pgDump, "--version"));
+        List<String> lines;
         try {
-            server = session.value("SHOW server_version;");
+            lines = session.query(sql);
         } catch (IOException e) {
+            dumpVersion.abandon();
             throw new BackupException("cannot connect to PostgreSQL database " + database + " at " + host + ":" + port
                     + " as " + user + ": " + e.getMessage() + " (check DB_URL / DB_USER / DB_PASSWORD)", e);
         }
+        if (lines.isEmpty()) {
+            dumpVersion.abandon();
+            throw new IOException(psql + ": no server version from '" + sql + "'");
+        }
+        String dump = dumpVersion.await().strip();
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("pg_dump", dump);
+        String server = lines.get(0);
         v.put("server", server);
         checkVersions(dump, server);
-        return v;
+        return new Versions(v, lines.subList(1, lines.size()));
     }
 
     /**
@@ -228,7 +266,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
      * @param key the advisory lock key
      * @return the lock
      */
-    public dev.bulwark.backup.BackupLock advisoryLock(long key) {
+    public PsqlAdvisoryLock advisoryLock(long key) {
         return new PsqlAdvisoryLock(psql, env(database), key, lockSession::set);
     }
 
@@ -288,12 +326,23 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         Psql session = shared != null ? shared : Psql.start(psql, env(database));
         Tool.Running dumping = null;
         try {
-            Map<String, String> versions = versions(session);
-            session.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;");
-            String snapshot = session.value("SELECT pg_export_snapshot();");
+            // one round trip: the server's version, then the snapshot's transaction (pg_dump refuses a
+            // newer server; when checkVersions says so first, the transaction ends with the session)
+            // lock_timeout: a table counted with count(*) in this transaction waits for a lock no
+            // longer than pg_dump does (BACKUP_PG_LOCK_WAIT_SECONDS)
+            Versions started = versions(session, "SHOW server_version;"
+                    + " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL lock_timeout = " + lockWaitMillis
+                    + "; SELECT pg_export_snapshot();");
+            if (started.rest.size() != 1) {
+                throw new IOException(psql + ": expected the exported snapshot, got " + started.rest);
+            }
+            Map<String, String> versions = started.versions;
+            String snapshot = started.rest.get(0);
+            LOG.debug("timeline: snapshot {} exported", snapshot);
             if (jobs == 1) {
                 dumping = Tool.start(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
                         "--snapshot=" + snapshot), env(database), threads);
+                LOG.debug("timeline: pg_dump started");
             }
             return new PgStarted(session, shared != null, versions, snapshot, dumping, threads);
         } catch (IOException | RuntimeException e) {
@@ -338,6 +387,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
                     AtomicReference<Optional<Map<String, Long>>> counted = new AtomicReference<>(Optional.empty());
                     dumping.finish(out, (stdout, to) -> counted.set(PgArchive.copyCountingRows(stdout, to)));
                     streamed = counted.get();
+                    LOG.debug("timeline: pg_dump's stream ended and pg_dump exited");
                 }
             } catch (IOException e) {
                 if (lockWaitTimedOut(e.getMessage())) {
@@ -348,7 +398,9 @@ public final class PgDumpSource implements BackupSource, StartableSource {
                 throw e;
             }
             try {
-                return completeCounts(session, streamed);
+                Map<String, Long> counts = completeCounts(session, streamed);
+                LOG.debug("timeline: row counts complete");
+                return counts;
             } catch (IOException e) {
                 throw new IOException("PostgreSQL database " + database + " at " + host + ":" + port + ": "
                         + e.getMessage(), e);
@@ -424,14 +476,29 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         if (json.isEmpty()) {
             return counts;
         }
+        boolean verbose = false;
         for (String[] t : tableList(json)) {
             String key = t[0] + "." + t[1];
             Long rows = fromDump.get(key);
             if (rows == null) {
+                if (!verbose) {
+                    session.query("\\set VERBOSITY verbose"); // SQLSTATEs in errors: a lock timeout in any language
+                    verbose = true;
+                }
                 // the table by its oid: the statement is built (and its names quoted) by the server
-                String count = session.value("SELECT format('SELECT count(*) FROM %I.%I;', n.nspname, c.relname)"
-                        + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
-                        + Long.parseLong(t[2]) + " \\gexec");
+                String count;
+                try {
+                    count = session.value("SELECT format('SELECT count(*) FROM %I.%I;', n.nspname, c.relname)"
+                            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
+                            + Long.parseLong(t[2]) + " \\gexec");
+                } catch (IOException e) {
+                    if (lockWaitTimedOut(e.getMessage())) {
+                        throw new IOException("counting the rows of " + key + " (not in the dump) waited "
+                                + lockWaitMillis + " ms for a table lock held by another session and gave up; retry"
+                                + " later or raise BACKUP_PG_LOCK_WAIT_SECONDS: " + e.getMessage(), e);
+                    }
+                    throw e;
+                }
                 rows = Long.parseLong(count);
             }
             counts.put(key, rows);

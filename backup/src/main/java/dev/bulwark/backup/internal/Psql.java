@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Psql implements AutoCloseable {
     private static final int OUTPUT_CAP = 16 * 1024;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Psql.class);
 
     private final Process process;
     private final String executable;
@@ -67,6 +68,7 @@ public final class Psql implements AutoCloseable {
             throw new IOException(executable + " could not be started (" + e.getMessage() + "); install PostgreSQL's"
                     + " client tools (psql comes with pg_dump) or point BACKUP_PSQL at it", e);
         }
+        LOG.debug("timeline: psql started");
         return new Psql(p, executable);
     }
 

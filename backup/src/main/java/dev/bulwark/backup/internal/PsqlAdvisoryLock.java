@@ -23,6 +23,8 @@ public final class PsqlAdvisoryLock implements BackupLock {
     private final Map<String, String> env;
     private final long key;
     private final Consumer<Psql> holder;
+    /** A session started by {@link #prepare}, connecting while the caller goes on; taken by {@link #tryAcquire}. */
+    private Psql prepared;
 
     /**
      * An advisory lock taken through psql.
@@ -40,11 +42,34 @@ public final class PsqlAdvisoryLock implements BackupLock {
         this.holder = holder;
     }
 
+    /**
+     * Starts the psql session now, so that it connects while the caller builds the rest (the store,
+     * the catalog); the lock itself is still taken only by {@link #tryAcquire}, in the order of the
+     * caller's locks. A session that is never used ends with the process (psql reads the end of its
+     * input). A psql that cannot be started is left for {@link #tryAcquire} to report.
+     */
+    public synchronized void prepare() {
+        if (prepared == null) {
+            try {
+                prepared = Psql.start(psql, env);
+            } catch (IOException e) {
+                prepared = null;
+            }
+        }
+    }
+
     @Override
     public Optional<Held> tryAcquire() {
         Psql session = null;
         try {
-            session = Psql.start(psql, env);
+            LOG.debug("timeline: taking the advisory lock");
+            synchronized (this) {
+                session = prepared;
+                prepared = null;
+            }
+            if (session == null) {
+                session = Psql.start(psql, env);
+            }
             if (!"t".equals(session.value("SELECT pg_try_advisory_lock(" + key + ");"))) {
                 session.close();
                 return Optional.empty();
@@ -52,6 +77,7 @@ public final class PsqlAdvisoryLock implements BackupLock {
             // as PgAdvisoryLock: a holder whose machine vanishes is noticed within ~25 s over TCP
             session.query("SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5;"
                     + " SET tcp_keepalives_count = 3;");
+            LOG.debug("timeline: advisory lock {} held", key);
             Psql held = session;
             holder.accept(held);
             return Optional.of(() -> release(held));

@@ -220,26 +220,63 @@ public final class Tool {
      * @throws IOException naming the tool with its exit code and output when it fails or is missing
      */
     public static String output(List<String> command) throws IOException {
+        return startOutput(command).await();
+    }
+
+    /**
+     * Starts a short command like {@link #output}, whose output is read later: the caller does
+     * other work (a round trip to the server) while it runs.
+     *
+     * @param command executable and arguments
+     * @return the running command
+     * @throws IOException naming the tool when it cannot be started
+     */
+    static Output startOutput(List<String> command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p = start(pb, command);
-        String text;
-        try (InputStream stdout = p.getInputStream()) {
-            text = new String(stdout.readNBytes(STDERR_CAP), StandardCharsets.UTF_8);
-            stdout.transferTo(OutputStream.nullOutputStream());
+        return new Output(start(pb, command), command);
+    }
+
+    /** A short command started by {@link #startOutput}. */
+    static final class Output {
+        private final Process p;
+        private final List<String> command;
+
+        Output(Process p, List<String> command) {
+            this.p = p;
+            this.command = command;
         }
-        int exit;
-        try {
-            exit = p.waitFor();
-        } catch (InterruptedException e) {
+
+        /**
+         * Reads what the command printed and waits for it to end.
+         *
+         * @return what it printed
+         * @throws IOException naming the tool with its exit code and output when it failed
+         */
+        String await() throws IOException {
+            String text;
+            try (InputStream stdout = p.getInputStream()) {
+                text = new String(stdout.readNBytes(STDERR_CAP), StandardCharsets.UTF_8);
+                stdout.transferTo(OutputStream.nullOutputStream());
+            }
+            int exit;
+            try {
+                exit = p.waitFor();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException(command.get(0) + " interrupted", e);
+            }
+            if (exit != 0) {
+                throw new IOException(command.get(0) + " failed with exit code " + exit + ": " + text.strip());
+            }
+            return text;
+        }
+
+        /** Stops the command when its output is not wanted any more. */
+        void abandon() {
             p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException(command.get(0) + " interrupted", e);
         }
-        if (exit != 0) {
-            throw new IOException(command.get(0) + " failed with exit code " + exit + ": " + text.strip());
-        }
-        return text;
     }
 
     private static Thread drain(InputStream from, OutputStream to, ThreadFactory threads) {
