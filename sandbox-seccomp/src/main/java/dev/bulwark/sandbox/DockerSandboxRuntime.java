@@ -239,9 +239,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * Bootstrap of warm containers (working directory /tmp): reads a length-prefixed header (the
      * run's deadline in seconds, the size of the tar of input files and the command, separated by
      * NUL) and the tar from stdin, unpacks the files into /tmp (the capped tmpfs) and runs the
-     * command: a {@code python3 script.py} or {@code python3 -c code} command in the already
-     * started interpreter (as {@code __main__}, with its own globals and {@code sys.argv}),
-     * anything else through {@code exec}. The rest of stdin is the program's stdin. It imports
+     * command through {@link #RUN_COMMAND}: a {@code python3 script.py} or {@code python3 -c code}
+     * command in the already started interpreter, anything else through {@code exec}. The rest of stdin is the program's stdin. It imports
      * only modules built into the interpreter ({@code _signal}, not {@code signal}; no
      * {@code json}); {@code tarfile} only when the run sends files: at saturation every warm
      * container's start is on some run's bill, and those imports cost more than the interpreter.
