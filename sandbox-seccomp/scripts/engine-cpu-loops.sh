@@ -6,12 +6,14 @@
 #   EXTRA=stats,attach,inspect engine-cpu-loops.sh api N P   # ... plus those calls
 #   NODEL=1 engine-cpu-loops.sh api N P                      # ... one POST /containers/prune at the end instead of N DELETEs
 #   SANDBOX_RUNTIME=runsc ...     # the OCI runtime (default runc); PROG overrides the program
+#   DROP=LogConfig,Ulimits engine-cpu-loops.sh api N P       # ... without those HostConfig fields (what each costs)
+#   PROFILE=unconfined engine-cpu-loops.sh api N P           # ... another seccomp profile (a file, or unconfined)
 # Every container carries the label dev.bulwark.bench=cli or =api (docker ps -a --filter label=...).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:?usage: engine-cpu-loops.sh cli|api N P}
 export N=${2:-20} P=${3:-1} RT=${SANDBOX_RUNTIME:-runc} PROG=${PROG:-python3 -c print(1)} EXTRA=${EXTRA:-} NODEL=${NODEL:-}
-export PROFILE=$here/src/main/resources/dev/bulwark/sandbox/profiles/strict.json
+export PROFILE=${PROFILE:-$here/src/main/resources/dev/bulwark/sandbox/profiles/strict.json} DROP=${DROP:-}
 IMAGE=${SANDBOX_IMAGE:-bulwark/sandbox-python:3.11}
 export IMAGE
 cli() {
@@ -40,16 +42,20 @@ api() {
 # the create body: the sandbox's flags and profile, as DockerSandboxRuntime sends them (NetworkDisabled too)
 BODY=$(python3 - <<'PY'
 import json, os
-print(json.dumps({"Image": os.environ["IMAGE"], "Cmd": os.environ["PROG"].split(), "User": "10001:10001",
+p = os.environ["PROFILE"]
+body = {"Image": os.environ["IMAGE"], "Cmd": os.environ["PROG"].split(), "User": "10001:10001",
     "WorkingDir": "/tmp", "NetworkDisabled": True, "Labels": {"dev.bulwark.bench": "api"},
     "OpenStdin": True, "StdinOnce": True, "AttachStdin": True, "AttachStdout": True, "AttachStderr": True,
     "HostConfig": {"NetworkMode": "none", "Init": True, "ReadonlyRootfs": True, "Runtime": os.environ["RT"],
         "Tmpfs": {"/tmp": "rw,noexec,nosuid,nodev,size=66060288"}, "ShmSize": 1048576,
         "LogConfig": {"Type": "local", "Config": {"max-size": "1m", "max-file": "1", "compress": "false"}},
-        "CapDrop": ["ALL"], "SecurityOpt": ["no-new-privileges", "seccomp=" + open(os.environ["PROFILE"]).read()],
+        "CapDrop": ["ALL"], "SecurityOpt": ["no-new-privileges", "seccomp=" + (p if p == "unconfined" else open(p).read())],
         "PidsLimit": 64, "Memory": 268435456, "MemorySwap": 268435456, "NanoCpus": 1000000000,
         "Ulimits": [{"Name": "fsize", "Soft": 16777216, "Hard": 16777216}, {"Name": "nofile", "Soft": 256, "Hard": 256},
-                    {"Name": "core", "Soft": 0, "Hard": 0}, {"Name": "memlock", "Soft": 0, "Hard": 0}]}}))
+                    {"Name": "core", "Soft": 0, "Hard": 0}, {"Name": "memlock", "Soft": 0, "Hard": 0}]}}
+for k in filter(None, os.environ["DROP"].split(",")):
+    del body["HostConfig"][k]
+print(json.dumps(body))
 PY
 )
 export BODY

@@ -129,31 +129,67 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "    if p.poll(max(1, min(left * 1000, 1000))):",
             "        os.read(r, 512)");
     /**
+     * The child half shared by {@link #DEADLINE_WRAPPER} and the warm bootstrap: runs the command
+     * {@code c}. A {@code python3 -c code} or {@code python3 script.py} command runs in this,
+     * already started interpreter (as a fresh {@code __main__} module in {@code sys.modules}, with
+     * its own globals and {@code sys.argv}; a script through {@code runpy}), so a run starts one
+     * interpreter, not two; anything else through {@code exec}. The Java side
+     * decides the same way ({@link #runsInProcess}) and starts the wrapper without {@code -S -E}
+     * for an in-process command, so the program sees the flags of a plain {@code python3}.
+     */
+    static final String RUN_COMMAND = String.join("\n",
+            "if c[0] == 'python3' and len(c) > 2 and c[1] == '-c':",
+            "    sys.argv = ['-c'] + c[3:]",
+            "    main, wrapper = type(sys)('__main__'), sys.modules['__main__']",
+            "    main.__builtins__, main.__loader__ = __builtins__, __loader__",
+            "    sys.modules['__main__'] = main",
+            "    exec(compile(c[2], '<string>', 'exec'), main.__dict__)",
+            "elif c[0] == 'python3' and len(c) > 1 and not c[1].startswith('-'):",
+            "    import runpy",
+            "    sys.argv = c[1:]",
+            "    sys.path[0] = os.path.dirname(os.path.abspath(c[1]))",
+            "    runpy.run_path(c[1], run_name='__main__')",
+            "else:",
+            "    try:",
+            "        os.execvp(c[0], c)",
+            "    except OSError as e:",
+            "        sys.stderr.write('bulwark sandbox: cannot run %s: %s\\n' % (c[0], e.strerror))",
+            "        os._exit(127)");
+    /**
      * The in-container deadline (python3, run by the init as the container's main process): forks
      * the program, waits for it, and at the deadline exits, which ends the init and with it every
      * process of the container (the kernel kills a PID namespace whose init exits). Killing this
      * process early has the same effect, so the program cannot escape the deadline by killing it.
      * Exit status: the program's, or 128 + signal, as the init reports it. It imports the C
-     * {@code _signal} module: the {@code signal} module's enums cost about 35 ms per run.
+     * {@code _signal} module: the {@code signal} module's enums cost about 35 ms per run. The
+     * forked child runs the command through {@link #RUN_COMMAND}: a Python program in the
+     * wrapper's own interpreter, like a warm container does.
      */
     static final String DEADLINE_WRAPPER = String.join("\n",
             "import os, sys, time, select, _signal as signal",
             "end = time.monotonic() + float(sys.argv[1])",
+            "c = sys.argv[2:]",
             "r, w = os.pipe()",
             "os.set_blocking(w, False)",
             "signal.set_wakeup_fd(w)",
             "signal.signal(signal.SIGCHLD, lambda *a: None)",
             "pid = os.fork()",
-            "if pid == 0:",
-            "    signal.set_wakeup_fd(-1)",
-            "    signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
-            "    os.close(r); os.close(w)",
-            "    try:",
-            "        os.execvp(sys.argv[2], sys.argv[2:])",
-            "    except OSError as e:",
-            "        sys.stderr.write('bulwark sandbox: cannot run %s: %s\\n' % (sys.argv[2], e.strerror))",
-            "        os._exit(127)",
-            WATCHDOG);
+            "if pid != 0:",
+            WATCHDOG.indent(4).stripTrailing(),
+            "signal.set_wakeup_fd(-1)",
+            "signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
+            "os.close(r); os.close(w)",
+            RUN_COMMAND);
+
+    /**
+     * Whether {@link #RUN_COMMAND} runs {@code command} in the wrapper's own interpreter
+     * ({@code python3 -c code …} or {@code python3 script.py …}) rather than through {@code exec}.
+     */
+    static boolean runsInProcess(List<String> command) {
+        return command.size() > 1 && command.get(0).equals("python3")
+                && (command.get(1).equals("-c") ? command.size() > 2 : !command.get(1).startsWith("-"));
+    }
+
     /**
      * Most the engine keeps of a container's output on its disk ({@code local} log driver, one
      * file): the run's output is read from the attach stream, so this only bounds the engine's copy.
@@ -203,9 +239,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * Bootstrap of warm containers (working directory /tmp): reads a length-prefixed header (the
      * run's deadline in seconds, the size of the tar of input files and the command, separated by
      * NUL) and the tar from stdin, unpacks the files into /tmp (the capped tmpfs) and runs the
-     * command: a {@code python3 script.py} or {@code python3 -c code} command in the already
-     * started interpreter (as {@code __main__}, with its own globals and {@code sys.argv}),
-     * anything else through {@code exec}. The rest of stdin is the program's stdin. It imports
+     * command through {@link #RUN_COMMAND}: a {@code python3 script.py} or {@code python3 -c code}
+     * command in the already started interpreter, anything else through {@code exec}. The rest of stdin is the program's stdin. It imports
      * only modules built into the interpreter ({@code _signal}, not {@code signal}; no
      * {@code json}); {@code tarfile} only when the run sends files: at saturation every warm
      * container's start is on some run's bill, and those imports cost more than the interpreter.
@@ -241,16 +276,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "if size:",
             "    import io, tarfile",
             "    tarfile.open(fileobj=io.BytesIO(rd(size))).extractall('/tmp')",
-            "if os.path.basename(c[0]) in ('python3', 'python') and len(c) > 2 and c[1] == '-c':",
-            "    sys.argv = ['-c'] + c[3:]",
-            "    exec(compile(c[2], '<string>', 'exec'), {'__name__': '__main__', '__builtins__': __builtins__})",
-            "elif os.path.basename(c[0]) in ('python3', 'python') and len(c) > 1 and not c[1].startswith('-'):",
-            "    import runpy",
-            "    sys.argv = c[1:]",
-            "    sys.path[0] = os.path.dirname(os.path.abspath(c[1]))",
-            "    runpy.run_path(c[1], run_name='__main__')",
-            "else:",
-            "    os.execvp(c[0], c)");
+            RUN_COMMAND);
 
     private DockerSandboxRuntime(Builder b) {
         this.settings = b.settings;
@@ -990,8 +1016,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         List<String> cmd = command;
         if (deadline && deadlineInContainer()) {
             double seconds = runLimit.plus(DEADLINE_SLACK).toMillis() / 1000.0;
-            List<String> wrapped = new java.util.ArrayList<>(List.of("python3", "-S", "-E", "-c", DEADLINE_WRAPPER,
-                    Double.toString(seconds)));
+            // A Python program runs in the wrapper's interpreter (one interpreter start per run, as in a
+            // warm container), which then starts with python3's own flags; anything else is exec'ed by a
+            // minimal wrapper (-S -E: no site, no PYTHON* variables).
+            List<String> wrapped = new java.util.ArrayList<>(runsInProcess(command)
+                    ? List.of("python3", "-c", DEADLINE_WRAPPER)
+                    : List.of("python3", "-S", "-E", "-c", DEADLINE_WRAPPER));
+            wrapped.add(Double.toString(seconds));
             wrapped.addAll(command);
             cmd = wrapped;
         }

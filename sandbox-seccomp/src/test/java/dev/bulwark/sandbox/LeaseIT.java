@@ -93,6 +93,10 @@ class LeaseIT {
             for (String c : containerOf(owner, "running").lines().toList()) {
                 docker("rm", "-f", c);
             }
+            // the warm pool's replacement, when the JVM died between its create and its start
+            for (String c : containerOf(owner, "created").lines().toList()) {
+                docker("rm", "-f", c);
+            }
         }
     }
 
