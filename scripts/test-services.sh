@@ -204,7 +204,9 @@ if docker info >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
     for _ in $(seq 1 60); do tls_docker info >/dev/null 2>&1 && break; sleep 1; done
   fi
   if tls_docker info >/dev/null 2>&1; then
-    if ! tls_docker image inspect bulwark/sandbox-python:3.11 >/dev/null 2>&1; then
+    # Loaded when missing or not the local engine's build (e.g. a newer image revision).
+    if [[ "$(tls_docker image inspect -f '{{.Id}}' bulwark/sandbox-python:3.11 2>/dev/null)" != \
+          "$(docker image inspect -f '{{.Id}}' bulwark/sandbox-python:3.11 2>/dev/null)" ]]; then
       docker save bulwark/sandbox-python:3.11 | tls_docker load >/dev/null \
         && log "docker TLS engine: loaded bulwark/sandbox-python:3.11" \
         || problems+=("docker TLS engine: could not load the sandbox image")
