@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 THREADS=${THREADS:-1 2 4}
 ITER=${ITER:-3}
+WARMUP=${WARMUP:-2}   # warm-up iterations of 10 s: with 1 of 5 s the warm pool was still speeding up while measured
 ./mvnw -q -B -pl sandbox-seccomp -am test-compile dependency:build-classpath -Dspotbugs.skip=true \
     -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.classpath
 cp="sandbox-seccomp/target/test-classes:sandbox-seccomp/target/classes:$(cat sandbox-seccomp/target/bench.classpath)"
@@ -16,7 +17,7 @@ echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $(docker version
 for t in $THREADS; do
   echo "== $t caller(s), $(date -u +%FT%TZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   java -cp "$cp" org.openjdk.jmh.Main 'SandboxBenchmark\.(bulwarkSandboxRunWarmPoolSaturated|dockerRunCli)$' \
-      -f 1 -wi 1 -w 5 -i "$ITER" -r 10 -bm thrpt -tu s -t "$t" -rf json -rff "$out/t$t.json" \
+      -f 1 -wi "$WARMUP" -w 10 -i "$ITER" -r 10 -bm thrpt -tu s -t "$t" -rf json -rff "$out/t$t.json" \
       | grep -E '^(Benchmark +Mode|SandboxBenchmark)'
   echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
