@@ -94,4 +94,30 @@ class PgLockWaitIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
         assertThat(m.list()).first().satisfies(failed -> assertThat(failed.status()).isEqualTo(Manifest.Status.FAILED));
     }
+
+    /**
+     * Review 2026-11-27 (session 16), B3: a role's or database's {@code statement_timeout} that
+     * cancels the {@code count(*)} fallback (SQLSTATE 57014) is not a lock wait, and is not
+     * reported as one; the SQLSTATE decides, not the text.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(180)
+    void aStatementTimeoutCancellingTheRowCountIsNotReportedAsALockWait() throws Exception {
+        try (Connection c = db.connect(db.database); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE big AS SELECT generate_series(1, 3000000) AS id");
+            s.execute("ALTER DATABASE " + db.database + " SET statement_timeout = '30ms'");
+        }
+        Path wrapper = tmp.resolve("pg_dump_nodata");
+        java.nio.file.Files.writeString(wrapper, "#!/bin/sh\n[ \"$1\" = --version ] && exec pg_dump --version\n"
+                + "exec pg_dump \"$@\" --exclude-table-data=public.big\n");
+        java.nio.file.Files.setPosixFilePermissions(wrapper,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        BackupSettings settings = BackupSettings.builder().pgDump(wrapper.toString()).build();
+        BackupManager m = db.manager(settings, tmp.resolve("backups"));
+
+        assertThatThrownBy(m::backup).isInstanceOf(BackupException.class)
+                .hasMessageContaining("57014").hasMessageNotContaining("BACKUP_PG_LOCK_WAIT_SECONDS")
+                .hasMessageNotContaining("table lock");
+        assertThat(m.list()).first().satisfies(failed -> assertThat(failed.status()).isEqualTo(Manifest.Status.FAILED));
+    }
 }

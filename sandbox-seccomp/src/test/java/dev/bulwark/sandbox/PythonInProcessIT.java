@@ -61,6 +61,17 @@ class PythonInProcessIT {
             assertThat(flagged.exitCode()).as(flagged.stderr()).isEqualTo(3);
             assertThat(flagged.stdout()).isEqualTo("['-c'] '' - __main__ True 1 0 second-interpreter\n");
 
+            // review 2026-11-27 (session 16), S2: a user's pkgutil.py beside the script is not what runpy
+            // imports, and a missing script is python3's "can't open file", exit 2
+            SandboxResult shadow = sandbox.run(new SandboxRequest(List.of("python3", "main.py"),
+                    Map.of("main.py", "print('hello')".getBytes(StandardCharsets.UTF_8),
+                            "pkgutil.py", "raise SystemExit('user pkgutil imported')".getBytes(StandardCharsets.UTF_8)), null, null));
+            assertThat(shadow.exitCode()).as(shadow.stderr()).isZero();
+            assertThat(shadow.stdout()).isEqualTo("hello\n");
+            SandboxResult noScript = sandbox.run(new SandboxRequest(List.of("python3", "absent.py"), Map.of(), null, null));
+            assertThat(noScript.exitCode()).isEqualTo(2);
+            assertThat(noScript.stderr()).contains("can't open file").contains("absent.py");
+
             SandboxResult missing = sandbox.run(new SandboxRequest(List.of("no-such-program"), Map.of(), null, null));
             assertThat(missing.exitCode()).isEqualTo(127);
             assertThat(missing.stderr()).contains("bulwark sandbox: cannot run no-such-program");

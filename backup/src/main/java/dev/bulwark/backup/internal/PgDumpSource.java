@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -69,13 +70,13 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     private final long lockWaitMillis;
     private final String user;
     private final String password;
-    private final String pgDump;
-    private final String pgRestore;
-    private final String psql;
+    private final String pgDumpSetting;
+    private final String pgRestoreSetting;
+    private final String psqlSetting;
+    private final UnaryOperator<String> tools;
     private final int jobs;
     private final Path stagingDir;
     /** Whether a tool is run without Debian's pg_wrapper, which sets {@code PGSYSCONFDIR} when it is unset. */
-    private final boolean bypassedWrapper;
     /** The session of this source's {@link #advisoryLock} while it is held: the dump's snapshot runs in it. */
     private final AtomicReference<Psql> lockSession = new AtomicReference<>();
 
@@ -89,6 +90,12 @@ public final class PgDumpSource implements BackupSource, StartableSource {
      * @throws IllegalArgumentException when the URL is not a PostgreSQL URL with a database
      */
     public PgDumpSource(String jdbcUrl, String user, String password, BackupSettings settings) {
+        this(jdbcUrl, user, password, settings, name -> PgClientTools.resolve(name, System.getenv("PATH")));
+    }
+
+    /** As above, with how a tool's setting becomes the program to run at each use (tests). */
+    PgDumpSource(String jdbcUrl, String user, String password, BackupSettings settings, UnaryOperator<String> tools) {
+        this.tools = Objects.requireNonNull(tools, "tools");
         this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl");
         Matcher m = URL.matcher(jdbcUrl);
         if (!m.matches()) {
@@ -104,16 +111,36 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         this.user = Objects.requireNonNull(user, "user");
         this.password = password;
         // Debian's pg_wrapper (a Perl script) skipped: the binary it would run, without its cost per launch
-        String path = System.getenv("PATH");
-        this.pgDump = PgClientTools.resolve(settings.pgDump(), path);
-        this.pgRestore = PgClientTools.resolve(settings.pgRestore(), path);
-        this.psql = PgClientTools.resolve(settings.psql(), path);
-        this.bypassedWrapper = !pgDump.equals(settings.pgDump()) || !pgRestore.equals(settings.pgRestore())
-                || !psql.equals(settings.psql());
+        // resolved again at every use (below): a client upgraded or removed under a running service
+        // is picked up as the wrapper itself would, not pinned to what was installed at start-up
+        this.pgDumpSetting = settings.pgDump();
+        this.pgRestoreSetting = settings.pgRestore();
+        this.psqlSetting = settings.psql();
         this.jobs = settings.pgJobs();
         this.lockWaitMillis = settings.pgLockWait().toMillis();
         this.lockWait = "--lock-wait-timeout=" + lockWaitMillis;
         this.stagingDir = settings.stagingDir();
+    }
+
+    /** The pg_dump to run now: the setting, or the binary Debian's wrapper would run for it. */
+    String pgDump() {
+        return tools.apply(pgDumpSetting);
+    }
+
+    /** The pg_restore to run now (see {@link #pgDump()}). */
+    String pgRestore() {
+        return tools.apply(pgRestoreSetting);
+    }
+
+    /** The psql to run now (see {@link #pgDump()}). */
+    String psql() {
+        return tools.apply(psqlSetting);
+    }
+
+    /** Whether any tool now runs without Debian's wrapper, which would have set PGSYSCONFDIR. */
+    private boolean bypassesWrapper() {
+        return !pgDump().equals(pgDumpSetting) || !pgRestore().equals(pgRestoreSetting)
+                || !psql().equals(psqlSetting);
     }
 
     private static String redact(String url) {
@@ -141,7 +168,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
             env.put("PGPASSWORD", password);
         }
         env.putAll(tlsEnv(query));
-        if (bypassedWrapper && System.getenv("PGSYSCONFDIR") == null) {
+        if (System.getenv("PGSYSCONFDIR") == null && bypassesWrapper()) {
             env.put("PGSYSCONFDIR", PgClientTools.WRAPPER_SYSCONFDIR); // as pg_wrapper does (pg_service.conf)
         }
         // the tools' own messages in English, whatever the host's locale: lockWaitTimedOut reads them
@@ -207,7 +234,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
 
     @Override
     public Map<String, String> toolVersions() {
-        try (Psql session = Psql.start(psql, env(database))) {
+        try (Psql session = Psql.start(psql(), env(database))) {
             return versions(session);
         } catch (IOException e) {
             throw new BackupException(e.getMessage(), e);
@@ -236,18 +263,23 @@ public final class PgDumpSource implements BackupSource, StartableSource {
      * whose output lines are returned after it.
      */
     private Versions versions(Psql session, String sql) throws IOException {
-        Tool.Output dumpVersion = Tool.startOutput(List.of(pgDump, "--version"));
+        Tool.Output dumpVersion = Tool.startOutput(List.of(pgDump(), "--version"));
         List<String> lines;
         try {
             lines = session.query(sql);
         } catch (IOException e) {
             dumpVersion.abandon();
+            if (String.valueOf(e.getMessage()).contains("ERROR:")) {
+                // connected, but the server refused a statement: its own error, not a connection hint
+                throw new BackupException("PostgreSQL database " + database + " at " + host + ":" + port
+                        + " refused the backup's session set-up (server version, snapshot): " + e.getMessage(), e);
+            }
             throw new BackupException("cannot connect to PostgreSQL database " + database + " at " + host + ":" + port
                     + " as " + user + ": " + e.getMessage() + " (check DB_URL / DB_USER / DB_PASSWORD)", e);
         }
         if (lines.isEmpty()) {
             dumpVersion.abandon();
-            throw new IOException(psql + ": no server version from '" + sql + "'");
+            throw new IOException(psql() + ": no server version from '" + sql + "'");
         }
         String dump = dumpVersion.await().strip();
         Map<String, String> v = new LinkedHashMap<>();
@@ -267,7 +299,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
      * @return the lock
      */
     public PsqlAdvisoryLock advisoryLock(long key) {
-        return new PsqlAdvisoryLock(psql, env(database), key, lockSession::set);
+        return new PsqlAdvisoryLock(psql(), env(database), key, lockSession::set);
     }
 
     /**
@@ -323,7 +355,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
         ThreadFactory threads = context.threadFactory();
         Staging.cleanUpAbandoned(stagingDir);
         Psql shared = lockSession.get();
-        Psql session = shared != null ? shared : Psql.start(psql, env(database));
+        Psql session = shared != null ? shared : Psql.start(psql(), env(database));
         Tool.Running dumping = null;
         try {
             // one round trip: the server's version, then the snapshot's transaction (pg_dump refuses a
@@ -332,15 +364,15 @@ public final class PgDumpSource implements BackupSource, StartableSource {
             // longer than pg_dump does (BACKUP_PG_LOCK_WAIT_SECONDS)
             Versions started = versions(session, "SHOW server_version;"
                     + " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL lock_timeout = " + lockWaitMillis
-                    + "; SELECT pg_export_snapshot();");
+                    + "; SELECT pg_catalog.pg_export_snapshot();");
             if (started.rest.size() != 1) {
-                throw new IOException(psql + ": expected the exported snapshot, got " + started.rest);
+                throw new IOException(psql() + ": expected the exported snapshot, got " + started.rest);
             }
             Map<String, String> versions = started.versions;
             String snapshot = started.rest.get(0);
             LOG.debug("timeline: snapshot {} exported", snapshot);
             if (jobs == 1) {
-                dumping = Tool.start(List.of(pgDump, "--format=custom", "--compress=0", "--no-password", lockWait,
+                dumping = Tool.start(List.of(pgDump(), "--format=custom", "--compress=0", "--no-password", lockWait,
                         "--snapshot=" + snapshot), env(database), threads);
                 LOG.debug("timeline: pg_dump started");
             }
@@ -492,7 +524,9 @@ public final class PgDumpSource implements BackupSource, StartableSource {
                             + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
                             + Long.parseLong(t[2]) + " \\gexec");
                 } catch (IOException e) {
-                    if (lockWaitTimedOut(e.getMessage())) {
+                    // the session is verbose: its SQLSTATE decides (55P03, lock_timeout), not the text, so
+                    // a statement_timeout's cancel (57014) is not reported as a lock wait
+                    if (e.getMessage() != null && LOCK_NOT_AVAILABLE.matcher(e.getMessage()).find()) {
                         throw new IOException("counting the rows of " + key + " (not in the dump) waited "
                                 + lockWaitMillis + " ms for a table lock held by another session and gave up; retry"
                                 + " later or raise BACKUP_PG_LOCK_WAIT_SECONDS: " + e.getMessage(), e);
@@ -538,7 +572,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     private Optional<Map<String, Long>> dumpParallel(String snapshot, OutputStream out, ThreadFactory threads)
             throws IOException {
         try (Staging staging = Staging.create(stagingDir)) {
-            Tool.run(List.of(pgDump, "--format=directory", "--jobs=" + jobs, "--compress=0", "--no-password",
+            Tool.run(List.of(pgDump(), "--format=directory", "--jobs=" + jobs, "--compress=0", "--no-password",
                     lockWait, "--snapshot=" + snapshot, "--file=" + staging.dumpDirectory()), env(database), null, null, threads);
             Path toc = staging.dumpDirectory().resolve("toc.dat");
             Optional<Map<String, PgArchive.TableData>> tables = PgArchive.directoryTables(Files.readAllBytes(toc));
@@ -656,7 +690,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
                 if (isTar(head)) {
                     restoreDirectoryFormat(in, db, threads);
                 } else {
-                    Tool.run(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error",
+                    Tool.run(List.of(pgRestore(), "--no-owner", "--no-privileges", "--exit-on-error",
                             "--single-transaction", "--no-password", "--dbname=" + db), env(db), in, null, threads);
                 }
             }
@@ -689,7 +723,7 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     private void restoreDirectoryFormat(InputStream archive, String db, ThreadFactory threads) throws IOException {
         try (Staging staging = Staging.create(stagingDir)) {
             staging.untarFrom(archive);
-            List<String> cmd = new ArrayList<>(List.of(pgRestore, "--no-owner", "--no-privileges", "--exit-on-error",
+            List<String> cmd = new ArrayList<>(List.of(pgRestore(), "--no-owner", "--no-privileges", "--exit-on-error",
                     "--no-password", "--format=directory", "--dbname=" + db));
             cmd.add(jobs > 1 ? "--jobs=" + jobs : "--single-transaction");
             cmd.add(staging.dumpDirectory().toString());
