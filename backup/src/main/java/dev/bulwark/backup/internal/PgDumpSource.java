@@ -76,7 +76,6 @@ public final class PgDumpSource implements BackupSource, StartableSource {
     private final UnaryOperator<String> tools;
     private final int jobs;
     private final Path stagingDir;
-    /** Whether a tool is run without Debian's pg_wrapper, which sets {@code PGSYSCONFDIR} when it is unset. */
     /** The session of this source's {@link #advisoryLock} while it is held: the dump's snapshot runs in it. */
     private final AtomicReference<Psql> lockSession = new AtomicReference<>();
 
