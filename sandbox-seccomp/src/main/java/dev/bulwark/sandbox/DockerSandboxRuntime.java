@@ -92,7 +92,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * The start-up canary (python3): calls {@code unshare(0)}, harmless and successful without a
      * filter, which the shipped profiles refuse, then {@code clone3(NULL, 0)} (never creates
      * anything: the arguments are invalid), and starts a thread; prints both results, their errno
-     * and whether the thread ran. Judged by {@link #canaryVerdict}.
+     * and whether the thread ran, then whether {@code prctl(PR_SET_DUMPABLE, 0)}, which the
+     * in-container deadline needs ({@link #NON_DUMPABLE}), is allowed. Judged by {@link #canaryVerdict}.
      */
     static final String CANARY = String.join("\n",
             "import ctypes, threading",
@@ -106,7 +107,8 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "t = threading.Thread(target=lambda: ran.append(1))",
             "t.start()",
             "t.join()",
-            "print(r, e, r3, e3, 'threads-ok' if ran else 'threads-failed')");
+            "d = libc.prctl(4, 0, 0, 0, 0)",
+            "print(r, e, r3, e3, 'threads-ok' if ran else 'threads-failed', 'dumpable-ok' if d == 0 else 'dumpable-refused')");
     /** errno of a refused call as gVisor's OCI seccomp answers it, whatever the profile's {@code errnoRet}. */
     static final int GVISOR_FILTER_ERRNO = 1;
     /** ENOSYS: what the gVisor kernel (the sentry) answers for {@code clone3}, which it does not implement. */
@@ -116,18 +118,47 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * warm bootstrap: {@code pid}, {@code end}, {@code r} are set.
      */
     static final String WATCHDOG = String.join("\n",
+            // the container's PID 1: the kernel delivers no signal to it from inside the container
+            // unless it has a handler, so SIGINT loses python3's (SIGSTOP and SIGKILL never arrive)
+            "signal.signal(signal.SIGINT, signal.SIG_DFL)",
             "p = select.poll()",
             "p.register(r, select.POLLIN)",
             "while True:",
-            "    got, status = os.waitpid(pid, os.WNOHANG)",
-            "    if got:",
-            "        code = os.waitstatus_to_exitcode(status)",
-            "        os._exit(code if code >= 0 else 128 - code)",
+            // reaps every child: the program and, as the init, the orphans reparented to it
+            "    for _ in range(1024):",
+            "        got, status = os.waitpid(-1, os.WNOHANG)",
+            "        if got == pid:",
+            "            code = os.waitstatus_to_exitcode(status)",
+            "            os._exit(code if code >= 0 else 128 - code)",
+            "        if not got:",
+            "            break",
             "    left = end - time.monotonic()",
             "    if left <= 0:",
             "        os._exit(137)",
             "    if p.poll(max(1, min(left * 1000, 1000))):",
             "        os.read(r, 512)");
+    /**
+     * Makes the watchdog non-dumpable before it forks ({@code prctl(PR_SET_DUMPABLE, 0)} through
+     * {@code _ctypes} alone: the {@code ctypes} package costs 5–8 ms, this ~1 ms), so the program,
+     * which runs as the same uid, cannot open its {@code /proc/<pid>/mem} and rewrite its deadline;
+     * the forked child makes itself dumpable again ({@link #CHILD_DUMPABLE}), as a plain
+     * {@code python3} is. A profile that refuses the call fails every run (exit 126, the message
+     * names the rule); the start-up canary refuses such a profile first.
+     */
+    static final String NON_DUMPABLE = String.join("\n",
+            "import _ctypes",
+            "class _I(_ctypes._SimpleCData): _type_ = 'i'",
+            "class _F(_ctypes.CFuncPtr): _flags_, _restype_ = _ctypes.FUNCFLAG_CDECL | _ctypes.FUNCFLAG_USE_ERRNO, _I",
+            "class _L: _handle = _ctypes.dlopen(None)",
+            "prctl = _F(('prctl', _L))",
+            "if prctl(4, 0, 0, 0, 0) != 0:",
+            "    sys.stderr.write('bulwark sandbox: the seccomp profile refuses prctl(PR_SET_DUMPABLE, 0), which the'"
+                    + " ' in-container deadline needs; allow prctl with argument 0 equal to 4 (SANDBOX_PROFILE)\\n')",
+            "    sys.stderr.flush()",
+            "    os._exit(126)");
+    /** The child's half of {@link #NON_DUMPABLE}. */
+    static final String CHILD_DUMPABLE = "prctl(4, 1, 0, 0, 0)";
+
     /**
      * The child half shared by {@link #DEADLINE_WRAPPER} and the warm bootstrap: runs the command
      * {@code c}. A {@code python3 -c code} or {@code python3 script.py} command runs in this,
@@ -164,11 +195,13 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "        sys.stderr.write('bulwark sandbox: cannot run %s: %s\\n' % (c[0], e.strerror))",
             "        os._exit(127)");
     /**
-     * The in-container deadline (python3, run by the init as the container's main process): forks
-     * the program, waits for it, and at the deadline exits, which ends the init and with it every
-     * process of the container (the kernel kills a PID namespace whose init exits). Killing this
-     * process early has the same effect, so the program cannot escape the deadline by killing it.
-     * Exit status: the program's, or 128 + signal, as the init reports it. It imports the C
+     * The in-container deadline (python3, the container's init, PID 1): forks the program, waits
+     * for it, reaps every orphan reparented to it, and at the deadline exits, which ends every
+     * process of the container (the kernel kills a PID namespace whose init exits). As the init it
+     * gets no signal from inside the container that it has no handler for ({@code SIGSTOP} and
+     * {@code SIGKILL} included), and it is non-dumpable ({@link #NON_DUMPABLE}), so the program,
+     * running as the same uid, can neither stop it nor rewrite its memory; ending it early ends the
+     * run. Exit status: the program's, or 128 + signal. It imports the C
      * {@code _signal} module: the {@code signal} module's enums cost about 35 ms per run. The
      * forked child runs the command through {@link #RUN_COMMAND}: a Python program in the
      * wrapper's own interpreter, like a warm container does.
@@ -177,6 +210,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "import os, sys, time, select, _signal as signal",
             "end = time.monotonic() + float(sys.argv[1])",
             "c = sys.argv[2:]",
+            NON_DUMPABLE,
             "r, w = os.pipe()",
             "os.set_blocking(w, False)",
             "signal.set_wakeup_fd(w)",
@@ -187,6 +221,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "signal.set_wakeup_fd(-1)",
             "signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
             "os.close(r); os.close(w)",
+            CHILD_DUMPABLE,
             RUN_COMMAND);
 
     /**
@@ -255,6 +290,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      */
     static final String WARM_BOOTSTRAP = String.join("\n",
             "import os, sys, time, select, _signal as signal",
+            NON_DUMPABLE,
             "idle = select.poll()",
             "idle.register(0, select.POLLIN)",
             "if not idle.poll(int(float(sys.argv[1]) * 1000)):",
@@ -281,6 +317,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "signal.set_wakeup_fd(-1)",
             "signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
             "os.close(r); os.close(w)",
+            CHILD_DUMPABLE,
             "if size:",
             "    import io, tarfile",
             "    tarfile.open(fileobj=io.BytesIO(rd(size))).extractall('/tmp')",
@@ -524,7 +561,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
 
     /**
      * Judges the canary's output ({@code <unshare result> <errno> <clone3 result> <errno> <threads
-     * ok>}) against what the profile says {@code unshare(0)} must answer; null when the filter is
+     * ok> <dumpable ok>}) against what the profile says {@code unshare(0)} must answer; null when the filter is
      * proven in force. Under gVisor every refusal of its OCI filter answers EPERM (it ignores
      * {@code errnoRet}), and {@code clone3} must answer ENOSYS from the gVisor kernel itself: the
      * profile lets it through there (see {@link #forGvisor}), which is safe only while gVisor does
@@ -538,11 +575,16 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         String[] parts = output.split("\\s+");
         String where = "(SANDBOX_PROFILE / SANDBOX_RUNTIME: an OCI runtime that ignores OCI seccomp, such as runsc"
                 + " without --oci-seccomp, or an engine that drops the profile)";
-        if (parts.length != 5) {
-            return "the seccomp start-up canary printed '" + output + "' instead of its five values";
+        if (parts.length != 6) {
+            return "the seccomp start-up canary printed '" + output + "' instead of its six values";
         }
         if (!parts[4].equals("threads-ok")) {
             return "threads do not start under the seccomp profile (the canary printed '" + output + "')";
+        }
+        if (!parts[5].equals("dumpable-ok")) {
+            return "the seccomp profile refuses prctl(PR_SET_DUMPABLE, 0): the in-container deadline's watchdog"
+                    + " needs it, or the program could rewrite the watchdog's deadline through /proc; allow prctl"
+                    + " with argument 0 equal to 4 in the profile (SANDBOX_PROFILE), as the strict profile does";
         }
         if (expected != null && !(parts[0].equals("-1") && parts[1].equals(Integer.toString(expected)))) {
             return "the seccomp profile is not in force: unshare(0) answered " + parts[0] + " (errno " + parts[1]
@@ -695,7 +737,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             // blocks reading stdin, so a run pays only for unpacking and its own program
             java.time.Instant created = clock.instant();
             String id = create(List.of("python3", "-c", WARM_BOOTSTRAP, Long.toString(WARM_MAX_IDLE.toSeconds())),
-                    "/tmp", null, settings.timeout(), WARM_MAX_IDLE.plus(settings.timeout()), false);
+                    "/tmp", null, settings.timeout(), WARM_MAX_IDLE.plus(settings.timeout()), false, true);
             try {
                 if (raw != null) {
                     raw.start(id);
@@ -1021,8 +1063,20 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      */
     private String create(List<String> command, String workDir, String volume, Duration runLimit, Duration span,
             boolean deadline) {
+        return create(command, workDir, volume, runLimit, span, deadline, false);
+    }
+
+    /**
+     * As {@link #create(List, String, String, Duration, Duration, boolean)}; {@code ownInit}: the
+     * command is the warm bootstrap, which is its container's init (PID 1) as the deadline's
+     * watchdog is; any other container gets the engine's init ({@code --init}).
+     */
+    private String create(List<String> command, String workDir, String volume, Duration runLimit, Duration span,
+            boolean deadline, boolean ownInit) {
         List<String> cmd = command;
+        boolean engineInit = !ownInit;
         if (deadline && deadlineInContainer()) {
+            engineInit = false;
             double seconds = runLimit.plus(DEADLINE_SLACK).toMillis() / 1000.0;
             // A Python program runs in the wrapper's interpreter (one interpreter start per run, as in a
             // warm container), which then starts with python3's own flags; anything else is exec'ed by a
@@ -1037,7 +1091,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         long cpuSeconds = cpuSeconds(runLimit, settings.cpus());
         if (raw != null) {
             try {
-                return raw.create(createBody(cmd, workDir, volume, cpuSeconds, span));
+                return raw.create(createBody(cmd, workDir, volume, cpuSeconds, span, engineInit));
             } catch (NotFoundException e) {
                 throw imageMissing(e);
             } catch (RuntimeException e) {
@@ -1047,7 +1101,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         long shm = shmBytes(settings.tmpfsBytes());
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
-                .withInit(true)
+                .withInit(engineInit)
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + (settings.tmpfsBytes() - shm)))
                 .withShmSize(shm)
@@ -1196,9 +1250,10 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     /**
      * The body of {@code POST /containers/create}: the same container as docker-java's create below
      * (every limit, the profile, the log cap, the lease); the fixed part is serialised once, only the
-     * command, working directory, input volume, CPU-time limit and labels per run.
+     * command, working directory, input volume, CPU-time limit, init and labels per run.
      */
-    private byte[] createBody(List<String> cmd, String workDir, String volume, long cpuSeconds, Duration span) {
+    private byte[] createBody(List<String> cmd, String workDir, String volume, long cpuSeconds, Duration span,
+            boolean engineInit) {
         String profile = dropProfileForTest ? "unconfined" : seccomp;
         boolean underGvisor = Boolean.TRUE.equals(gvisor);
         CreateTemplate t = createTemplate;
@@ -1212,6 +1267,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             // no ":ro": see the docker-java path
             b.append(",\"Binds\":[").append(quote(volume + ":/work")).append(']');
         }
+        b.append(",\"Init\":").append(engineInit);
         b.append("},\"Cmd\":[");
         for (int i = 0; i < cmd.size(); i++) {
             b.append(i == 0 ? "" : ",").append(quote(cmd.get(i)));
@@ -1240,7 +1296,6 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         top.put("AttachStderr", true);
         Map<String, Object> host = new java.util.LinkedHashMap<>();
         host.put("NetworkMode", "none");
-        host.put("Init", true);
         host.put("ReadonlyRootfs", true);
         host.put("Tmpfs", Map.of("/tmp", "rw,noexec,nosuid,nodev,size=" + (settings.tmpfsBytes() - shm)));
         host.put("ShmSize", shm);

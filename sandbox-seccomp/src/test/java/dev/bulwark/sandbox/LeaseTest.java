@@ -44,23 +44,26 @@ class LeaseTest {
     @Test
     void theCanaryPassesOnlyWhenUnshareIsRefusedAsTheProfileSaysAndThreadsStart() {
         SeccompProfile strict = SeccompProfile.strict();
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 -1 38 threads-ok", strict, false)).isNull();
-        assertThat(DockerSandboxRuntime.canaryVerdict("0 0 -1 38 threads-ok", strict, false)).contains("not in force");
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok", strict, false))
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 -1 38 threads-ok dumpable-ok", strict, false)).isNull();
+        assertThat(DockerSandboxRuntime.canaryVerdict("0 0 -1 38 threads-ok dumpable-ok", strict, false)).contains("not in force");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok dumpable-ok", strict, false))
                 .as("EPERM is what a capability check answers, not the filter").contains("not in force");
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 -1 1 threads-failed", strict, false))
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 -1 1 threads-failed dumpable-ok", strict, false))
                 .contains("threads do not start");
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok", SeccompProfile.permissive(), false)).isNull();
-        assertThat(DockerSandboxRuntime.canaryVerdict("garbage", strict, false)).contains("instead of its five values");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok dumpable-ok", SeccompProfile.permissive(), false)).isNull();
+        assertThat(DockerSandboxRuntime.canaryVerdict("garbage", strict, false)).contains("instead of its six values");
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 38 -1 38 threads-ok dumpable-refused", strict, false))
+                .as("a profile refusing what the deadline's watchdog needs").contains("PR_SET_DUMPABLE")
+                .contains("SANDBOX_PROFILE");
     }
 
     @Test
     void underGvisorTheCanaryExpectsEpermFromTheFilterAndEnosysForClone3FromGvisorsKernel() {
         SeccompProfile strict = SeccompProfile.strict();
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok", strict, true)).isNull();
-        assertThat(DockerSandboxRuntime.canaryVerdict("0 38 -1 38 threads-ok", strict, true))
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 38 threads-ok dumpable-ok", strict, true)).isNull();
+        assertThat(DockerSandboxRuntime.canaryVerdict("0 38 -1 38 threads-ok dumpable-ok", strict, true))
                 .as("runsc without --oci-seccomp").contains("not in force");
-        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 22 threads-ok", strict, true))
+        assertThat(DockerSandboxRuntime.canaryVerdict("-1 1 -1 22 threads-ok dumpable-ok", strict, true))
                 .as("a gVisor that implements clone3").contains("clone3").contains("not ENOSYS");
     }
 
