@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * read-only, noexec, nosuid, nodev). The container is removed on every path.
  *
  * <p>Every run ends without the JVM too: in images with {@code python3} the program runs under a
- * small watchdog that ends the container at the run's deadline (plus a few seconds), and a
+ * small watchdog, the container's init and non-dumpable, so the program can neither stop nor
+ * rewrite it, that ends the container at the run's deadline (plus a few seconds), and a
  * CPU-time ulimit bounds busy programs in any image. Every container and volume carries a lease
  * (label {@code bulwark.lease.expires}, epoch seconds); any runtime on the engine removes those
  * whose lease has expired, when it starts and every few minutes, and never touches a live one.
