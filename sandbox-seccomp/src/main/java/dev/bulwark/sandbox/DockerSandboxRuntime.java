@@ -528,6 +528,12 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                             + " once its lease ({}) has expired; use an image with python3 to end every run at its"
                             + " deadline", settings.image(), LEASE);
                 }
+                if (ok && underGvisor) {
+                    LOG.warn("Under gVisor a sandboxed program can stop the in-container deadline's watchdog with SIGSTOP"
+                            + " (gVisor does not protect a PID namespace's init from signals sent inside it): a run whose"
+                            + " JVM dies may then last until its lease ({} after its limit) expires and a live runtime"
+                            + " reaps it; under runc it cannot", LEASE_GRACE);
+                }
                 deadlineInImage = ok;
             }
             return deadlineInImage;
