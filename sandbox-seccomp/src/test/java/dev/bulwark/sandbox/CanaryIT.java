@@ -64,6 +64,26 @@ class CanaryIT {
     }
 
     @Test
+    void aProfileRefusingWhatTheDeadlinesWatchdogNeedsIsRefusedBeforeAnyRun() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode json = (com.fasterxml.jackson.databind.node.ObjectNode)
+                SeccompProfile.JSON.readTree(SeccompProfile.strict().toJson());
+        com.fasterxml.jackson.databind.node.ArrayNode kept = SeccompProfile.JSON.createArrayNode();
+        for (com.fasterxml.jackson.databind.JsonNode rule : json.get("syscalls")) {
+            boolean setDumpable = rule.get("names").toString().contains("\"prctl\"") && rule.has("args")
+                    && rule.get("args").get(0).get("value").asLong() == 4;
+            if (!setDumpable) {
+                kept.add(rule);
+            }
+        }
+        json.set("syscalls", kept);
+        SandboxSettings custom = SETTINGS.toBuilder().profile(SeccompProfile.parse(json.toString())).build();
+        try (DockerSandboxRuntime runtime = DockerSandboxRuntime.create(custom)) {
+            assertThatThrownBy(runtime::check).isInstanceOf(SandboxException.class)
+                    .hasMessageContaining("refuses prctl(PR_SET_DUMPABLE, 0)").hasMessageContaining("SANDBOX_PROFILE");
+        }
+    }
+
+    @Test
     void aRuntimeNameTheEngineDoesNotKnowIsAClearError() {
         SandboxSettings unknown = SETTINGS.toBuilder().runtime("no-such-runtime").build();
         try (DockerSandboxRuntime runtime = DockerSandboxRuntime.create(unknown)) {
