@@ -205,8 +205,10 @@ if docker info >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1; then
   fi
   if tls_docker info >/dev/null 2>&1; then
     # Loaded when missing or not the local engine's build (e.g. a newer image revision).
-    if [[ "$(tls_docker image inspect -f '{{.Id}}' bulwark/sandbox-python:3.11 2>/dev/null)" != \
-          "$(docker image inspect -f '{{.Id}}' bulwark/sandbox-python:3.11 2>/dev/null)" ]]; then
+    local_id=$(docker image inspect -f '{{.Id}}' bulwark/sandbox-python:3.11 2>/dev/null)
+    if [[ -z "$local_id" ]]; then
+      problems+=("docker TLS engine: no sandbox image to load (the local engine has none; see the image build above)")
+    elif [[ "$(tls_docker image inspect -f '{{.Id}}' bulwark/sandbox-python:3.11 2>/dev/null)" != "$local_id" ]]; then
       docker save bulwark/sandbox-python:3.11 | tls_docker load >/dev/null \
         && log "docker TLS engine: loaded bulwark/sandbox-python:3.11" \
         || problems+=("docker TLS engine: could not load the sandbox image")
