@@ -157,6 +157,20 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
                     + " ' in-container deadline needs; allow prctl with argument 0 equal to 4 (SANDBOX_PROFILE)\\n')",
             "    sys.stderr.flush()",
             "    os._exit(126)");
+    /**
+     * The watchdog's first lines: its own imports (and {@link #NON_DUMPABLE}'s {@code _ctypes}) with
+     * the working directory ({@code ''}, the run's input files) off {@code sys.path}, so a file such
+     * as {@code _ctypes.py} or {@code select.py} among the inputs cannot run in PID 1 before the
+     * deadline exists (review 2026-11-27 session 17, S1); {@link #RESTORE_PATH} puts it back for the
+     * program before the fork.
+     */
+    static final String WATCHDOG_IMPORTS = String.join("\n",
+            "import sys",
+            "_p0 = sys.path[:]",
+            "sys.path[:] = [x for x in sys.path if x]",
+            "import os, time, select, _signal as signal");
+    /** Puts {@code sys.path} back as {@link #WATCHDOG_IMPORTS} found it. */
+    static final String RESTORE_PATH = "sys.path[:] = _p0";
     /** The child's half of {@link #NON_DUMPABLE}. */
     static final String CHILD_DUMPABLE = "prctl(4, 1, 0, 0, 0)";
 
@@ -208,13 +222,14 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * wrapper's own interpreter, like a warm container does.
      */
     static final String DEADLINE_WRAPPER = String.join("\n",
-            "import os, sys, time, select, _signal as signal",
+            WATCHDOG_IMPORTS,
             "end = time.monotonic() + float(sys.argv[1])",
             "c = sys.argv[2:]",
             NON_DUMPABLE,
+            RESTORE_PATH,
             "r, w = os.pipe()",
             "os.set_blocking(w, False)",
-            "signal.set_wakeup_fd(w)",
+            "signal.set_wakeup_fd(w, warn_on_full_buffer=False)",
             "signal.signal(signal.SIGCHLD, lambda *a: None)",
             "pid = os.fork()",
             "if pid != 0:",
@@ -290,8 +305,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * container's start is on some run's bill, and those imports cost more than the interpreter.
      */
     static final String WARM_BOOTSTRAP = String.join("\n",
-            "import os, sys, time, select, _signal as signal",
+            WATCHDOG_IMPORTS,
             NON_DUMPABLE,
+            RESTORE_PATH,
             "idle = select.poll()",
             "idle.register(0, select.POLLIN)",
             "if not idle.poll(int(float(sys.argv[1]) * 1000)):",
@@ -310,7 +326,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "c = h[2:]",
             "r, w = os.pipe()",
             "os.set_blocking(w, False)",
-            "signal.set_wakeup_fd(w)",
+            "signal.set_wakeup_fd(w, warn_on_full_buffer=False)",
             "signal.signal(signal.SIGCHLD, lambda *a: None)",
             "pid = os.fork()",
             "if pid != 0:",
@@ -1230,7 +1246,9 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
         boolean oom = Boolean.TRUE.equals(state.getOOMKilled());
         // the in-container deadline fired first (the JVM was slow to kill): still a timeout; a program that
         // ended by itself just as the deadline passed (exit code not the kill's 137) is not (review 2026-11-27 S2)
-        timedOut = exit == 137 && !oom && (timedOut || duration.compareTo(limit) >= 0);
+        // killed by the JVM at the deadline: a timeout, whatever else the program did (an OOM-killed
+        // helper must not turn it into "out of memory, not timed out": review 2026-11-27 session 17, S2)
+        timedOut = exit == 137 && (timedOut || !oom && duration.compareTo(limit) >= 0);
         int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
         return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut, oom,
                 duration, peak.get() > 0 ? peak.get() : -1, out.total(), err.total());
@@ -1384,7 +1402,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             long exit = state.running() ? -1 : state.exitCode();
             boolean oom = state.oomKilled();
             // a program that ended by itself just as the deadline passed is not a timeout (review 2026-11-27 S2)
-            boolean timedOut = exit == 137 && !oom && (watch.killed || duration.compareTo(limit) >= 0);
+            boolean timedOut = exit == 137 && (watch.killed || !oom && duration.compareTo(limit) >= 0);
             int signal = exit > 128 && exit < 128 + 65 ? (int) (exit - 128) : 0;
             long peak = watch.peak.get();
             return new SandboxResult(exit, signal, out.text(), err.text(), out.truncated(), err.truncated(), timedOut,

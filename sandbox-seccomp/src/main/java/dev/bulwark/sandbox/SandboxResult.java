@@ -11,8 +11,9 @@ import java.time.Duration;
  * @param stderr captured standard error (UTF-8, at most the configured cap)
  * @param stdoutTruncated whether output beyond the cap was discarded
  * @param stderrTruncated whether error output beyond the cap was discarded
- * @param timedOut whether the wall-clock limit killed it
- * @param oomKilled whether the memory limit killed it
+ * @param timedOut whether the wall-clock limit killed it (also when a process of the run was
+ *     OOM-killed before: both flags are then true)
+ * @param oomKilled whether the memory limit killed it, or one of its processes
  * @param duration wall time from start to exit
  * @param peakMemoryBytes highest memory the engine's stats reported during the run (sampled about once a
  *        second), else -1

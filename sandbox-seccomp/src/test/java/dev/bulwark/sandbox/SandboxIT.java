@@ -246,6 +246,25 @@ class SandboxIT {
         assertThat(r.get("pid1").asText()).as("the deadline's watchdog, the container's own init").isIn("python3", "unreadable");
     }
 
+    /**
+     * Input files named like a module the deadline's watchdog imports before it forks do not run in
+     * PID 1 (review 2026-11-27 session 17, S1: a {@code _ctypes.py} ran there, so the deadline never
+     * started): the watchdog imports with the working directory off {@code sys.path}. Both
+     * launches: the program run in the watchdog's interpreter, and an exec'ed one.
+     */
+    @Test
+    void inputFilesCannotShadowTheWatchdogsOwnImports() {
+        byte[] hostile = "import sys\nprint('shadow ran', flush=True)\nraise SystemExit(99)\n".getBytes(StandardCharsets.UTF_8);
+        for (List<String> command : List.of(List.of("python3", "main.py"), List.of("python3", "-S", "main.py"))) {
+            SandboxRequest request = new SandboxRequest(command,
+                    Map.of("main.py", "print('ok')".getBytes(StandardCharsets.UTF_8)), null, null)
+                    .withFile("_ctypes.py", hostile).withFile("select.py", hostile);
+            SandboxResult r = sandbox.run(request);
+            assertThat(r.stdout()).as("%s: %s", command, r.stderr()).isEqualTo("ok\n");
+            assertThat(r.exitCode()).isZero();
+        }
+    }
+
     @Test
     void procOneIsTheContainersInitNotTheHostInit() throws Exception {
         JsonNode r = runJson(String.join("\n",

@@ -38,7 +38,8 @@ class SeccompProfileTest {
     void strictAllowsIoctlPrctlAndSocketpairOnlyForListedArguments() {
         SeccompProfile strict = SeccompProfile.strict();
 
-        assertThat(unconditionallyAllowed(strict)).doesNotContain("ioctl", "prctl", "socketpair");
+        assertThat(unconditionallyAllowed(strict)).doesNotContain("ioctl", "prctl", "socketpair", "prlimit64");
+        assertThat(allowedValues(strict, "prlimit64", 0)).containsExactly(0L);
         assertThat(allowedValues(strict, "ioctl", 1)).containsExactlyInAnyOrder(0x5401L, 0x5413L, 0x540FL, 0x5410L, 0x541BL,
                 0x5421L, 0x5450L, 0x5451L).doesNotContain(0x5412L /* TIOCSTI */, 0x541CL /* TIOCLINUX */);
         assertThat(allowedValues(strict, "prctl", 0)).containsExactlyInAnyOrder(4L, 15L, 16L);
