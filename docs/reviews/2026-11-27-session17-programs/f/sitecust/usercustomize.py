@@ -1,0 +1,1 @@
+import os; print('usercustomize from /work in pid', os.getpid(), flush=True)
