@@ -122,9 +122,19 @@ public final class BackupSettings {
         }
         this.rpo = b.rpo;
         this.rto = b.rto;
-        this.pgDump = b.pgDump;
-        this.pgRestore = b.pgRestore;
-        this.psql = b.psql;
+        this.pgDump = tool(b.pgDump, "pg_dump", "BACKUP_PG_DUMP");
+        this.pgRestore = tool(b.pgRestore, "pg_restore", "BACKUP_PG_RESTORE");
+        this.psql = tool(b.psql, "psql", "BACKUP_PSQL");
+    }
+
+    /** A client tool's setting: a program name looked up on PATH, or a path; never blank, never with a NUL. */
+    private static String tool(String value, String tool, String variable) {
+        if (value.isBlank() || value.indexOf('\0') >= 0 || !value.strip().equals(value)) {
+            throw new IllegalArgumentException(tool + " executable (" + variable + ") must be a program name on PATH or"
+                    + " a path to it, without surrounding spaces or NUL characters, got '" + value.replace('\0', '?')
+                    + "'; unset it to use '" + tool + "' from PATH");
+        }
+        return value;
     }
 
     /**

@@ -62,6 +62,19 @@ class BackupSettingsTest {
     }
 
     @Test
+    void aClientToolSettingMustBeAProgramNameOrAPath() {
+        assertThatThrownBy(() -> BackupSettings.builder().pgDump("pg_dump\0--help").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BACKUP_PG_DUMP")
+                .hasMessageContaining("NUL").hasMessageContaining("pg_dump?--help");
+        assertThatThrownBy(() -> BackupSettings.builder().psql(" ").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BACKUP_PSQL");
+        assertThatThrownBy(() -> BackupSettings.builder().pgRestore("/usr/bin/pg_restore ").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("BACKUP_PG_RESTORE");
+        assertThat(BackupSettings.builder().pgDump("/usr/lib/postgresql/15/bin/pg_dump").build().pgDump())
+                .isEqualTo("/usr/lib/postgresql/15/bin/pg_dump");
+    }
+
+    @Test
     void toStringNeverPrintsTheKeyset() {
         String keyset = BackupEncryption.generateKeyset();
         BackupSettings s = BackupSettings.fromEnvironment(Map.of("BACKUP_ENCRYPTION_KEYSET", keyset));
