@@ -416,7 +416,8 @@ public final class PgDumpSource implements BackupSource, StartableSource {
                     streamed = dumpParallel(snapshot, out, threads);
                 } else {
                     AtomicReference<Optional<Map<String, Long>>> counted = new AtomicReference<>(Optional.empty());
-                    dumping.finish(out, (stdout, to) -> counted.set(PgArchive.copyCountingRows(stdout, to)));
+                    dumping.finish(out, (stdout, to) -> counted.set(
+                            PgArchive.copyCountingRows(new PacedPipeInput(stdout), to)));
                     streamed = counted.get();
                     LOG.debug("timeline: pg_dump's stream ended and pg_dump exited");
                 }
