@@ -173,6 +173,28 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
     static final String RESTORE_PATH = "sys.path[:] = _p0";
     /** The child's half of {@link #NON_DUMPABLE}. */
     static final String CHILD_DUMPABLE = "prctl(4, 1, 0, 0, 0)";
+    /**
+     * What both watchdogs ({@link #DEADLINE_WRAPPER}, {@link #WARM_BOOTSTRAP}) do first: their
+     * imports with the input files off {@code sys.path}, non-dumpable, {@code sys.path} back.
+     */
+    static final String WATCHDOG_SETUP = String.join("\n", WATCHDOG_IMPORTS, NON_DUMPABLE, RESTORE_PATH);
+    /**
+     * The fork shared by both watchdogs ({@code end} and {@code c} set): the parent waits in
+     * {@link #WATCHDOG} and never returns; the child goes on with python3's signal handling and
+     * dumpable again, to run the command.
+     */
+    static final String FORK_AND_WATCH = String.join("\n",
+            "r, w = os.pipe()",
+            "os.set_blocking(w, False)",
+            "signal.set_wakeup_fd(w, warn_on_full_buffer=False)",
+            "signal.signal(signal.SIGCHLD, lambda *a: None)",
+            "pid = os.fork()",
+            "if pid != 0:",
+            WATCHDOG.indent(4).stripTrailing(),
+            "signal.set_wakeup_fd(-1)",
+            "signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
+            "os.close(r); os.close(w)",
+            CHILD_DUMPABLE);
 
     /**
      * The child half shared by {@link #DEADLINE_WRAPPER} and the warm bootstrap: runs the command
@@ -222,22 +244,10 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * wrapper's own interpreter, like a warm container does.
      */
     static final String DEADLINE_WRAPPER = String.join("\n",
-            WATCHDOG_IMPORTS,
+            WATCHDOG_SETUP,
             "end = time.monotonic() + float(sys.argv[1])",
             "c = sys.argv[2:]",
-            NON_DUMPABLE,
-            RESTORE_PATH,
-            "r, w = os.pipe()",
-            "os.set_blocking(w, False)",
-            "signal.set_wakeup_fd(w, warn_on_full_buffer=False)",
-            "signal.signal(signal.SIGCHLD, lambda *a: None)",
-            "pid = os.fork()",
-            "if pid != 0:",
-            WATCHDOG.indent(4).stripTrailing(),
-            "signal.set_wakeup_fd(-1)",
-            "signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
-            "os.close(r); os.close(w)",
-            CHILD_DUMPABLE,
+            FORK_AND_WATCH,
             RUN_COMMAND);
 
     /**
@@ -305,9 +315,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
      * container's start is on some run's bill, and those imports cost more than the interpreter.
      */
     static final String WARM_BOOTSTRAP = String.join("\n",
-            WATCHDOG_IMPORTS,
-            NON_DUMPABLE,
-            RESTORE_PATH,
+            WATCHDOG_SETUP,
             "idle = select.poll()",
             "idle.register(0, select.POLLIN)",
             "if not idle.poll(int(float(sys.argv[1]) * 1000)):",
@@ -324,17 +332,7 @@ public final class DockerSandboxRuntime implements SandboxRuntime {
             "end = time.monotonic() + float(h[0])",
             "size = int(h[1])",
             "c = h[2:]",
-            "r, w = os.pipe()",
-            "os.set_blocking(w, False)",
-            "signal.set_wakeup_fd(w, warn_on_full_buffer=False)",
-            "signal.signal(signal.SIGCHLD, lambda *a: None)",
-            "pid = os.fork()",
-            "if pid != 0:",
-            WATCHDOG.indent(4).stripTrailing(),
-            "signal.set_wakeup_fd(-1)",
-            "signal.signal(signal.SIGCHLD, signal.SIG_DFL)",
-            "os.close(r); os.close(w)",
-            CHILD_DUMPABLE,
+            FORK_AND_WATCH,
             "if size:",
             "    import io, tarfile",
             "    tarfile.open(fileobj=io.BytesIO(rd(size))).extractall('/tmp')",
