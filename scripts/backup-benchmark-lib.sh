@@ -24,6 +24,21 @@ bench_rounds_and_table() {
     printf '| `%s` | %s s | %s s | %s s | %s | %.1f MB |\n' "${names[$i]//|/\\|}" "$tmed" "$tmin" "$tmax" "$cmed" \
       "$(awk -v b="${sizes[$i]}" 'BEGIN {print b / 1000000}')"
   done
+  # the machine's speed drifts between rounds (a VM): each command against the first one in the
+  # same round (paired), which that drift moves far less than the medians above
+  local first ratios
+  for i in "${!names[@]}"; do
+    if [[ -z ${first:-} ]]; then
+      first=$i
+      echo
+      echo "Per round, wall time ÷ that of \`${names[$i]}\` in the same round: median (min–max)"
+      continue
+    fi
+    ratios=$(paste -d' ' <(tr ' ' '\n' <<<"${times[$i]}" | grep .) <(tr ' ' '\n' <<<"${times[$first]}" | grep .) |
+      awk '{printf "%.4f ", $1 / $2}')
+    read -r tmed tmin tmax < <(bench_median <<<"$ratios")
+    echo "- \`${names[$i]}\`: ${tmed}× (${tmin}–${tmax}×)"
+  done
 }
 
 # median, min and max of space-separated numbers on stdin

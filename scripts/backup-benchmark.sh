@@ -75,6 +75,14 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
   "$(java -version 2>&1 | head -1), $(pg_dump --version), $(zstd --version | head -1)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$root/scripts/backup.sh" --help >/dev/null # builds the module once if needed, outside the timings
+# backup.sh maps its class-data archive only from the module's jar, and only when no class is newer
+# than it (after a compile without `package`, every run would silently go without): package first
+jar=$(compgen -G "$root/backup/target/bulwark-backup-*.jar" | grep -v -e '-sources\.jar$' -e '-javadoc\.jar$' | head -1 || true)
+if [[ -z $jar || -n $(find "$root/backup/target/classes" "$root/core/target/classes" -type f -newer "$jar" -print -quit) ]]; then
+  echo "packaging the backup module (its jar is missing or older than its classes)..."
+  (cd "$root" && ./mvnw -B -q -pl backup -am package -DskipTests -Dspotbugs.skip=true -Dmaven.javadoc.skip=true \
+    -Djacoco.skip=true -Denforcer.skip=true) >&2
+fi
 # one untimed backup: makes backup.sh's class-data archive (its first run's extra cost) and warms the page cache
 ( BACKUP_DIR="$work/store" "$root/scripts/backup.sh" backup >/dev/null ) && rm -rf "$work/store"
 for i in "${!names[@]}"; do # BENCH_ONLY: a subset (the arrays stay indexed as above)

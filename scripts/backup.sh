@@ -23,6 +23,8 @@ fi
 # in C1 instead of keeping C2 busy, while the stream's loops still reach C2 (about -0.6 CPU-s).
 default_opts="-Xmx256m -XX:+UseSerialGC -XX:CompileThresholdScaling=5 -XX:CompileCommand=quiet"
 default_opts+=" -XX:CompileCommand=CompileThresholdScaling,com.sun.crypto.provider.*::*,0.001"
+# slf4j's provider named rather than looked up: its ServiceLoader opens every jar of the class path
+default_opts+=" -Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider -Dslf4j.internal.verbosity=WARN"
 set -f # the options are split on spaces below, never expanded as file names
 # shellcheck disable=SC2086
 opts=(${BACKUP_JAVA_OPTS:-$default_opts} -Dbulwark.backup.cli.name=scripts/backup.sh

@@ -25,11 +25,15 @@ public final class BackupSchedule {
     private static final Pattern DAILY = Pattern.compile("(?i)(?:daily\\s+)?(\\d{1,2}:\\d{2})");
 
     private final String expression;
-    private final ExecutionTime executionTime;
+    /** The cron expression; null when off. */
+    private final String cron;
+    /** cron-utils' schedule, built on first use for the daily form (see {@link #parse}). */
+    private volatile ExecutionTime executionTime;
     private final ZoneId zone;
 
-    private BackupSchedule(String expression, ExecutionTime executionTime, ZoneId zone) {
+    private BackupSchedule(String expression, String cron, ExecutionTime executionTime, ZoneId zone) {
         this.expression = expression;
+        this.cron = cron;
         this.executionTime = executionTime;
         this.zone = zone;
     }
@@ -47,26 +51,40 @@ public final class BackupSchedule {
         Objects.requireNonNull(zone, "zone");
         String e = expression.trim();
         if (e.equalsIgnoreCase("off")) {
-            return new BackupSchedule("off", null, zone);
+            return new BackupSchedule("off", null, null, zone);
         }
-        String cron = e;
         Matcher daily = DAILY.matcher(e);
         if (daily.matches()) {
+            // valid once the time is: cron-utils (~40 ms of class loading and set-up in a fresh JVM, on
+            // the command line's path to pg_dump) is left until the schedule is first asked for a time
             try {
                 LocalTime t = LocalTime.parse(daily.group(1).length() == 4 ? "0" + daily.group(1) : daily.group(1));
-                cron = t.getMinute() + " " + t.getHour() + " * * *";
-                e = "daily " + t;
+                return new BackupSchedule("daily " + t, t.getMinute() + " " + t.getHour() + " * * *", null, zone);
             } catch (DateTimeParseException ex) {
                 throw invalid(expression, ex.getMessage());
             }
         }
         try {
-            Cron parsed = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(cron);
-            parsed.validate();
-            return new BackupSchedule(e, ExecutionTime.forCron(parsed), zone);
+            return new BackupSchedule(e, e, ExecutionTime.forCron(cron(e)), zone);
         } catch (IllegalArgumentException ex) {
             throw invalid(expression, ex.getMessage());
         }
+    }
+
+    private static Cron cron(String expression) {
+        Cron parsed = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX)).parse(expression);
+        parsed.validate();
+        return parsed;
+    }
+
+    /** cron-utils' schedule; null when off. */
+    private ExecutionTime executionTime() {
+        ExecutionTime t = executionTime;
+        if (t == null && cron != null) {
+            t = ExecutionTime.forCron(cron(cron)); // made from a valid time: cannot fail
+            executionTime = t;
+        }
+        return t;
     }
 
     private static IllegalArgumentException invalid(String expression, String problem) {
@@ -76,7 +94,7 @@ public final class BackupSchedule {
 
     /** Returns whether backups are scheduled at all. */
     public boolean enabled() {
-        return executionTime != null;
+        return cron != null;
     }
 
     /**
@@ -86,6 +104,7 @@ public final class BackupSchedule {
      * @return the first scheduled time strictly after it, empty when off
      */
     public Optional<Instant> next(Instant after) {
+        ExecutionTime executionTime = executionTime();
         if (executionTime == null) {
             return Optional.empty();
         }
@@ -99,6 +118,7 @@ public final class BackupSchedule {
      * @return the last scheduled time at or before it, empty when off
      */
     public Optional<Instant> previous(Instant atOrBefore) {
+        ExecutionTime executionTime = executionTime();
         if (executionTime == null) {
             return Optional.empty();
         }
@@ -125,6 +145,6 @@ public final class BackupSchedule {
 
     @Override
     public String toString() {
-        return expression + (executionTime == null ? "" : " (" + zone + ")");
+        return expression + (cron == null ? "" : " (" + zone + ")");
     }
 }

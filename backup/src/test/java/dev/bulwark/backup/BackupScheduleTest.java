@@ -33,6 +33,27 @@ class BackupScheduleTest {
         assertThat(paris.next(Instant.parse("2026-11-25T00:00:00Z"))).contains(Instant.parse("2026-11-25T01:00:00Z"));
     }
 
+    /** The daily form builds its cron schedule on first use: the same times as the cron expression, DST included. */
+    @Test
+    void dailyFormMatchesItsCronExpressionAcrossDaylightSavingChanges() {
+        ZoneId paris = ZoneId.of("Europe/Paris");
+        BackupSchedule daily = BackupSchedule.parse("daily 02:30", paris);
+        BackupSchedule cron = BackupSchedule.parse("30 2 * * *", paris);
+        assertThat(daily.enabled()).isTrue();
+        assertThat(daily.expression()).isEqualTo("daily 02:30");
+        // 2026-03-29 02:30 does not exist in Paris, 2026-10-25 02:30 happens twice
+        for (Instant t = Instant.parse("2026-03-26T00:00:00Z"); t.isBefore(Instant.parse("2026-04-02T00:00:00Z"));
+                t = t.plusSeconds(3_600)) {
+            assertThat(daily.next(t)).as("next after %s", t).isEqualTo(cron.next(t));
+            assertThat(daily.previous(t)).as("previous at %s", t).isEqualTo(cron.previous(t));
+        }
+        for (Instant t = Instant.parse("2026-10-22T00:00:00Z"); t.isBefore(Instant.parse("2026-10-29T00:00:00Z"));
+                t = t.plusSeconds(1_800)) {
+            assertThat(daily.next(t)).as("next after %s", t).isEqualTo(cron.next(t));
+            assertThat(daily.previous(t)).as("previous at %s", t).isEqualTo(cron.previous(t));
+        }
+    }
+
     @Test
     void offSchedulesNothing() {
         BackupSchedule off = BackupSchedule.parse("off", ZoneOffset.UTC);

@@ -140,6 +140,34 @@ class PgBackupIT {
         }
     }
 
+    /**
+     * The dumping pg_dump starts before its {@code --version} is read (that read is off the path to
+     * the first byte): a pg_dump older than the server is still refused with the fix, and the dump
+     * it had started is stopped, not left running.
+     */
+    @Test
+    void pgDumpOlderThanTheServerIsRefusedAndItsStartedDumpStopped() throws Exception {
+        Path pid = tmp.resolve("dump.pid");
+        Path wrapper = tmp.resolve("old_pg_dump"); // its --version answers late: the dump is running by then
+        Files.writeString(wrapper, "#!/bin/sh\n[ \"$1\" = --version ] && { sleep 1; echo 'pg_dump (PostgreSQL) 9.6.24'; exit 0; }\n"
+                + "echo $$ > '" + pid + "'\nexec sleep 120\n");
+        Files.setPosixFilePermissions(wrapper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        BackupManager m = manager(BackupSettings.builder().pgDump(wrapper.toString()).build());
+
+        assertThatThrownBy(m::backup).isInstanceOf(BackupException.class)
+                .hasMessageContaining("pg_dump 9 cannot dump a PostgreSQL")
+                .hasMessageContaining("BACKUP_PG_DUMP");
+
+        assertThat(m.list().get(0).status()).isEqualTo(Manifest.Status.FAILED);
+        long started = Long.parseLong(Files.readString(pid).strip());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ProcessHandle.of(started).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ProcessHandle.of(started).map(ProcessHandle::isAlive).orElse(false))
+                .as("the dump started before the version check is stopped").isFalse();
+    }
+
     @Test
     void missingPgDumpBinaryIsAClearFailure() {
         BackupSettings settings = BackupSettings.builder().pgDump("/nonexistent/pg_dump").build();

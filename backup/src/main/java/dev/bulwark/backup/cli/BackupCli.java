@@ -72,8 +72,27 @@ public final class BackupCli {
      * @param args command and options
      */
     public static void main(String[] args) {
+        startLogging();
         int code = new BackupCli(Env.system("BACKUP_", "DB_"), System.out, System.err).run(List.of(args));
         System.exit(code);
+    }
+
+    /**
+     * Starts logging without looking for a {@code simplelogger.properties} on the class path: the
+     * command line configures its logging with system properties ({@code scripts/backup.sh}:
+     * {@code BACKUP_LOG_LEVEL}), and that lookup, which finds nothing, opens every one of the 50-odd
+     * jars on the class path first (about 60 ms before {@code pg_dump} can start; see the README,
+     * "Where the time goes"). The JDK's own class loader answers it instead.
+     */
+    static void startLogging() {
+        Thread current = Thread.currentThread();
+        ClassLoader context = current.getContextClassLoader();
+        current.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+        try {
+            org.slf4j.LoggerFactory.getILoggerFactory();
+        } finally {
+            current.setContextClassLoader(context);
+        }
     }
 
     int run(List<String> args) {

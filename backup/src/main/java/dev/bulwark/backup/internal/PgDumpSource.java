@@ -242,32 +242,31 @@ public final class PgDumpSource implements BackupSource, StartableSource {
 
     /** pg_dump's and the server's versions (the server's through {@code session}), checked against each other. */
     private Map<String, String> versions(Psql session) throws IOException {
-        return versions(session, "SHOW server_version;").versions;
-    }
-
-    /** The versions, and what the extra statements sent in the same round trip printed after the server's version. */
-    private static final class Versions {
-        final Map<String, String> versions;
-        final List<String> rest;
-
-        Versions(Map<String, String> versions, List<String> rest) {
-            this.versions = versions;
-            this.rest = rest;
-        }
+        return versions(session, "SHOW server_version;");
     }
 
     /**
      * pg_dump's version (its {@code --version} runs while the session's round trip is under way)
-     * and the server's, from {@code sql}: {@code SHOW server_version;} followed by any statements
-     * whose output lines are returned after it.
+     * and the server's, from {@code sql}: {@code SHOW server_version;}.
      */
-    private Versions versions(Psql session, String sql) throws IOException {
+    private Map<String, String> versions(Psql session, String sql) throws IOException {
         Tool.Output dumpVersion = Tool.startOutput(List.of(pgDump(), "--version"));
+        List<String> lines;
+        try {
+            lines = ask(session, sql);
+        } catch (IOException | RuntimeException e) {
+            dumpVersion.abandon();
+            throw e;
+        }
+        return checked(dumpVersion, lines);
+    }
+
+    /** The lines {@code sql} printed through {@code session}, the first one the server's version. */
+    private List<String> ask(Psql session, String sql) throws IOException {
         List<String> lines;
         try {
             lines = session.query(sql);
         } catch (IOException e) {
-            dumpVersion.abandon();
             if (String.valueOf(e.getMessage()).contains("ERROR:")) {
                 // connected, but the server refused a statement: its own error, not a connection hint
                 throw new BackupException("PostgreSQL database " + database + " at " + host + ":" + port
@@ -277,16 +276,20 @@ public final class PgDumpSource implements BackupSource, StartableSource {
                     + " as " + user + ": " + e.getMessage() + " (check DB_URL / DB_USER / DB_PASSWORD)", e);
         }
         if (lines.isEmpty()) {
-            dumpVersion.abandon();
             throw new IOException(psql() + ": no server version from '" + sql + "'");
         }
+        return lines;
+    }
+
+    /** Waits for pg_dump's {@code --version} and checks it against the server's, the first of {@code lines}. */
+    private static Map<String, String> checked(Tool.Output dumpVersion, List<String> lines) throws IOException {
         String dump = dumpVersion.await().strip();
         Map<String, String> v = new LinkedHashMap<>();
         v.put("pg_dump", dump);
         String server = lines.get(0);
         v.put("server", server);
         checkVersions(dump, server);
-        return new Versions(v, lines.subList(1, lines.size()));
+        return v;
     }
 
     /**
@@ -361,20 +364,24 @@ public final class PgDumpSource implements BackupSource, StartableSource {
             // newer server; when checkVersions says so first, the transaction ends with the session)
             // lock_timeout: a table counted with count(*) in this transaction waits for a lock no
             // longer than pg_dump does (BACKUP_PG_LOCK_WAIT_SECONDS)
-            Versions started = versions(session, "SHOW server_version;"
+            List<String> lines = ask(session, "SHOW server_version;"
                     + " BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL lock_timeout = " + lockWaitMillis
                     + "; SELECT pg_catalog.pg_export_snapshot();");
-            if (started.rest.size() != 1) {
-                throw new IOException(psql() + ": expected the exported snapshot, got " + started.rest);
+            if (lines.size() != 2) {
+                throw new IOException(psql() + ": expected the server's version and the exported snapshot, got "
+                        + lines);
             }
-            Map<String, String> versions = started.versions;
-            String snapshot = started.rest.get(0);
-            LOG.debug("timeline: snapshot {} exported", snapshot);
+            String snapshot = lines.get(1);
+            LOG.debug("timeline: snapshot exported");
             if (jobs == 1) {
                 dumping = Tool.start(List.of(pgDump(), "--format=custom", "--compress=0", "--no-password", lockWait,
                         "--snapshot=" + snapshot), env(database), threads);
                 LOG.debug("timeline: pg_dump started");
             }
+            // pg_dump's version is read once the dump has started, not before (its launch and run are
+            // then off the path to the first byte); a pg_dump older than the server is stopped here,
+            // by the catch below, before anything it wrote is kept
+            Map<String, String> versions = checked(Tool.startOutput(List.of(pgDump(), "--version")), lines);
             return new PgStarted(session, shared != null, versions, snapshot, dumping, threads);
         } catch (IOException | RuntimeException e) {
             if (dumping != null) {
