@@ -5,11 +5,11 @@ import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.model.time.ExecutionTime;
 import com.cronutils.parser.CronParser;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  */
 public final class BackupSchedule {
 
-    private static final Pattern DAILY = Pattern.compile("(?i)(?:daily\\s+)?(\\d{1,2}:\\d{2})");
+    private static final Pattern DAILY = Pattern.compile("(?i)(?:daily\\s+)?(\\d{1,2}):(\\d{2})");
 
     private final String expression;
     /** The cron expression; null when off. */
@@ -57,10 +57,10 @@ public final class BackupSchedule {
         if (daily.matches()) {
             // valid once the time is: cron-utils (~40 ms of class loading and set-up in a fresh JVM, on
             // the command line's path to pg_dump) is left until the schedule is first asked for a time
-            try {
-                LocalTime t = LocalTime.parse(daily.group(1).length() == 4 ? "0" + daily.group(1) : daily.group(1));
+            try { // LocalTime.of, not parse: no DateTimeFormatter to set up (~15 ms in a fresh JVM)
+                LocalTime t = LocalTime.of(Integer.parseInt(daily.group(1)), Integer.parseInt(daily.group(2)));
                 return new BackupSchedule("daily " + t, t.getMinute() + " " + t.getHour() + " * * *", null, zone);
-            } catch (DateTimeParseException ex) {
+            } catch (DateTimeException ex) {
                 throw invalid(expression, ex.getMessage());
             }
         }

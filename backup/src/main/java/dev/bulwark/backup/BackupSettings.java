@@ -195,60 +195,115 @@ public final class BackupSettings {
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static BackupSettings fromEnvironment(Map<String, String> env) {
+        // plain ifs, no method references: each would link a call site (~1 ms in a fresh JVM) on the
+        // command line's way to pg_dump, set or not (backup/README.md, "Where the time goes")
         Env r = Env.of(env);
         Builder b = builder();
-        r.string("BACKUP_TIMEZONE").ifPresent(v -> {
+        String zone = r.string("BACKUP_TIMEZONE").orElse(null);
+        if (zone != null) {
             try {
-                b.zone(ZoneId.of(v));
+                b.zone(ZoneId.of(zone));
             } catch (DateTimeException e) {
                 throw new IllegalArgumentException("BACKUP_TIMEZONE must be a zone id like UTC or Europe/Paris, got '"
-                        + v + "'", e);
+                        + zone + "'", e);
             }
-        });
-        r.string("BACKUP_SCHEDULE").ifPresent(b::schedule);
-        r.duration("BACKUP_JITTER_MINUTES", ChronoUnit.MINUTES).ifPresent(b::jitter);
+        }
+        String schedule = r.string("BACKUP_SCHEDULE").orElse(null);
+        if (schedule != null) {
+            b.schedule(schedule);
+        }
+        Duration jitter = r.duration("BACKUP_JITTER_MINUTES", ChronoUnit.MINUTES).orElse(null);
+        if (jitter != null) {
+            b.jitter(jitter);
+        }
         Retention d = Retention.DEFAULT;
         b.retention(new Retention(r.integer("BACKUP_RETENTION_DAYS").orElse(d.days()),
                 r.integer("BACKUP_KEEP_NEWEST").orElse(d.keepNewest()),
                 r.integer("BACKUP_KEEP_DAILY").orElse(d.daily()),
                 r.integer("BACKUP_KEEP_WEEKLY").orElse(d.weekly()),
                 r.integer("BACKUP_KEEP_MONTHLY").orElse(d.monthly())));
-        r.parsed("BACKUP_COMPRESSION", Compression::fromLabel).ifPresent(b::compression);
-        r.integer("BACKUP_ZSTD_LEVEL").ifPresent(b::zstdLevel);
-        r.integer("BACKUP_ZSTD_WORKERS").ifPresent(b::zstdWorkers);
-        r.integer("BACKUP_PG_JOBS").ifPresent(b::pgJobs);
-        r.longValue("BACKUP_PG_LOCK_WAIT_SECONDS", 1, 86_400).map(Duration::ofSeconds).ifPresent(b::pgLockWait);
-        r.path("BACKUP_STAGING_DIR").ifPresent(b::stagingDir);
+        String compression = r.string("BACKUP_COMPRESSION").orElse(null);
+        if (compression != null) {
+            try {
+                b.compression(Compression.fromLabel(compression));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("BACKUP_COMPRESSION: " + e.getMessage(), e);
+            }
+        }
+        b.zstdLevel(r.integer("BACKUP_ZSTD_LEVEL").orElse(b.zstdLevel));
+        b.zstdWorkers(r.integer("BACKUP_ZSTD_WORKERS").orElse(b.zstdWorkers));
+        b.pgJobs(r.integer("BACKUP_PG_JOBS").orElse(b.pgJobs));
+        Optional<Long> lockWait = r.longValue("BACKUP_PG_LOCK_WAIT_SECONDS", 1, 86_400);
+        if (lockWait.isPresent()) {
+            b.pgLockWait(Duration.ofSeconds(lockWait.get()));
+        }
+        Path staging = r.path("BACKUP_STAGING_DIR").orElse(null);
+        if (staging != null) {
+            b.stagingDir(staging);
+        }
         if (r.has("BACKUP_ENCRYPTION_KEYSET_FILE") && r.has("BACKUP_ENCRYPTION_KEYSET")) {
             throw new IllegalArgumentException("set BACKUP_ENCRYPTION_KEYSET_FILE or BACKUP_ENCRYPTION_KEYSET, not both");
         }
-        r.path("BACKUP_ENCRYPTION_KEYSET_FILE").ifPresent(f -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET_FILE",
-                () -> BackupEncryption.fromKeysetFile(f))));
-        r.string("BACKUP_ENCRYPTION_KEYSET").ifPresent(k -> b.encryption(wrap("BACKUP_ENCRYPTION_KEYSET",
-                () -> BackupEncryption.fromKeysetJson(k))));
-        r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE").ifPresent(b::allowUnencryptedRemote);
-        r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE").ifPresent(b::allowUnencryptedRestore);
-        r.path("BACKUP_DIR").ifPresent(b::directory);
-        r.string("BACKUP_S3_BUCKET").ifPresent(b::s3Bucket);
-        r.string("BACKUP_S3_PREFIX").ifPresent(b::s3Prefix);
-        r.string("BACKUP_S3_ENDPOINT").ifPresent(b::s3Endpoint);
-        r.string("BACKUP_S3_REGION").ifPresent(b::s3Region);
-        r.bool("BACKUP_S3_PATH_STYLE").ifPresent(b::s3PathStyle);
-        r.duration("BACKUP_RPO_HOURS", ChronoUnit.HOURS).ifPresent(b::rpo);
-        r.duration("BACKUP_RTO_MINUTES", ChronoUnit.MINUTES).ifPresent(b::rto);
-        r.string("BACKUP_PG_DUMP").ifPresent(b::pgDump);
-        r.string("BACKUP_PG_RESTORE").ifPresent(b::pgRestore);
-        r.string("BACKUP_PSQL").ifPresent(b::psql);
-        return b.build();
-    }
-
-    /** Reading a keyset can fail in ways other than a bad value (a missing file): keep the name. */
-    private static BackupEncryption wrap(String variable, java.util.function.Supplier<BackupEncryption> f) {
-        try {
-            return f.get();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(variable + ": " + e.getMessage(), e);
+        Path keysetFile = r.path("BACKUP_ENCRYPTION_KEYSET_FILE").orElse(null);
+        if (keysetFile != null) {
+            try {
+                b.encryption(BackupEncryption.fromKeysetFile(keysetFile));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("BACKUP_ENCRYPTION_KEYSET_FILE: " + e.getMessage(), e);
+            }
         }
+        String keyset = r.string("BACKUP_ENCRYPTION_KEYSET").orElse(null);
+        if (keyset != null) {
+            try {
+                b.encryption(BackupEncryption.fromKeysetJson(keyset));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("BACKUP_ENCRYPTION_KEYSET: " + e.getMessage(), e);
+            }
+        }
+        b.allowUnencryptedRemote(r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE").orElse(b.allowUnencryptedRemote));
+        b.allowUnencryptedRestore(r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE").orElse(b.allowUnencryptedRestore));
+        Path dir = r.path("BACKUP_DIR").orElse(null);
+        if (dir != null) {
+            b.directory(dir);
+        }
+        String bucket = r.string("BACKUP_S3_BUCKET").orElse(null);
+        if (bucket != null) {
+            b.s3Bucket(bucket);
+        }
+        String prefix = r.string("BACKUP_S3_PREFIX").orElse(null);
+        if (prefix != null) {
+            b.s3Prefix(prefix);
+        }
+        String endpoint = r.string("BACKUP_S3_ENDPOINT").orElse(null);
+        if (endpoint != null) {
+            b.s3Endpoint(endpoint);
+        }
+        String region = r.string("BACKUP_S3_REGION").orElse(null);
+        if (region != null) {
+            b.s3Region(region);
+        }
+        b.s3PathStyle(r.bool("BACKUP_S3_PATH_STYLE").orElse(b.s3PathStyle));
+        Duration rpo = r.duration("BACKUP_RPO_HOURS", ChronoUnit.HOURS).orElse(null);
+        if (rpo != null) {
+            b.rpo(rpo);
+        }
+        Duration rto = r.duration("BACKUP_RTO_MINUTES", ChronoUnit.MINUTES).orElse(null);
+        if (rto != null) {
+            b.rto(rto);
+        }
+        String pgDump = r.string("BACKUP_PG_DUMP").orElse(null);
+        if (pgDump != null) {
+            b.pgDump(pgDump);
+        }
+        String pgRestore = r.string("BACKUP_PG_RESTORE").orElse(null);
+        if (pgRestore != null) {
+            b.pgRestore(pgRestore);
+        }
+        String psql = r.string("BACKUP_PSQL").orElse(null);
+        if (psql != null) {
+            b.psql(psql);
+        }
+        return b.build();
     }
 
     /** Returns when scheduled backups run. */

@@ -76,8 +76,18 @@ public final class Env {
      * @return the value, empty when unset
      */
     public Optional<String> string(String name) {
+        return Optional.ofNullable(value(name));
+    }
+
+    /*
+     * No lambdas below: each one's first use links a call site, ~1 ms apiece in a fresh JVM's
+     * interpreter, and a command line reads its settings on the way to its first real work.
+     */
+
+    /** The trimmed value, or null when unset. */
+    private String value(String name) {
         String v = values.get(name);
-        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+        return v == null || v.isBlank() ? null : v.trim();
     }
 
     /**
@@ -99,13 +109,14 @@ public final class Env {
      */
     public List<String> list(String name) {
         List<String> out = new ArrayList<>();
-        string(name).ifPresent(v -> {
+        String v = value(name);
+        if (v != null) {
             for (String item : v.split(",")) {
                 if (!item.isBlank()) {
                     out.add(item.trim());
                 }
             }
-        });
+        }
         return List.copyOf(out);
     }
 
@@ -123,18 +134,20 @@ public final class Env {
     }
 
     private Optional<Long> whole(String name, long min, long max, String range) {
-        return string(name).map(v -> {
-            long n;
-            try {
-                n = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number" + range + ", got '" + v + "'", e);
-            }
-            if (n < min || n > max) {
-                throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", got " + n);
-            }
-            return n;
-        });
+        String v = value(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number" + range + ", got '" + v + "'", e);
+        }
+        if (n < min || n > max) {
+            throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", got " + n);
+        }
+        return Optional.of(n);
     }
 
     /**
@@ -147,7 +160,8 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable, the value and the range
      */
     public Optional<Integer> integer(String name, int min, int max) {
-        return longValue(name, min, max).map(Long::intValue);
+        Optional<Long> v = longValue(name, min, max);
+        return v.isPresent() ? Optional.of(v.get().intValue()) : Optional.empty();
     }
 
     /**
@@ -158,7 +172,8 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable when it is not a number or does not fit
      */
     public Optional<Integer> integer(String name) {
-        return whole(name, Integer.MIN_VALUE, Integer.MAX_VALUE, "").map(Long::intValue);
+        Optional<Long> v = whole(name, Integer.MIN_VALUE, Integer.MAX_VALUE, "");
+        return v.isPresent() ? Optional.of(v.get().intValue()) : Optional.empty();
     }
 
     /**
@@ -171,19 +186,21 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable, the value and the range
      */
     public Optional<Double> decimal(String name, double min, double max) {
-        return string(name).map(v -> {
-            double d;
-            try {
-                d = Double.parseDouble(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a number from " + min + " to " + max
-                        + ", got '" + v + "'", e);
-            }
-            if (!(d >= min && d <= max)) {
-                throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", got " + v);
-            }
-            return d;
-        });
+        String v = value(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        double d;
+        try {
+            d = Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number from " + min + " to " + max
+                    + ", got '" + v + "'", e);
+        }
+        if (!(d >= min && d <= max)) {
+            throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", got " + v);
+        }
+        return Optional.of(d);
     }
 
     /**
@@ -194,17 +211,19 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable when it is not a finite number
      */
     public Optional<Double> decimal(String name) {
-        return string(name).map(v -> {
-            try {
-                double d = Double.parseDouble(v);
-                if (Double.isFinite(d)) {
-                    return d;
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a number, got '" + v + "'", e);
+        String v = value(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (Double.isFinite(d)) {
+                return Optional.of(d);
             }
-            throw new IllegalArgumentException(name + " must be a finite number, got '" + v + "'");
-        });
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + v + "'", e);
+        }
+        throw new IllegalArgumentException(name + " must be a finite number, got '" + v + "'");
     }
 
     /**
@@ -220,19 +239,21 @@ public final class Env {
         long seconds = unit.getDuration().getSeconds();
         long limit = seconds == 0 ? Long.MAX_VALUE : Long.MAX_VALUE / seconds;
         String unitName = unit.toString().toLowerCase(Locale.ROOT);
-        return string(name).map(v -> {
-            long n;
-            try {
-                n = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number of " + unitName + ", got '" + v + "'",
-                        e);
-            }
-            if (n > limit || n < -limit) {
-                throw new IllegalArgumentException(name + " must be at most " + limit + " " + unitName + ", got " + n);
-            }
-            return Duration.of(n, unit);
-        });
+        String v = value(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number of " + unitName + ", got '" + v + "'",
+                    e);
+        }
+        if (n > limit || n < -limit) {
+            throw new IllegalArgumentException(name + " must be at most " + limit + " " + unitName + ", got " + n);
+        }
+        return Optional.of(Duration.of(n, unit));
     }
 
     /**
@@ -243,15 +264,17 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable and the value
      */
     public Optional<Boolean> bool(String name) {
-        return string(name).map(v -> {
-            if (v.equalsIgnoreCase("true")) {
-                return Boolean.TRUE;
-            }
-            if (v.equalsIgnoreCase("false")) {
-                return Boolean.FALSE;
-            }
-            throw new IllegalArgumentException(name + " must be 'true' or 'false', got '" + v + "'");
-        });
+        String v = value(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (v.equalsIgnoreCase("true")) {
+            return Optional.of(Boolean.TRUE);
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return Optional.of(Boolean.FALSE);
+        }
+        throw new IllegalArgumentException(name + " must be 'true' or 'false', got '" + v + "'");
     }
 
     /**
@@ -262,20 +285,22 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable when the value is not such a URL
      */
     public Optional<URI> httpUrl(String name) {
-        return string(name).map(v -> {
-            URI uri;
-            try {
-                uri = URI.create(v);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + " is not a URL: " + e.getMessage(), e);
-            }
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-                throw new IllegalArgumentException(name + " must be an absolute http:// or https:// URL, got '"
-                        + v + "'");
-            }
-            return uri;
-        });
+        String v = value(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        URI uri;
+        try {
+            uri = URI.create(v);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not a URL: " + e.getMessage(), e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException(name + " must be an absolute http:// or https:// URL, got '"
+                    + v + "'");
+        }
+        return Optional.of(uri);
     }
 
     /**
@@ -286,13 +311,15 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable when the value is not a path here
      */
     public Optional<Path> path(String name) {
-        return string(name).map(v -> {
-            try {
-                return Path.of(v);
-            } catch (InvalidPathException e) {
-                throw new IllegalArgumentException(name + " is not a valid path: " + e.getMessage(), e);
-            }
-        });
+        String v = value(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(v));
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(name + " is not a valid path: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -305,12 +332,14 @@ public final class Env {
      * @return the converted value, empty when unset
      */
     public <T> Optional<T> parsed(String name, Function<String, T> parser) {
-        return string(name).map(v -> {
-            try {
-                return parser.apply(v);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
-            }
-        });
+        String v = value(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(parser.apply(v));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 }
