@@ -195,7 +195,7 @@ public final class BackupSettings {
      * @throws IllegalArgumentException naming the variable when a value is invalid
      */
     public static BackupSettings fromEnvironment(Map<String, String> env) {
-        // plain ifs, no method references: each would link a call site (~1 ms in a fresh JVM) on the
+        // no lambdas or method references: each would link a call site (~1 ms in a fresh JVM) on the
         // command line's way to pg_dump, set or not (backup/README.md, "Where the time goes")
         Env r = Env.of(env);
         Builder b = builder();
@@ -208,14 +208,8 @@ public final class BackupSettings {
                         + zone + "'", e);
             }
         }
-        String schedule = r.string("BACKUP_SCHEDULE").orElse(null);
-        if (schedule != null) {
-            b.schedule(schedule);
-        }
-        Duration jitter = r.duration("BACKUP_JITTER_MINUTES", ChronoUnit.MINUTES).orElse(null);
-        if (jitter != null) {
-            b.jitter(jitter);
-        }
+        b.schedule(r.string("BACKUP_SCHEDULE").orElse(b.schedule));
+        b.jitter(r.duration("BACKUP_JITTER_MINUTES", ChronoUnit.MINUTES).orElse(b.jitter));
         Retention d = Retention.DEFAULT;
         b.retention(new Retention(r.integer("BACKUP_RETENTION_DAYS").orElse(d.days()),
                 r.integer("BACKUP_KEEP_NEWEST").orElse(d.keepNewest()),
@@ -262,47 +256,23 @@ public final class BackupSettings {
         }
         b.allowUnencryptedRemote(r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE").orElse(b.allowUnencryptedRemote));
         b.allowUnencryptedRestore(r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_RESTORE").orElse(b.allowUnencryptedRestore));
-        Path dir = r.path("BACKUP_DIR").orElse(null);
-        if (dir != null) {
-            b.directory(dir);
-        }
+        b.directory(r.path("BACKUP_DIR").orElse(b.directory));
         String bucket = r.string("BACKUP_S3_BUCKET").orElse(null);
         if (bucket != null) {
             b.s3Bucket(bucket);
         }
-        String prefix = r.string("BACKUP_S3_PREFIX").orElse(null);
-        if (prefix != null) {
-            b.s3Prefix(prefix);
-        }
+        b.s3Prefix(r.string("BACKUP_S3_PREFIX").orElse(b.s3Prefix));
         String endpoint = r.string("BACKUP_S3_ENDPOINT").orElse(null);
         if (endpoint != null) {
             b.s3Endpoint(endpoint);
         }
-        String region = r.string("BACKUP_S3_REGION").orElse(null);
-        if (region != null) {
-            b.s3Region(region);
-        }
+        b.s3Region(r.string("BACKUP_S3_REGION").orElse(b.s3Region));
         b.s3PathStyle(r.bool("BACKUP_S3_PATH_STYLE").orElse(b.s3PathStyle));
-        Duration rpo = r.duration("BACKUP_RPO_HOURS", ChronoUnit.HOURS).orElse(null);
-        if (rpo != null) {
-            b.rpo(rpo);
-        }
-        Duration rto = r.duration("BACKUP_RTO_MINUTES", ChronoUnit.MINUTES).orElse(null);
-        if (rto != null) {
-            b.rto(rto);
-        }
-        String pgDump = r.string("BACKUP_PG_DUMP").orElse(null);
-        if (pgDump != null) {
-            b.pgDump(pgDump);
-        }
-        String pgRestore = r.string("BACKUP_PG_RESTORE").orElse(null);
-        if (pgRestore != null) {
-            b.pgRestore(pgRestore);
-        }
-        String psql = r.string("BACKUP_PSQL").orElse(null);
-        if (psql != null) {
-            b.psql(psql);
-        }
+        b.rpo(r.duration("BACKUP_RPO_HOURS", ChronoUnit.HOURS).orElse(b.rpo));
+        b.rto(r.duration("BACKUP_RTO_MINUTES", ChronoUnit.MINUTES).orElse(b.rto));
+        b.pgDump(r.string("BACKUP_PG_DUMP").orElse(b.pgDump));
+        b.pgRestore(r.string("BACKUP_PG_RESTORE").orElse(b.pgRestore));
+        b.psql(r.string("BACKUP_PSQL").orElse(b.psql));
         return b.build();
     }
 
