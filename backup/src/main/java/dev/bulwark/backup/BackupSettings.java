@@ -221,7 +221,7 @@ public final class BackupSettings {
             try {
                 b.compression(Compression.fromLabel(compression));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("BACKUP_COMPRESSION: " + e.getMessage(), e);
+                throw named("BACKUP_COMPRESSION", e);
             }
         }
         b.zstdLevel(r.integer("BACKUP_ZSTD_LEVEL").orElse(b.zstdLevel));
@@ -243,7 +243,7 @@ public final class BackupSettings {
             try {
                 b.encryption(BackupEncryption.fromKeysetFile(keysetFile));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("BACKUP_ENCRYPTION_KEYSET_FILE: " + e.getMessage(), e);
+                throw named("BACKUP_ENCRYPTION_KEYSET_FILE", e);
             }
         }
         String keyset = r.string("BACKUP_ENCRYPTION_KEYSET").orElse(null);
@@ -251,7 +251,7 @@ public final class BackupSettings {
             try {
                 b.encryption(BackupEncryption.fromKeysetJson(keyset));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("BACKUP_ENCRYPTION_KEYSET: " + e.getMessage(), e);
+                throw named("BACKUP_ENCRYPTION_KEYSET", e);
             }
         }
         b.allowUnencryptedRemote(r.bool("BACKUP_INSECURE_ALLOW_UNENCRYPTED_REMOTE").orElse(b.allowUnencryptedRemote));
@@ -274,6 +274,11 @@ public final class BackupSettings {
         b.pgRestore(r.string("BACKUP_PG_RESTORE").orElse(b.pgRestore));
         b.psql(r.string("BACKUP_PSQL").orElse(b.psql));
         return b.build();
+    }
+
+    /** A value's error, prefixed with its variable's name (a keyset file can also be missing: keep the name). */
+    private static IllegalArgumentException named(String variable, IllegalArgumentException e) {
+        return new IllegalArgumentException(variable + ": " + e.getMessage(), e);
     }
 
     /** Returns when scheduled backups run. */

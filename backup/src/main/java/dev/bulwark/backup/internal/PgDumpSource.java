@@ -242,18 +242,11 @@ public final class PgDumpSource implements BackupSource, StartableSource {
 
     /** pg_dump's and the server's versions (the server's through {@code session}), checked against each other. */
     private Map<String, String> versions(Psql session) throws IOException {
-        return versions(session, "SHOW server_version;");
-    }
-
-    /**
-     * pg_dump's version (its {@code --version} runs while the session's round trip is under way)
-     * and the server's, from {@code sql}: {@code SHOW server_version;}.
-     */
-    private Map<String, String> versions(Psql session, String sql) throws IOException {
+        // pg_dump's --version runs while the session's round trip is under way
         Tool.Output dumpVersion = Tool.startOutput(List.of(pgDump(), "--version"));
         List<String> lines;
         try {
-            lines = ask(session, sql);
+            lines = ask(session, "SHOW server_version;");
         } catch (IOException | RuntimeException e) {
             dumpVersion.abandon();
             throw e;

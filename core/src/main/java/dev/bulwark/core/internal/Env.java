@@ -138,16 +138,24 @@ public final class Env {
         if (v == null) {
             return Optional.empty();
         }
-        long n;
-        try {
-            n = Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number" + range + ", got '" + v + "'", e);
-        }
+        long n = parseWhole(name, v, range);
         if (n < min || n > max) {
             throw new IllegalArgumentException(name + " must be from " + min + " to " + max + ", got " + n);
         }
         return Optional.of(n);
+    }
+
+    /** {@code v} as a {@code long}; else an error naming the variable, {@code what} it must be, and the value. */
+    private static long parseWhole(String name, String v, String what) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number" + what + ", got '" + v + "'", e);
+        }
+    }
+
+    private static Optional<Integer> narrowed(Optional<Long> v) {
+        return v.isPresent() ? Optional.of(v.get().intValue()) : Optional.empty();
     }
 
     /**
@@ -160,8 +168,7 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable, the value and the range
      */
     public Optional<Integer> integer(String name, int min, int max) {
-        Optional<Long> v = longValue(name, min, max);
-        return v.isPresent() ? Optional.of(v.get().intValue()) : Optional.empty();
+        return narrowed(longValue(name, min, max));
     }
 
     /**
@@ -172,8 +179,7 @@ public final class Env {
      * @throws IllegalArgumentException naming the variable when it is not a number or does not fit
      */
     public Optional<Integer> integer(String name) {
-        Optional<Long> v = whole(name, Integer.MIN_VALUE, Integer.MAX_VALUE, "");
-        return v.isPresent() ? Optional.of(v.get().intValue()) : Optional.empty();
+        return narrowed(whole(name, Integer.MIN_VALUE, Integer.MAX_VALUE, ""));
     }
 
     /**
@@ -243,13 +249,7 @@ public final class Env {
         if (v == null) {
             return Optional.empty();
         }
-        long n;
-        try {
-            n = Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number of " + unitName + ", got '" + v + "'",
-                    e);
-        }
+        long n = parseWhole(name, v, " of " + unitName);
         if (n > limit || n < -limit) {
             throw new IllegalArgumentException(name + " must be at most " + limit + " " + unitName + ", got " + n);
         }
