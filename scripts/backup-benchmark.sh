@@ -3,6 +3,9 @@
 # in ONE run, interleaved round by round (so a busy machine slows every command alike).
 #   scripts/backup-benchmark.sh [DATABASE] [ROUNDS] [JOBS]
 #   BENCH_ONLY="1 2 4" scripts/backup-benchmark.sh ...   only those commands (0-based, as listed below)
+# Command 7 is the library in a service: scripts/backup-service-loop.java keeps one JVM up and
+# takes a backup each round (warmed by two untimed ones first); its CPU-s are that JVM's and its
+# children's (pg_dump, psql), read from /proc.
 # Needs PGHOST/PGPORT/PGUSER/PGPASSWORD for DATABASE on PostgreSQL, and pg_dump, zstd in PATH; a
 # missing DATABASE is built first (pgbench -s 35 plus 1.5 M rows of text, ~720 MB) and kept.
 # Each command is timed wall-clock from start to its file on disk (the JVM's start included for
@@ -13,7 +16,8 @@ db=${1:-bench17}
 rounds=${2:-3}
 jobs=${3:-2}
 work=$(mktemp -d "${TMPDIR:-/tmp}/backup-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+svc_pid=""
+trap '[[ -n $svc_pid ]] && kill "$svc_pid" 2>/dev/null; rm -rf "$work"' EXIT
 
 export DB_URL="jdbc:postgresql://${PGHOST:-127.0.0.1}:${PGPORT:-5432}/$db" DB_USER="${PGUSER:-bulwark}" \
   DB_PASSWORD="${PGPASSWORD:-}" BACKUP_LOG_LEVEL=warn BACKUP_STAGING_DIR="$work/staging" \
@@ -28,6 +32,7 @@ names=(
   "scripts/backup.sh backup (zstd)"
   "scripts/backup.sh backup (zstd + Tink)"
   "BACKUP_PG_JOBS=$jobs scripts/backup.sh backup"
+  "BackupManager.backup() in a running JVM (a service)"
 )
 
 run() { # index -> runs the command once, prints "seconds bytes cpu-seconds"
@@ -35,8 +40,13 @@ run() { # index -> runs the command once, prints "seconds bytes cpu-seconds"
   rm -rf "$out" "$work/store"
   t0=$(date +%s.%N)
   # CPU: user + system of the command and its children (pg_dump, zstd), not the server's backends
+  local before=0
+  [[ $1 == 7 ]] && before=$(svc_ticks)
   /usr/bin/time -f "%U %S" -o "$work/cpu" bash -c "$(declare -f one); one $1 \"$out\" \"$work\" \"$root\" \"$db\" $jobs"
   t1=$(date +%s.%N)
+  if [[ $1 == 7 ]]; then # the service's JVM and the children it waited for (pg_dump, psql)
+    echo "$(($(svc_ticks) - before)) $(getconf CLK_TCK)" | awk '{printf "%.2f 0\n", $1 / $2}' >"$work/cpu"
+  fi
   local bytes
   if [[ -d "$work/store" ]]; then
     bytes=$(find "$work/store" -type f -not -name '*.json' -not -name '.lock' -printf '%s\n' | awk '{s+=$1} END {print s}')
@@ -59,6 +69,8 @@ one() { # index out work root db jobs
     5) BACKUP_DIR="$work/store" BACKUP_ENCRYPTION_KEYSET_FILE="$work/keyset.json" \
          "$root/scripts/backup.sh" backup >/dev/null ;;
     6) BACKUP_DIR="$work/store" BACKUP_PG_JOBS="$jobs" "$root/scripts/backup.sh" backup >/dev/null ;;
+    # the service started below (scripts/backup-service-loop.java), asked through its fds 7 and 8
+    7) local reply; echo backup >&7 && read -r reply <&8 && [[ $reply == ok* ]] ;;
   esac
 }
 
@@ -88,6 +100,22 @@ fi
 for i in "${!names[@]}"; do # BENCH_ONLY: a subset (the arrays stay indexed as above)
   [[ -z ${BENCH_ONLY:-} || " $BENCH_ONLY " == *" $i "* ]] || unset "names[$i]"
 done
+# command 7: a service's BackupManager in a JVM that stays up, warmed by two untimed backups
+svc_ticks() { awk '{print $14 + $15 + $16 + $17}' "/proc/$svc_pid/stat"; } # user, system, waited-for children
+if [[ -n ${names[7]:-} ]]; then
+  mkfifo "$work/svc.in" "$work/svc.out"
+  BACKUP_DIR="$work/store" java -Xmx512m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    -cp "$root/backup/target/classes:$(cat "$root/backup/target/classpath.txt")" \
+    "$root/scripts/backup-service-loop.java" <"$work/svc.in" >"$work/svc.out" 2>"$work/svc.log" &
+  svc_pid=$!
+  exec 7>"$work/svc.in" 8<"$work/svc.out"
+  for _ in 1 2; do
+    echo backup >&7
+    read -r reply <&8 || reply="no answer: $(tail -3 "$work/svc.log")"
+    [[ $reply == ok* ]] || { echo "the service's warm-up backup failed: $reply" >&2; exit 1; }
+    rm -rf "$work/store"
+  done
+fi
 # shellcheck source=scripts/backup-benchmark-lib.sh
 source "$root/scripts/backup-benchmark-lib.sh"
 bench_rounds_and_table
