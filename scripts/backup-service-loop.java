@@ -25,7 +25,7 @@ public final class BackupServiceLoop {
                 Manifest m = backups.backup();
                 System.out.println("ok " + m.id() + " " + m.storedBytes());
             } catch (RuntimeException e) {
-                System.out.println("failed " + e.getMessage().replace('\n', ' '));
+                System.out.println("failed " + String.valueOf(e).replace('\n', ' '));
             }
             System.out.flush();
         }
